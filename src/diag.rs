@@ -1,0 +1,201 @@
+//! Diagnostics about a month's data: what is wrong, where (file, line,
+//! column, field path), what was expected, and how to fix it when we know.
+//!
+//! Data problems are collected, never thrown: one run reports them all,
+//! sorted by file and line. Operational failures are [`crate::Error`].
+
+use std::fmt::{self, Write as _};
+use std::path::PathBuf;
+
+use crate::locate::{self, Segment};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// The file, as the user named it (e.g. `months/2020-03/units.yaml`).
+    pub file: PathBuf,
+    /// 1-based line and column, when known.
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    /// The field path, e.g. `groups[0].units[9].satisfied (马坡岭街道)`.
+    pub field: Option<String>,
+    pub message: String,
+    pub hint: Option<String>,
+    /// The text of the line the diagnostic points at.
+    pub source_line: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Error,
+            file: file.into(),
+            line: None,
+            column: None,
+            field: None,
+            message: message.into(),
+            hint: None,
+            source_line: None,
+        }
+    }
+
+    pub fn warning(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Self { severity: Severity::Warning, ..Self::error(file, message) }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Points the diagnostic at a line and column of `text`.
+    pub fn at(mut self, text: &str, line: usize, column: usize) -> Self {
+        self.line = Some(line);
+        self.column = Some(column);
+        self.source_line = text.lines().nth(line.saturating_sub(1)).map(str::to_owned);
+        self
+    }
+
+    /// Points the diagnostic at the field `path` of the YAML `text`, and
+    /// names the field (with `label`, e.g. the unit's name, when given).
+    pub fn at_field(mut self, text: &str, path: &[Segment], label: Option<&str>) -> Self {
+        let mut field = String::new();
+        for segment in path {
+            match segment {
+                Segment::Key(key) if field.is_empty() => field.push_str(key),
+                Segment::Key(key) => write!(field, ".{key}").unwrap_or_default(),
+                Segment::Index(index) => write!(field, "[{index}]").unwrap_or_default(),
+            }
+        }
+        if let Some(label) = label {
+            write!(field, " ({label})").unwrap_or_default();
+        }
+        self.field = Some(field);
+        match locate::locate(text, path) {
+            Some(position) => self.at(text, position.line, position.column),
+            None => self,
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// Sort key: file, then line, then column.
+    pub fn sort_key(&self) -> (PathBuf, usize, usize) {
+        (self.file.clone(), self.line.unwrap_or(0), self.column.unwrap_or(0))
+    }
+}
+
+/// The human form, after rustc and codespan:
+///
+/// ```text
+/// error: satisfied (90) is greater than visited (86)
+///   --> months/2020-03/units.yaml:170:9
+///    |
+/// 170|         satisfied: 90
+///    |         ^
+///    = field: groups[0].units[9].satisfied (马坡岭街道)
+///    = hint: …
+/// ```
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        writeln!(f, "{label}: {}", self.message)?;
+        write!(f, "  --> {}", self.file.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(column) = self.column {
+                write!(f, ":{column}")?;
+            }
+        }
+        writeln!(f)?;
+        let gutter = self.line.map_or(0, |l| l.to_string().len());
+        let pad = " ".repeat(gutter);
+        if let (Some(line), Some(source)) = (self.line, &self.source_line) {
+            writeln!(f, "{pad} |")?;
+            writeln!(f, "{line} | {source}")?;
+            let column = self.column.unwrap_or(1);
+            // Full-width characters take two cells in a terminal.
+            let width: usize = source
+                .chars()
+                .take(column.saturating_sub(1))
+                .map(|c| if is_wide(c) { 2 } else { 1 })
+                .sum();
+            writeln!(f, "{pad} | {}^", " ".repeat(width))?;
+        }
+        if let Some(field) = &self.field {
+            writeln!(f, "{pad} = field: {field}")?;
+        }
+        if let Some(hint) = &self.hint {
+            writeln!(f, "{pad} = hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+fn is_wide(c: char) -> bool {
+    matches!(c as u32, 0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD)
+}
+
+/// The known word closest to `word` (edit distance at most a third of its
+/// length, at least 1), for "did you mean" hints.
+pub fn closest<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).max(1);
+    known
+        .into_iter()
+        .map(|candidate| (edit_distance(word, candidate), candidate))
+        .filter(|(distance, _)| *distance <= limit)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let current = row[j + 1];
+            row[j + 1] = if ca == *cb { previous } else { 1 + previous.min(row[j]).min(current) };
+            previous = current;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn human_form_shows_line_caret_field_and_hint() {
+        let text = "a: 1\n  satisfied: 90\n";
+        let diagnostic = Diagnostic::error("units.yaml", "satisfied (90) is greater than visited (86)")
+            .at(text, 2, 3)
+            .with_hint("check the two columns");
+        let shown = diagnostic.to_string();
+        assert_eq!(
+            shown,
+            "error: satisfied (90) is greater than visited (86)\n  --> units.yaml:2:3\n  |\n2 |   satisfied: 90\n  |   ^\n  = hint: check the two columns\n"
+        );
+    }
+
+    #[test]
+    fn closest_suggests_near_words_only() {
+        let known = ["satisfied", "visited", "signed"];
+        assert_eq!(closest("satisfid", known), Some("satisfied"));
+        assert_eq!(closest("visted", known), Some("visited"));
+        assert_eq!(closest("score", known), None);
+    }
+}

@@ -1,0 +1,57 @@
+//! Operational failures: the tool could not do its work (a file it could not
+//! read or write, a font it could not load, a layout that does not compile).
+//! Data problems are [`crate::diag::Diagnostic`]s instead.
+
+use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug)]
+pub enum Error {
+    /// An I/O operation on `path` failed.
+    Io { action: &'static str, path: PathBuf, source: io::Error },
+    /// Something the build needs is not there.
+    Missing { what: &'static str, path: PathBuf },
+    /// A font file holds no usable font.
+    Font { path: PathBuf },
+    /// A sentence template failed.
+    Template { path: PathBuf, message: String },
+    /// The Typst layout failed to compile or warned; one line per message.
+    Layout { messages: Vec<String> },
+    /// PDF export or another rendering step failed.
+    Render { message: String },
+}
+
+impl Error {
+    pub fn io(action: &'static str, path: &Path, source: io::Error) -> Self {
+        Self::Io { action, path: path.to_owned(), source }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Io { action, path, source } => write!(f, "failed to {action} `{}` ({source})", path.display()),
+            Self::Missing { what, path } => write!(f, "no {what} at `{}`", path.display()),
+            Self::Font { path } => write!(f, "`{}` holds no font that Typst can read", path.display()),
+            Self::Template { path, message } => write!(f, "sentence template `{}` failed: {message}", path.display()),
+            Self::Layout { messages } => {
+                write!(f, "the layout did not compile cleanly")?;
+                for message in messages {
+                    write!(f, "\n  {message}")?;
+                }
+                Ok(())
+            }
+            Self::Render { message } => write!(f, "rendering failed: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}

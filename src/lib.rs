@@ -1,0 +1,107 @@
+//! `bulletin` builds the monthly bulletin of a district's "12345" citizen
+//! service hotline office from one folder of YAML figures and plain-text
+//! case studies.
+//!
+//! The pipeline, one module a stage (see ARCHITECTURE.md):
+//! load + validate ([`validate`], types in [`raw`] → [`month`]) → derive
+//! figures ([`derive`], exact arithmetic in [`number`], rules in [`rules`])
+//! → narrative sentences ([`narrative`]) → Typst layout in our own world
+//! ([`world`]) → PDF written atomically ([`render`]).
+
+pub mod derive;
+pub mod diag;
+mod error;
+pub mod locate;
+pub mod month;
+pub mod narrative;
+pub mod number;
+pub mod raw;
+pub mod render;
+pub mod rules;
+pub mod validate;
+pub mod world;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub use crate::error::Error;
+
+use crate::derive::Figures;
+use crate::diag::Diagnostic;
+use crate::month::Month;
+use crate::narrative::Sentences;
+use crate::world::{Fonts, Layouts};
+
+/// What every build reads besides the month: layouts, sentence templates
+/// and fonts. Loaded once, shared by every month of a run.
+#[derive(Debug, Clone)]
+pub struct Resources {
+    pub world: world::Resources,
+    pub sentences: Arc<Sentences>,
+}
+
+impl Resources {
+    pub fn load(layouts: &Path, fonts: &Path) -> Result<Self, Error> {
+        let sentences = Sentences::load(layouts)?;
+        let layouts = Layouts::load(layouts)?;
+        let fonts = Fonts::load(fonts)?;
+        Ok(Self {
+            world: world::Resources { fonts: Arc::new(fonts), layouts: Arc::new(layouts) },
+            sentences: Arc::new(sentences),
+        })
+    }
+}
+
+/// Why a month did not build.
+#[derive(Debug)]
+pub enum Failure {
+    /// The month's data has errors (exit code 1); warnings may come along.
+    Data(Vec<Diagnostic>),
+    /// The tool could not do its work (exit code 2).
+    Operational(Error),
+}
+
+impl From<Error> for Failure {
+    fn from(err: Error) -> Self {
+        Self::Operational(err)
+    }
+}
+
+/// A built month.
+#[derive(Debug)]
+pub struct Built {
+    pub pdf: PathBuf,
+    pub pages: usize,
+    pub bytes: usize,
+    /// Warnings about the month's data (none of them stopped the build).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Checks a month folder: its validated month, or every error found.
+pub fn check(dir: &Path) -> Result<(Month, Vec<Diagnostic>), Failure> {
+    if !dir.is_dir() {
+        return Err(Failure::Operational(Error::Missing { what: "month folder", path: dir.to_owned() }));
+    }
+    let checked = validate::check_month(dir);
+    match checked.month {
+        Some(month) => Ok((month, checked.diagnostics)),
+        None => Err(Failure::Data(checked.diagnostics)),
+    }
+}
+
+/// Every figure of the month, narrative sentences included.
+pub fn figures(month: &Month, sentences: &Sentences) -> Result<Figures, Error> {
+    let mut figures = derive::derive(month);
+    sentences.render(&mut figures)?;
+    Ok(figures)
+}
+
+/// Builds the month in `dir` into `out/<period>.pdf`.
+pub fn build(dir: &Path, out: &Path, resources: &Resources) -> Result<Built, Failure> {
+    let (month, warnings) = check(dir)?;
+    let figures = figures(&month, &resources.sentences)?;
+    let rendered = render::render(&figures, &resources.world)?;
+    let pdf = out.join(format!("{}.pdf", figures.period.key));
+    render::write_atomically(&pdf, &rendered.pdf)?;
+    Ok(Built { pdf, pages: rendered.pages, bytes: rendered.pdf.len(), warnings })
+}

@@ -1,0 +1,98 @@
+//! Figures → PDF: compile the Typst layout in our [`BulletinWorld`], treat
+//! every Typst warning as a failure (a warning there means a wrong font or a
+//! silently dropped element), export the PDF, and write it atomically.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use typst::diag::{Severity, SourceDiagnostic};
+use typst::foundations::Smart;
+use typst::WorldExt;
+use typst_layout::PagedDocument;
+use typst_pdf::PdfOptions;
+
+use crate::derive::Figures;
+use crate::world::{BulletinWorld, Resources};
+use crate::Error;
+
+/// A compiled bulletin, before it is written anywhere.
+pub struct Rendered {
+    pub pdf: Vec<u8>,
+    pub pages: usize,
+}
+
+/// Compiles the figures with the layouts and fonts into PDF bytes.
+pub fn render(figures: &Figures, resources: &Resources) -> Result<Rendered, Error> {
+    let data = serde_json::to_vec_pretty(figures).map_err(|err| Error::Render { message: err.to_string() })?;
+    let date = (figures.issue_date.year, figures.issue_date.month, figures.issue_date.day);
+    let world = BulletinWorld::new(&resources.fonts, &resources.layouts, data, date)?;
+    let warned = typst::compile::<PagedDocument>(&world);
+    let document = match warned.output {
+        Ok(document) if warned.warnings.is_empty() => document,
+        Ok(_) => return Err(Error::Layout { messages: describe(&world, &warned.warnings) }),
+        Err(errors) => {
+            let mut all: Vec<SourceDiagnostic> = errors.into_iter().collect();
+            all.extend(warned.warnings.iter().cloned());
+            return Err(Error::Layout { messages: describe(&world, &all) });
+        }
+    };
+    let options = PdfOptions {
+        // A stable document id: the same district and month give the same id.
+        ident: Smart::Custom(format!("bulletin/{}/{}", figures.district, figures.period.key)),
+        ..PdfOptions::default()
+    };
+    let pdf = typst_pdf::pdf(&document, &options)
+        .map_err(|errors| Error::Layout { messages: describe(&world, &errors) })?;
+    Ok(Rendered { pdf, pages: document.pages().len() })
+}
+
+/// `path:line:col: severity: message (hint: …)` for each Typst diagnostic.
+fn describe(world: &BulletinWorld, diagnostics: &[SourceDiagnostic]) -> Vec<String> {
+    diagnostics
+        .iter()
+        .map(|diag| {
+            let severity = match diag.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            };
+            let mut place = String::from("layout");
+            if let (Some(id), Some(range)) = (diag.span.id(), world.range(diag.span)) {
+                place = BulletinWorld::path_of(id);
+                if let Ok(source) = typst::World::source(world, id) {
+                    if let Some((line, column)) = source.lines().byte_to_line_column(range.start) {
+                        place = format!("{place}:{}:{}", line + 1, column + 1);
+                    }
+                }
+            }
+            let mut text = format!("{place}: {severity}: {}", diag.message);
+            for hint in &diag.hints {
+                text.push_str(&format!(" (hint: {})", hint.v));
+            }
+            text
+        })
+        .collect()
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder and
+/// a rename, so a reader never sees a partial file and a failed write never
+/// replaces a good one.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).map_err(|err| Error::io("create", dir, err))?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let temporary: PathBuf = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut file = fs::File::create(&temporary)?;
+        file.write_all(bytes)?;
+        file.sync_all()
+    })();
+    if let Err(err) = result {
+        let _ = fs::remove_file(&temporary);
+        return Err(Error::io("write", &temporary, err));
+    }
+    fs::rename(&temporary, path).map_err(|err| {
+        let _ = fs::remove_file(&temporary);
+        Error::io("rename into place", path, err)
+    })
+}

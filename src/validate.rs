@@ -1,0 +1,677 @@
+//! Load and validate a month folder: files → raw serde types → [`Month`].
+//!
+//! Every problem becomes a [`Diagnostic`] with its file, line, column and
+//! field; all of them are collected in one run. Only impossible data is an
+//! error (satisfied > visited, late completions > completed, a breakdown that
+//! does not add up, …); suspicious but possible data is a warning.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+
+use crate::diag::{closest, Diagnostic};
+use crate::locate::Segment;
+use crate::month::{BusinessTicket, Case, CityDistrict, Count, Date, Group, Month, Period, Topic, Unit, UnitRef};
+use crate::number::{Decimal, MAX_SCALE};
+use crate::raw::{self, CityFile, MonthFile, TicketsFile, UnitsFile};
+use crate::rules::Rules;
+
+pub const MONTH_FILE: &str = "month.yaml";
+pub const CITY_FILE: &str = "city.yaml";
+pub const UNITS_FILE: &str = "units.yaml";
+pub const TICKETS_FILE: &str = "tickets.yaml";
+pub const CASES_DIR: &str = "cases";
+const CASE_EXTENSIONS: [&str; 2] = ["txt", "md"];
+
+/// The outcome of checking a month: the month when it has no errors, and
+/// every diagnostic (errors and warnings), sorted by file and line.
+#[derive(Debug)]
+pub struct Checked {
+    pub month: Option<Month>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Checked {
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.is_error())
+    }
+}
+
+/// A file of the month as read from disk.
+struct SourceFile {
+    path: PathBuf,
+    text: String,
+}
+
+fn key(name: &str) -> Segment {
+    Segment::Key(name.to_owned())
+}
+
+fn index(i: usize) -> Segment {
+    Segment::Index(i)
+}
+
+struct Validator {
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Validator {
+    fn error(&mut self, file: &SourceFile, path: &[Segment], label: Option<&str>, message: String) -> &mut Diagnostic {
+        let diagnostic = Diagnostic::error(&file.path, message).at_field(&file.text, path, label);
+        self.diagnostics.push(diagnostic);
+        self.diagnostics.last_mut().expect("just pushed")
+    }
+
+    fn warning(&mut self, file: &SourceFile, path: &[Segment], label: Option<&str>, message: String) {
+        let diagnostic = Diagnostic::warning(&file.path, message).at_field(&file.text, path, label);
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// Reads a file as UTF-8 text.
+    fn read(&mut self, path: PathBuf) -> Option<SourceFile> {
+        match fs::read(&path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => Some(SourceFile { path, text: text.trim_start_matches('\u{feff}').to_owned() }),
+                Err(err) => {
+                    let valid = &err.as_bytes()[..err.utf8_error().valid_up_to()];
+                    let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+                    let mut diagnostic = Diagnostic::error(
+                        &path,
+                        format!("the file is not UTF-8 text (invalid byte at offset {})", valid.len()),
+                    )
+                    .with_hint("save the file as UTF-8 (in WPS/Notepad: 另存为 → 编码 UTF-8)");
+                    diagnostic.line = Some(line);
+                    self.diagnostics.push(diagnostic);
+                    None
+                }
+            },
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                self.diagnostics.push(
+                    Diagnostic::error(&path, "the file is missing")
+                        .with_hint("every month folder needs month.yaml, city.yaml, units.yaml, tickets.yaml and cases/"),
+                );
+                None
+            }
+            Err(err) => {
+                self.diagnostics.push(Diagnostic::error(&path, format!("failed to read the file ({err})")));
+                None
+            }
+        }
+    }
+
+    /// Parses a YAML file into its raw type; a syntax or type error becomes
+    /// a diagnostic at serde_yaml's location.
+    fn parse<T: DeserializeOwned>(&mut self, file: &SourceFile) -> Option<T> {
+        match serde_yaml::from_str::<T>(&file.text) {
+            Ok(value) => Some(value),
+            Err(err) => {
+                let message = err.to_string();
+                // serde_yaml appends " at line L column C"; we show that ourselves.
+                let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
+                let mut diagnostic = Diagnostic::error(&file.path, message.clone());
+                if let Some(location) = err.location() {
+                    diagnostic = diagnostic.at(&file.text, location.line(), location.column());
+                }
+                if let Some(hint) = unknown_field_hint(&message) {
+                    diagnostic = diagnostic.with_hint(hint);
+                }
+                self.diagnostics.push(diagnostic);
+                None
+            }
+        }
+    }
+}
+
+/// For serde's "unknown field `x`, expected one of `a`, `b`": the closest key.
+fn unknown_field_hint(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (field, expected) = rest.split_once('`')?;
+    let known: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    match closest(field, known.iter().copied()) {
+        Some(best) => Some(format!("did you mean `{best}`?")),
+        None => Some(format!("the keys allowed here are: {}", known.join(", "))),
+    }
+}
+
+/// Checks the month folder `dir` and, when it has no errors, returns the
+/// validated month.
+pub fn check_month(dir: &Path) -> Checked {
+    let mut v = Validator { diagnostics: Vec::new() };
+    let month_src = v.read(dir.join(MONTH_FILE));
+    let city_src = v.read(dir.join(CITY_FILE));
+    let units_src = v.read(dir.join(UNITS_FILE));
+    let tickets_src = v.read(dir.join(TICKETS_FILE));
+    let month_raw = month_src.as_ref().and_then(|f| v.parse::<MonthFile>(f));
+    let city_raw = city_src.as_ref().and_then(|f| v.parse::<CityFile>(f));
+    let units_raw = units_src.as_ref().and_then(|f| v.parse::<UnitsFile>(f));
+    let tickets_raw = tickets_src.as_ref().and_then(|f| v.parse::<TicketsFile>(f));
+    warn_unknown_files(&mut v, dir);
+    let cases = read_cases(&mut v, &dir.join(CASES_DIR));
+
+    let month = match (month_src, month_raw, city_src, city_raw, units_src, units_raw, tickets_src, tickets_raw) {
+        (Some(ms), Some(m), Some(cs), Some(c), Some(us), Some(u), Some(ts), Some(t)) => {
+            let header = check_header(&mut v, dir, &ms, &m);
+            let rules = check_rules(&mut v, &ms, &m);
+            let groups = check_units(&mut v, &us, &u, &rules);
+            check_group_order(&mut v, &ms, &rules, &groups);
+            let (city_table, own) = check_city(&mut v, &cs, &c, &m.district, &groups);
+            let tickets = check_tickets(&mut v, &ts, &t, &groups);
+            match (header, own) {
+                (Some((period, issue_date)), Some(own_district)) => Some(Month {
+                    period,
+                    district: m.district,
+                    city: m.city,
+                    city_scope: m.city_scope,
+                    issuer: m.issuer,
+                    issue_date,
+                    attachment: m.attachment,
+                    appendix_title: m.appendix_title,
+                    rules,
+                    city_table,
+                    own_district,
+                    groups,
+                    completed: t.completed,
+                    categories: tickets.0,
+                    business: tickets.1,
+                    topic: tickets.2,
+                    cases: Vec::new(),
+                }),
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+
+    let mut diagnostics = v.diagnostics;
+    diagnostics.sort_by_key(Diagnostic::sort_key);
+    let has_errors = diagnostics.iter().any(Diagnostic::is_error);
+    let month = month.filter(|_| !has_errors).map(|month| Month { cases, ..month });
+    Checked { month, diagnostics }
+}
+
+fn non_empty(v: &mut Validator, file: &SourceFile, path: &[Segment], label: Option<&str>, text: &str, what: &str) {
+    if text.trim().is_empty() {
+        v.error(file, path, label, format!("{what} is empty"));
+    }
+}
+
+fn check_header(v: &mut Validator, dir: &Path, file: &SourceFile, m: &MonthFile) -> Option<(Period, Date)> {
+    for (field, text) in [
+        ("district", &m.district),
+        ("city", &m.city),
+        ("city_scope", &m.city_scope),
+        ("issuer", &m.issuer),
+        ("attachment", &m.attachment),
+        ("appendix_title", &m.appendix_title),
+    ] {
+        non_empty(v, file, &[key(field)], None, text, field);
+    }
+    let period = parse_period(&m.period);
+    if period.is_none() {
+        v.error(file, &[key("period")], None, format!("`{}` is not a month", m.period))
+            .hint = Some("write the month as YYYY-MM, e.g. 2020-03".into());
+    }
+    let folder = dir.canonicalize().ok().and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()));
+    if let (Some(folder), Some(period)) = (&folder, period) {
+        if parse_period(folder) != Some(period) {
+            v.error(
+                file,
+                &[key("period")],
+                None,
+                format!("period {} does not match the folder name `{folder}`", m.period),
+            )
+            .hint = Some("a month's folder is named after its period, e.g. months/2020-03".into());
+        }
+    }
+    let issue_date = parse_date(&m.issue_date);
+    if issue_date.is_none() {
+        v.error(file, &[key("issue_date")], None, format!("`{}` is not a date", m.issue_date))
+            .hint = Some("write the date as YYYY-MM-DD, e.g. 2020-04-17".into());
+    }
+    if let (Some(period), Some(date)) = (period, issue_date) {
+        let last_day = Date { year: period.year, month: period.month, day: days_in_month(period.year, period.month) };
+        if date <= last_day {
+            v.error(
+                file,
+                &[key("issue_date")],
+                None,
+                format!("issue date {} is not after the end of the period {}", m.issue_date, m.period),
+            )
+            .hint = Some("a bulletin is issued after the month it reports on".into());
+        }
+    }
+    Some((period?, issue_date?))
+}
+
+fn check_rules(v: &mut Validator, file: &SourceFile, m: &MonthFile) -> Rules {
+    let rules = Rules::from_file(&m.rules);
+    let base = [key("rules")];
+    if rules.full_marks <= Decimal::from_int(0) {
+        v.error(file, &[key("rules"), key("full_marks")], None, format!("full marks must be above 0, found {}", rules.full_marks));
+    }
+    if rules.satisfaction_threshold.is_negative() || rules.satisfaction_threshold > Decimal::from_int(100) {
+        v.error(
+            file,
+            &[key("rules"), key("satisfaction_threshold")],
+            None,
+            format!("a percentage between 0 and 100 is expected, found {}", rules.satisfaction_threshold),
+        );
+    }
+    for (name, rule) in rules.figures.named() {
+        if rule.decimals > MAX_SCALE {
+            v.error(
+                file,
+                &[base[0].clone(), key("figures"), key(name), key("decimals")],
+                None,
+                format!("at most {MAX_SCALE} decimals are supported, found {}", rule.decimals),
+            );
+        }
+    }
+    rules
+}
+
+fn check_group_order(v: &mut Validator, file: &SourceFile, rules: &Rules, groups: &[Group]) {
+    for (i, name) in rules.well_performing_group_order.iter().enumerate() {
+        if !groups.iter().any(|g| &g.name == name) {
+            let known: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
+            let hint = format!("the groups in units.yaml are: {}", known.join("、"));
+            v.error(
+                file,
+                &[key("rules"), key("well_performing_group_order"), index(i)],
+                None,
+                format!("no group named `{name}` in units.yaml"),
+            )
+            .hint = Some(hint);
+        }
+    }
+}
+
+/// A percentage field: between 0 and 100.
+fn check_percent(v: &mut Validator, file: &SourceFile, path: &[Segment], label: Option<&str>, value: Decimal) {
+    if value.is_negative() || value > Decimal::from_int(100) {
+        v.error(file, path, label, format!("a percentage between 0 and 100 is expected, found {value}"));
+    }
+}
+
+fn check_units(v: &mut Validator, file: &SourceFile, u: &UnitsFile, rules: &Rules) -> Vec<Group> {
+    if u.groups.is_empty() {
+        v.error(file, &[key("groups")], None, "no unit groups are listed".into());
+    }
+    let mut group_names = BTreeSet::new();
+    let mut ids: BTreeMap<&str, String> = BTreeMap::new();
+    let mut names: BTreeMap<&str, String> = BTreeMap::new();
+    let mut groups = Vec::new();
+    for (g, group) in u.groups.iter().enumerate() {
+        let group_path = [key("groups"), index(g)];
+        non_empty(v, file, &[key("groups"), index(g), key("name")], None, &group.name, "the group name");
+        if !group_names.insert(group.name.as_str()) {
+            v.error(file, &[key("groups"), index(g), key("name")], None, format!("group `{}` is listed twice", group.name));
+        }
+        if group.units.is_empty() {
+            v.error(file, &[key("groups"), index(g), key("units")], Some(&group.name), "the group has no units".into());
+        }
+        let mut units = Vec::new();
+        for (i, unit) in group.units.iter().enumerate() {
+            let at = |field: &str| {
+                let mut path = group_path.to_vec();
+                path.extend([key("units"), index(i), key(field)]);
+                path
+            };
+            let label = Some(unit.name.as_str());
+            let where_ = format!("groups[{g}].units[{i}]");
+            if unit.id.is_empty()
+                || !unit.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+            {
+                v.error(file, &at("id"), label, format!("unit id `{}` is not a plain code", unit.id)).hint =
+                    Some("ids are lowercase letters, digits, `-` and `_` (e.g. the name in pinyin: mapoling)".into());
+            }
+            if let Some(first) = ids.insert(&unit.id, where_.clone()) {
+                v.error(file, &at("id"), label, format!("unit id `{}` is already used by {first}", unit.id));
+            }
+            non_empty(v, file, &at("name"), None, &unit.name, "the unit name");
+            if let Some(first) = names.insert(&unit.name, where_.clone()) {
+                v.error(file, &at("name"), label, format!("unit name `{}` is already used by {first}", unit.name));
+            }
+            let pairs = [
+                ("satisfied", unit.satisfied, "visited", unit.visited),
+                ("late_completed", unit.late_completed, "completed", unit.completed),
+                ("late_signed", unit.late_signed, "signed", unit.signed),
+            ];
+            for (part, part_value, whole, whole_value) in pairs {
+                if part_value > whole_value {
+                    v.error(
+                        file,
+                        &at(part),
+                        label,
+                        format!("{part} ({part_value}) is greater than {whole} ({whole_value})"),
+                    )
+                    .hint = Some(format!("{part} counts part of {whole}: check that the two columns are not swapped"));
+                }
+            }
+            check_percent(v, file, &at("extension_rate"), label, unit.extension_rate.0);
+            check_percent(v, file, &at("repeat_rate"), label, unit.repeat_rate.0);
+            if unit.score.0.is_negative() || unit.score.0 > rules.full_marks {
+                v.error(
+                    file,
+                    &at("score"),
+                    label,
+                    format!("a score between 0 and the full marks ({}) is expected, found {}", rules.full_marks, unit.score.0),
+                );
+            }
+            units.push(Unit {
+                id: unit.id.clone(),
+                name: unit.name.clone(),
+                short: unit.short.clone().unwrap_or_else(|| unit.name.clone()),
+                signed: unit.signed,
+                late_signed: unit.late_signed,
+                late_returned: unit.late_returned,
+                return_rejected: unit.return_rejected,
+                completed: unit.completed,
+                late_completed: unit.late_completed,
+                extension_rejected: unit.extension_rejected,
+                redone: unit.redone,
+                visited: unit.visited,
+                satisfied: unit.satisfied,
+                extension_rate: unit.extension_rate.0,
+                repeat_rate: unit.repeat_rate.0,
+                score: unit.score.0,
+            });
+        }
+        groups.push(Group { name: group.name.clone(), units });
+    }
+    groups
+}
+
+fn check_city(
+    v: &mut Validator,
+    file: &SourceFile,
+    c: &CityFile,
+    district: &str,
+    groups: &[Group],
+) -> (Vec<CityDistrict>, Option<usize>) {
+    let mut seen = BTreeSet::new();
+    let mut table = Vec::new();
+    for (i, d) in c.districts.iter().enumerate() {
+        let at = |field: &str| [key("districts"), index(i), key(field)];
+        non_empty(v, file, &at("name"), None, &d.name, "the district name");
+        if !seen.insert(d.name.as_str()) {
+            v.error(file, &at("name"), None, format!("district `{}` is listed twice", d.name));
+        }
+        check_percent(v, file, &at("satisfaction"), Some(&d.name), d.satisfaction.0);
+        if d.score.0.is_negative() {
+            v.error(file, &at("score"), Some(&d.name), format!("a score cannot be negative, found {}", d.score.0));
+        }
+        table.push(CityDistrict {
+            name: d.name.clone(),
+            tickets: d.tickets,
+            satisfaction: d.satisfaction.0,
+            score: d.score.0,
+        });
+    }
+    let own = table.iter().position(|d| d.name == district);
+    match own {
+        None => {
+            let hint = match closest(district, table.iter().map(|d| d.name.as_str())) {
+                Some(best) => format!("did you mean `{best}`? (month.yaml names the district `{district}`)"),
+                None => format!("add a row for {district}, as named in month.yaml"),
+            };
+            v.error(file, &[key("districts")], None, format!("our district `{district}` is not in the city table")).hint =
+                Some(hint);
+        }
+        Some(i) => {
+            let signed: u64 = groups.iter().flat_map(|g| &g.units).map(|u| u64::from(u.signed)).sum();
+            if signed != u64::from(table[i].tickets) {
+                v.warning(
+                    file,
+                    &[key("districts"), index(i), key("tickets")],
+                    Some(district),
+                    format!(
+                        "the city counts {} tickets for {district}, the units signed {signed} in all (units.yaml)",
+                        table[i].tickets
+                    ),
+                );
+            }
+        }
+    }
+    (table, own)
+}
+
+/// Resolves a unit named by id, full name or short name.
+fn find_unit(groups: &[Group], name: &str) -> Option<UnitRef> {
+    groups.iter().enumerate().find_map(|(group, g)| {
+        g.units
+            .iter()
+            .position(|u| u.id == name || u.name == name || u.short == name)
+            .map(|unit| UnitRef { group, unit })
+    })
+}
+
+fn check_counts(v: &mut Validator, file: &SourceFile, base: &[Segment], counts: &[raw::Count]) -> Vec<Count> {
+    let mut seen = BTreeSet::new();
+    for (i, c) in counts.iter().enumerate() {
+        let mut path = base.to_vec();
+        path.extend([index(i), key("name")]);
+        non_empty(v, file, &path, None, &c.name, "the name");
+        if !seen.insert(c.name.as_str()) {
+            v.error(file, &path, None, format!("`{}` is listed twice", c.name));
+        }
+    }
+    counts.iter().map(|c| Count { name: c.name.clone(), count: c.count }).collect()
+}
+
+fn check_tickets(
+    v: &mut Validator,
+    file: &SourceFile,
+    t: &TicketsFile,
+    groups: &[Group],
+) -> (Vec<Count>, Vec<BusinessTicket>, Topic) {
+    let categories = check_counts(v, file, &[key("categories")], &t.categories);
+    let mut business = Vec::new();
+    for (i, ticket) in t.business_environment.iter().enumerate() {
+        non_empty(v, file, &[key("business_environment"), index(i), key("type")], None, &ticket.kind, "the type");
+        match find_unit(groups, &ticket.unit) {
+            Some(unit) => business.push(BusinessTicket { kind: ticket.kind.clone(), unit }),
+            None => {
+                let all = groups.iter().flat_map(|g| &g.units).flat_map(|u| [u.name.as_str(), u.short.as_str()]);
+                let hint = match closest(&ticket.unit, all) {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None => "name a unit of units.yaml by its full name, short name or id".into(),
+                };
+                v.error(
+                    file,
+                    &[key("business_environment"), index(i), key("unit")],
+                    None,
+                    format!("no unit `{}` in units.yaml", ticket.unit),
+                )
+                .hint = Some(hint);
+            }
+        }
+    }
+    let topic = &t.topic;
+    let natures = check_counts(v, file, &[key("topic"), key("natures")], &topic.natures);
+    let topic_categories = check_counts(v, file, &[key("topic"), key("categories")], &topic.categories);
+    for (field, text) in [("title", &topic.title), ("label", &topic.label), ("theme", &topic.theme)] {
+        non_empty(v, file, &[key("topic"), key(field)], None, text, field);
+    }
+    if topic.unsatisfied > topic.tickets {
+        v.error(
+            file,
+            &[key("topic"), key("unsatisfied")],
+            None,
+            format!("unsatisfied ({}) is greater than the topic's tickets ({})", topic.unsatisfied, topic.tickets),
+        );
+    }
+    let natures_sum: u64 = natures.iter().map(|c| u64::from(c.count)).sum();
+    if natures_sum != u64::from(topic.tickets) {
+        let parts: Vec<String> = natures.iter().map(|c| format!("{} {}", c.name, c.count)).collect();
+        v.error(
+            file,
+            &[key("topic"), key("natures")],
+            None,
+            format!("the natures add up to {natures_sum} ({}), but the topic has {} tickets", parts.join(" + "), topic.tickets),
+        )
+        .hint = Some("every topic ticket has exactly one nature: the counts must sum to `tickets`".into());
+    }
+    let categories_sum: u64 = topic_categories.iter().map(|c| u64::from(c.count)).sum();
+    if categories_sum > u64::from(topic.tickets) {
+        v.error(
+            file,
+            &[key("topic"), key("categories")],
+            None,
+            format!("the categories add up to {categories_sum}, more than the topic's {} tickets", topic.tickets),
+        );
+    }
+    let topic = Topic {
+        title: topic.title.clone(),
+        label: topic.label.clone(),
+        theme: topic.theme.clone(),
+        tickets: topic.tickets,
+        unsatisfied: topic.unsatisfied,
+        natures,
+        categories: topic_categories,
+    };
+    (categories, business, topic)
+}
+
+fn warn_unknown_files(v: &mut Validator, dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    let mut names: Vec<String> = entries.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    let known = [MONTH_FILE, CITY_FILE, UNITS_FILE, TICKETS_FILE, CASES_DIR];
+    for name in names {
+        if !known.contains(&name.as_str()) && !name.starts_with('.') {
+            let mut diagnostic = Diagnostic::warning(dir.join(&name), "the bulletin does not use this file");
+            if let Some(best) = closest(&name, known) {
+                diagnostic = diagnostic.with_hint(format!("did you mean `{best}`?"));
+            }
+            v.diagnostics.push(diagnostic);
+        }
+    }
+}
+
+fn read_cases(v: &mut Validator, dir: &Path) -> Vec<Case> {
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(_) => {
+            v.diagnostics.push(
+                Diagnostic::error(dir, "the cases folder is missing")
+                    .with_hint("write each typical case (典型案例) as a .txt file in cases/"),
+            );
+            return Vec::new();
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| CASE_EXTENSIONS.iter().any(|x| e == *x)))
+        .collect();
+    paths.sort();
+    if paths.is_empty() {
+        v.diagnostics.push(
+            Diagnostic::error(dir, "no case file (.txt or .md) in the cases folder")
+                .with_hint("every bulletin carries at least one typical case (典型案例)"),
+        );
+    }
+    let mut cases = Vec::new();
+    for path in paths {
+        let Some(file) = v.read(path) else { continue };
+        match parse_case(&file.text) {
+            Some(case) => cases.push(case),
+            None => v.diagnostics.push(
+                Diagnostic::error(&file.path, "the case has no text after its title")
+                    .with_hint("the first line is the case's title; the paragraphs follow, separated by blank lines"),
+            ),
+        }
+    }
+    cases
+}
+
+/// A case file: the first non-empty line is the title; paragraphs follow,
+/// separated by blank lines. Lines of one paragraph are joined without a
+/// space (Chinese text has none between lines).
+pub fn parse_case(text: &str) -> Option<Case> {
+    let mut lines = text.lines().map(str::trim).skip_while(|l| l.is_empty());
+    let title = lines.next()?.to_owned();
+    let mut paragraphs = Vec::new();
+    let mut current = String::new();
+    for line in lines {
+        if line.is_empty() {
+            if !current.is_empty() {
+                paragraphs.push(std::mem::take(&mut current));
+            }
+        } else {
+            current.push_str(line);
+        }
+    }
+    if !current.is_empty() {
+        paragraphs.push(current);
+    }
+    (!paragraphs.is_empty()).then_some(Case { title, paragraphs })
+}
+
+pub fn parse_period(text: &str) -> Option<Period> {
+    let (year, month) = text.trim().split_once('-')?;
+    if year.len() != 4 || month.len() != 2 {
+        return None;
+    }
+    let year: i32 = year.parse().ok()?;
+    let month: u8 = month.parse().ok()?;
+    (1..=12).contains(&month).then_some(Period { year, month })
+}
+
+pub fn parse_date(text: &str) -> Option<Date> {
+    let mut parts = text.trim().splitn(3, '-');
+    let (year, month, day) = (parts.next()?, parts.next()?, parts.next()?);
+    if year.len() != 4 || month.len() != 2 || day.len() != 2 {
+        return None;
+    }
+    let year: i32 = year.parse().ok()?;
+    let month: u8 = month.parse().ok()?;
+    let day: u8 = day.parse().ok()?;
+    ((1..=12).contains(&month) && (1..=days_in_month(year, month)).contains(&day)).then_some(Date { year, month, day })
+}
+
+pub fn days_in_month(year: i32, month: u8) -> u8 {
+    match month {
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => 31,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods_and_dates() {
+        assert_eq!(parse_period("2020-03"), Some(Period { year: 2020, month: 3 }));
+        assert_eq!(parse_period("2020-3"), None);
+        assert_eq!(parse_period("2020-13"), None);
+        assert_eq!(parse_date("2020-04-17"), Some(Date { year: 2020, month: 4, day: 17 }));
+        assert_eq!(parse_date("2020-02-29"), Some(Date { year: 2020, month: 2, day: 29 }));
+        assert_eq!(parse_date("2019-02-29"), None);
+        assert_eq!(parse_date("2020-04-31"), None);
+        assert_eq!(parse_date("2020/04/17"), None);
+    }
+
+    #[test]
+    fn case_text_becomes_title_and_paragraphs() {
+        let case = parse_case("\n标题\n\n第一段\n续行\n\n\n第二段\n").unwrap();
+        assert_eq!(case.title, "标题");
+        assert_eq!(case.paragraphs, ["第一段续行", "第二段"]);
+        assert!(parse_case("只有标题\n").is_none());
+        assert!(parse_case("").is_none());
+    }
+
+    #[test]
+    fn unknown_field_hints_suggest_the_closest_key() {
+        let message = "unknown field `satisfid`, expected one of `id`, `name`, `satisfied`, `visited`";
+        assert_eq!(unknown_field_hint(message).as_deref(), Some("did you mean `satisfied`?"));
+        let message = "unknown field `zzz`, expected `id` or `name`";
+        assert_eq!(unknown_field_hint(message).as_deref(), Some("the keys allowed here are: id, name"));
+    }
+}
