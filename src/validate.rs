@@ -110,7 +110,13 @@ impl Validator {
                 let message = err.to_string();
                 // serde_yaml appends " at line L column C"; we show that ourselves.
                 let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
+                // …and puts the field path first: "districts[1]: unknown field …".
+                let (field, message) = match message.split_once(": ") {
+                    Some((path, rest)) if !path.contains(' ') => (Some(path.to_owned()), rest.to_owned()),
+                    _ => (None, message),
+                };
                 let mut diagnostic = Diagnostic::error(&file.path, message.clone());
+                diagnostic.field = field;
                 if let Some(location) = err.location() {
                     diagnostic = diagnostic.at(&file.text, location.line(), location.column());
                 }

@@ -1,0 +1,146 @@
+//! The command line on copies of the bundled month: exit codes, error
+//! messages that name file, line and field, no damage to a good PDF, and "—"
+//! for rates whose denominator is zero.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use common::{bulletin, pdf_text, Scratch};
+
+/// Copies `months/2020-03` into `scratch/2020-03` and returns its path.
+fn copy_march(scratch: &Scratch) -> PathBuf {
+    let from = common::project().join("months/2020-03");
+    let to = scratch.path().join("2020-03");
+    copy_dir(&from, &to);
+    to
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).expect("create folder");
+    for entry in fs::read_dir(from).expect("read folder") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).expect("copy file");
+        }
+    }
+}
+
+/// Replaces the one occurrence of `from` in `file`.
+fn edit(file: &Path, from: &str, to: &str) {
+    let text = fs::read_to_string(file).expect("read");
+    assert_eq!(text.matches(from).count(), 1, "`{from}` must occur once in {}", file.display());
+    fs::write(file, text.replacen(from, to, 1)).expect("write");
+}
+
+fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn bad_data_exits_1_names_the_place_and_keeps_the_old_pdf() {
+    let scratch = Scratch::new("cli-bad");
+    let month = copy_march(&scratch);
+    let out = scratch.path().join("out");
+    let month_arg = month.to_str().unwrap();
+    let out_arg = out.to_str().unwrap();
+
+    let good = bulletin(&["build", month_arg, "--out", out_arg]);
+    assert!(good.status.success(), "{}", stderr(&good));
+    let pdf = out.join("2020-03.pdf");
+    let before = fs::read(&pdf).expect("first PDF");
+
+    // 马坡岭街道 reports more satisfied follow-ups than follow-ups.
+    let units = month.join("units.yaml");
+    edit(&units, "        visited: 86\n        satisfied: 83\n", "        visited: 86\n        satisfied: 90\n");
+    let bad = bulletin(&["build", month_arg, "--out", out_arg]);
+    assert_eq!(bad.status.code(), Some(1), "{}", stderr(&bad));
+    let message = stderr(&bad);
+    let line = fs::read_to_string(&units)
+        .unwrap()
+        .lines()
+        .position(|l| l == "        satisfied: 90")
+        .unwrap()
+        + 1;
+    assert!(message.contains("error: satisfied (90) is greater than visited (86)"), "{message}");
+    assert!(message.contains(&format!("units.yaml:{line}:9")), "{message}");
+    assert!(message.contains("field: groups[0].units[9].satisfied (马坡岭街道)"), "{message}");
+    assert_eq!(fs::read(&pdf).expect("PDF still there"), before, "the good PDF was changed");
+    let leftovers: Vec<_> = fs::read_dir(&out).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert_eq!(leftovers, ["2020-03.pdf"], "stray files in the output folder");
+}
+
+#[test]
+fn every_error_is_reported_in_one_run() {
+    let scratch = Scratch::new("cli-many");
+    let month = copy_march(&scratch);
+    edit(&month.join("units.yaml"), "        late_completed: 1\n        extension_rejected: 0\n        redone: 0\n        visited: 28", "        late_completed: 41\n        extension_rejected: 0\n        redone: 0\n        visited: 28");
+    edit(&month.join("tickets.yaml"), "{ name: 求助, count: 345 }", "{ name: 求助, count: 344 }");
+    edit(&month.join("tickets.yaml"), "{ type: 表扬, unit: 韭菜园街道 }", "{ type: 表扬, unit: 韭菜圆街道 }");
+    let output = bulletin(&["check", month.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(message.contains("late_completed (41) is greater than completed (37)"), "{message}");
+    assert!(message.contains("the natures add up to 434"), "{message}");
+    assert!(message.contains("no unit `韭菜圆街道` in units.yaml"), "{message}");
+    assert!(message.contains("hint: did you mean `韭菜园街道`?"), "{message}");
+    assert!(message.contains("3 errors in the data"), "{message}");
+}
+
+#[test]
+fn unknown_keys_are_errors_with_a_suggestion() {
+    let scratch = Scratch::new("cli-key");
+    let month = copy_march(&scratch);
+    edit(&month.join("city.yaml"), "    satisfaction: 99.63", "    satisfation: 99.63");
+    let output = bulletin(&["check", month.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(message.contains("unknown field `satisfation`"), "{message}");
+    assert!(message.contains("city.yaml:9:5"), "{message}");
+    assert!(message.contains("field: districts[1]"), "{message}");
+    assert!(message.contains("hint: did you mean `satisfaction`?"), "{message}");
+}
+
+#[test]
+fn zero_denominators_print_a_dash() {
+    let scratch = Scratch::new("cli-zero");
+    let month = copy_march(&scratch);
+    // 残联: nothing completed and nobody called back.
+    edit(
+        &month.join("units.yaml"),
+        "        completed: 2\n        late_completed: 1\n        extension_rejected: 0\n        redone: 0\n        visited: 1\n        satisfied: 1\n        extension_rate: 0.00\n        repeat_rate: 0.00\n        score: 59.9",
+        "        completed: 0\n        late_completed: 0\n        extension_rejected: 0\n        redone: 0\n        visited: 0\n        satisfied: 0\n        extension_rate: 0.00\n        repeat_rate: 0.00\n        score: 59.9",
+    );
+    let out = Scratch::new("cli-zero-out");
+    let output = bulletin(&["build", month.to_str().unwrap(), "--out", out.str()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = pdf_text(&out.path().join("2020-03.pdf"));
+    let row: Vec<&str> = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("残联"))
+        .expect("残联's row")
+        .split_whitespace()
+        .collect();
+    assert_eq!(row, ["残联", "2", "1", "0", "0", "0", "0", "—", "0", "0", "0", "0", "—", "0.00%", "0.00%", "59.9", "28"]);
+}
+
+#[test]
+fn a_missing_month_folder_is_an_operational_failure() {
+    let output = bulletin(&["check", "months/1999-01"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("no month folder at `months/1999-01`"), "{}", stderr(&output));
+}
+
+#[test]
+fn help_explains_the_exit_codes() {
+    let output = bulletin(&["--help"]);
+    assert!(output.status.success());
+    let help = String::from_utf8_lossy(&output.stdout);
+    for expected in ["Exit codes", "build", "check"] {
+        assert!(help.contains(expected), "--help lacks `{expected}`:\n{help}");
+    }
+}

@@ -1,0 +1,84 @@
+//! Helpers shared by the integration tests: run the binary from the project
+//! folder, scratch folders, PDF text extraction with poppler's pdftotext.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn project() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `bulletin ARGS` in the project folder.
+pub fn bulletin(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .args(args)
+        .current_dir(project())
+        .output()
+        .expect("the bulletin binary runs")
+}
+
+/// A fresh, empty scratch folder, removed when dropped.
+pub struct Scratch(pub PathBuf);
+
+impl Scratch {
+    pub fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("bulletin-test-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("create scratch folder");
+        Self(dir)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+
+    pub fn str(&self) -> &str {
+        self.0.to_str().expect("UTF-8 temp path")
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Builds `months/<month>` into `out`, asserting success; returns the PDF's path.
+pub fn build_month(month: &str, out: &Scratch) -> PathBuf {
+    let dir = format!("months/{month}");
+    let output = bulletin(&["build", &dir, "--out", out.str()]);
+    assert!(
+        output.status.success(),
+        "bulletin build {dir} failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    out.path().join(format!("{month}.pdf"))
+}
+
+/// The PDF's text as `pdftotext -layout` lays it out.
+pub fn pdf_text(pdf: &Path) -> String {
+    let output = Command::new("pdftotext")
+        .arg("-layout")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (Debian package poppler-utils) must be installed for this test");
+    assert!(output.status.success(), "pdftotext failed: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).expect("pdftotext prints UTF-8")
+}
+
+/// Text with every kind of white space removed.
+pub fn squeeze(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Whether a line of pdftotext's output is a page number ("— 3 —").
+pub fn is_page_number(line: &str) -> bool {
+    let squeezed = squeeze(line);
+    squeezed.len() > 6
+        && squeezed.starts_with('—')
+        && squeezed.ends_with('—')
+        && squeezed.trim_matches('—').chars().all(|c| c.is_ascii_digit())
+}
