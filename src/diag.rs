@@ -15,6 +15,15 @@ pub enum Severity {
     Warning,
 }
 
+impl Severity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Error => "error",
+            Self::Warning => "warning",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
@@ -76,7 +85,7 @@ impl Diagnostic {
         if let Some(label) = label {
             write!(field, " ({label})").unwrap_or_default();
         }
-        self.field = Some(field);
+        self.field = (!field.is_empty()).then_some(field);
         match locate::locate(text, path) {
             Some(position) => self.at(text, position.line, position.column),
             None => self,
@@ -85,6 +94,36 @@ impl Diagnostic {
 
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+
+    /// One line: `file:line:column: error: message [field]`, for grep and
+    /// editors' problem matchers.
+    pub fn short(&self) -> String {
+        let mut place = self.file.display().to_string();
+        if let Some(line) = self.line {
+            place.push_str(&format!(":{line}"));
+            if let Some(column) = self.column {
+                place.push_str(&format!(":{column}"));
+            }
+        }
+        let mut text = format!("{place}: {}: {}", self.severity.label(), self.message);
+        if let Some(field) = &self.field {
+            text.push_str(&format!(" [{field}]"));
+        }
+        text
+    }
+
+    /// The diagnostic as a JSON object, for tools.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "severity": self.severity.label(),
+            "file": self.file.display().to_string(),
+            "line": self.line,
+            "column": self.column,
+            "field": self.field,
+            "message": self.message,
+            "hint": self.hint,
+        })
     }
 
     /// Sort key: file, then line, then column.
@@ -106,11 +145,7 @@ impl Diagnostic {
 /// ```
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let label = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        writeln!(f, "{label}: {}", self.message)?;
+        writeln!(f, "{}: {}", self.severity.label(), self.message)?;
         write!(f, "  --> {}", self.file.display())?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;

@@ -18,6 +18,7 @@ pub mod number;
 pub mod raw;
 pub mod render;
 pub mod rules;
+pub mod schema;
 pub mod validate;
 pub mod world;
 
@@ -77,12 +78,27 @@ pub struct Built {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Checks a month folder: its validated month, or every error found.
-pub fn check(dir: &Path) -> Result<(Month, Vec<Diagnostic>), Failure> {
+/// How strictly a month is checked.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CheckOptions {
+    /// Warnings count as errors.
+    pub strict: bool,
+}
+
+/// Checks a month folder: its validated month and warnings, or every
+/// problem found.
+pub fn check(dir: &Path, options: CheckOptions) -> Result<(Month, Vec<Diagnostic>), Failure> {
     if !dir.is_dir() {
         return Err(Failure::Operational(Error::Missing { what: "month folder", path: dir.to_owned() }));
     }
-    let checked = validate::check_month(dir);
+    let mut checked =
+        validate::check_month(dir).map_err(|err| Failure::Operational(Error::io("read the month folder", dir, err)))?;
+    if options.strict && !checked.diagnostics.is_empty() {
+        for diagnostic in &mut checked.diagnostics {
+            diagnostic.severity = diag::Severity::Error;
+        }
+        return Err(Failure::Data(checked.diagnostics));
+    }
     match checked.month {
         Some(month) => Ok((month, checked.diagnostics)),
         None => Err(Failure::Data(checked.diagnostics)),
@@ -96,9 +112,17 @@ pub fn figures(month: &Month, sentences: &Sentences) -> Result<Figures, Error> {
     Ok(figures)
 }
 
-/// Builds the month in `dir` into `out/<period>.pdf`.
-pub fn build(dir: &Path, out: &Path, resources: &Resources) -> Result<Built, Failure> {
-    let (month, warnings) = check(dir)?;
+/// Builds the month in `dir` into `out/<period>.pdf`. `resources` is
+/// called once the month is valid (so bad data is reported without
+/// loading fonts) and may hand out the same resources to every month.
+pub fn build(
+    dir: &Path,
+    out: &Path,
+    options: CheckOptions,
+    resources: impl FnOnce() -> Result<Resources, Error>,
+) -> Result<Built, Failure> {
+    let (month, warnings) = check(dir, options)?;
+    let resources = resources()?;
     let figures = figures(&month, &resources.sentences)?;
     let rendered = render::render(&figures, &resources.world)?;
     let pdf = out.join(format!("{}.pdf", figures.period.key));

@@ -95,7 +95,9 @@ pub fn locate(text: &str, path: &[Segment]) -> Option<Position> {
         // The node's children: what follows, until a token at or left of it.
         let end = (hit + 1..hi).find(|&i| tokens[i].column <= base).unwrap_or(hi);
         if let Segment::Key(key) = segment {
-            let value = token.text.trim_start()[key.len()..].trim_start_matches(['"', '\'', ':', ' ']);
+            // What follows the key and its colon (the key may be quoted).
+            let after_key = token.text.find(key.as_str()).map_or("", |at| &token.text[at + key.len()..]);
+            let value = after_key.trim_start_matches(['"', '\'']).trim_start().strip_prefix(':').unwrap_or("").trim_start();
             let is_last = depth + 1 == path.len();
             if !value.is_empty() && !value.starts_with('#') && !is_last {
                 // Inline value (a flow mapping): look for the next key in it.
@@ -188,6 +190,14 @@ topic:
                 "path {spec}"
             );
         }
+    }
+
+    #[test]
+    fn quoted_and_non_ascii_keys() {
+        let text = "a:\n  '中文': { 键: 1 }\n  \"b\": 2\n";
+        assert_eq!(locate(text, &path("a.中文")), Some(Position { line: 2, column: 3 }));
+        assert_eq!(locate(text, &path("a.中文.键")), Some(Position { line: 2, column: 11 }));
+        assert_eq!(locate(text, &path("a.b")), Some(Position { line: 3, column: 3 }));
     }
 
     #[test]

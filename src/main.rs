@@ -6,15 +6,16 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use bulletin::diag::Diagnostic;
-use bulletin::{Failure, Resources};
-use clap::{Parser, Subcommand};
+use bulletin::schema::FileKind;
+use bulletin::{CheckOptions, Failure, Resources};
+use clap::{Parser, Subcommand, ValueEnum};
 
 /// Builds the monthly bulletin of a district's "12345" citizen-service
 /// hotline office from a folder of YAML figures and plain-text cases.
 ///
 /// Exit codes: 0 success; 1 the data has errors (each is printed with its
-/// file, line and field); 2 the tool could not do its work (a missing
-/// layout or font, an unwritable output folder, …).
+/// file, line, column and field); 2 the tool could not do its work (a
+/// missing layout or font, an unwritable output folder, …).
 #[derive(Parser)]
 #[command(name = "bulletin", version)]
 struct Cli {
@@ -27,7 +28,8 @@ enum Command {
     /// Validate month folders and build their PDFs (`OUT/<period>.pdf`).
     ///
     /// Each PDF is written to a temporary file and renamed into place, so a
-    /// failed build never leaves a partial PDF or replaces a good one.
+    /// failed build never leaves a partial PDF or replaces a good one. A
+    /// month with errors is not built; the others still are.
     Build {
         /// Month folders such as `months/2020-03`. Without any: every month
         /// folder under `months/`.
@@ -37,12 +39,25 @@ enum Command {
         out: PathBuf,
         #[command(flatten)]
         resources: ResourceArgs,
+        #[command(flatten)]
+        report: ReportArgs,
     },
     /// Validate month folders without building anything.
     Check {
         /// Month folders such as `months/2020-03`. Without any: every month
         /// folder under `months/`.
         months: Vec<PathBuf>,
+        #[command(flatten)]
+        report: ReportArgs,
+    },
+    /// Write the JSON Schemas of the month files (for editors: VS Code's
+    /// YAML extension completes keys and marks errors as you type when a
+    /// file's first line is `# yaml-language-server: $schema=…`).
+    Schema {
+        /// The folder to write `month.schema.json`, `city.schema.json`,
+        /// `units.schema.json` and `tickets.schema.json` into.
+        #[arg(long, default_value = "schemas")]
+        out: PathBuf,
     },
 }
 
@@ -56,14 +71,34 @@ struct ResourceArgs {
     fonts: PathBuf,
 }
 
+#[derive(clap::Args)]
+struct ReportArgs {
+    /// How diagnostics are printed: `human` (with the source line and a
+    /// caret, on stderr), `short` (one line each, on stderr) or `json` (one
+    /// JSON object per line, on stdout).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Treat warnings (suspicious but possible data) as errors.
+    #[arg(long)]
+    strict: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Short,
+    Json,
+}
+
 const EXIT_DATA: u8 = 1;
 const EXIT_OPERATIONAL: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Build { months, out, resources } => build(months, &out, &resources),
-        Command::Check { months } => check(months),
+        Command::Build { months, out, resources, report } => build(months, &out, &resources, &report),
+        Command::Check { months, report } => check(months, &report),
+        Command::Schema { out } => schema(&out),
     };
     ExitCode::from(code)
 }
@@ -75,7 +110,7 @@ fn month_dirs(named: Vec<PathBuf>) -> Result<Vec<PathBuf>, String> {
         return Ok(named);
     }
     let root = Path::new("months");
-    let mut dirs: Vec<PathBuf> = walkdir::WalkDir::new(root)
+    let dirs: Vec<PathBuf> = walkdir::WalkDir::new(root)
         .min_depth(1)
         .max_depth(1)
         .sort_by_file_name()
@@ -84,7 +119,6 @@ fn month_dirs(named: Vec<PathBuf>) -> Result<Vec<PathBuf>, String> {
         .filter(|e| e.file_type().is_dir() && e.path().join("month.yaml").is_file())
         .map(|e| e.into_path())
         .collect();
-    dirs.sort();
     if dirs.is_empty() {
         return Err(format!(
             "no month folders under `{}`\nhint: name a month folder, e.g. `bulletin build months/2020-03`",
@@ -94,19 +128,25 @@ fn month_dirs(named: Vec<PathBuf>) -> Result<Vec<PathBuf>, String> {
     Ok(dirs)
 }
 
-fn print_diagnostics(diagnostics: &[Diagnostic]) {
+fn print_diagnostics(diagnostics: &[Diagnostic], format: Format) {
     for diagnostic in diagnostics {
-        eprintln!("{diagnostic}");
+        match format {
+            Format::Human => eprintln!("{diagnostic}"),
+            Format::Short => eprintln!("{}", diagnostic.short()),
+            Format::Json => println!("{}", diagnostic.to_json()),
+        }
     }
 }
 
 /// Prints a failure; returns its exit code.
-fn report(dir: &Path, failure: &Failure) -> u8 {
+fn report(dir: &Path, failure: &Failure, format: Format) -> u8 {
     match failure {
         Failure::Data(diagnostics) => {
-            print_diagnostics(diagnostics);
+            print_diagnostics(diagnostics, format);
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-            eprintln!("{}: {errors} error{} in the data", dir.display(), if errors == 1 { "" } else { "s" });
+            if !matches!(format, Format::Json) {
+                eprintln!("{}: {errors} error{} in the data", dir.display(), if errors == 1 { "" } else { "s" });
+            }
             EXIT_DATA
         }
         Failure::Operational(err) => {
@@ -116,7 +156,7 @@ fn report(dir: &Path, failure: &Failure) -> u8 {
     }
 }
 
-fn build(months: Vec<PathBuf>, out: &Path, args: &ResourceArgs) -> u8 {
+fn build(months: Vec<PathBuf>, out: &Path, args: &ResourceArgs, report_args: &ReportArgs) -> u8 {
     let dirs = match month_dirs(months) {
         Ok(dirs) => dirs,
         Err(message) => {
@@ -124,40 +164,46 @@ fn build(months: Vec<PathBuf>, out: &Path, args: &ResourceArgs) -> u8 {
             return EXIT_OPERATIONAL;
         }
     };
-    let resources = match Resources::load(&args.layouts, &args.fonts) {
-        Ok(resources) => resources,
-        Err(err) => {
-            eprintln!("error: {err}\nhint: run bulletin from the project folder, or pass --layouts and --fonts");
-            return EXIT_OPERATIONAL;
-        }
-    };
+    let options = CheckOptions { strict: report_args.strict };
+    // Fonts and layouts are loaded once, when the first valid month needs them.
+    let mut loaded: Option<Resources> = None;
     let mut code = 0;
     let (mut built, mut failed) = (0, 0);
     for dir in &dirs {
-        match bulletin::build(dir, out, &resources) {
+        let resources = || match &loaded {
+            Some(resources) => Ok(resources.clone()),
+            None => {
+                let resources = Resources::load(&args.layouts, &args.fonts)?;
+                loaded = Some(resources.clone());
+                Ok(resources)
+            }
+        };
+        match bulletin::build(dir, out, options, resources) {
             Ok(result) => {
-                print_diagnostics(&result.warnings);
-                println!(
-                    "built {} ({} pages, {} bytes)",
-                    result.pdf.display(),
-                    result.pages,
-                    result.bytes
-                );
+                print_diagnostics(&result.warnings, report_args.format);
+                if !matches!(report_args.format, Format::Json) {
+                    eprintln!("built {} ({} pages, {} bytes)", result.pdf.display(), result.pages, result.bytes);
+                }
                 built += 1;
             }
             Err(failure) => {
-                code = code.max(report(dir, &failure));
+                if let Failure::Operational(bulletin::Error::Missing { .. }) = &failure {
+                    if loaded.is_none() {
+                        eprintln!("hint: run bulletin from the project folder, or pass --layouts and --fonts");
+                    }
+                }
+                code = code.max(report(dir, &failure, report_args.format));
                 failed += 1;
             }
         }
     }
-    if dirs.len() > 1 {
-        println!("{built} built, {failed} failed");
+    if dirs.len() > 1 && !matches!(report_args.format, Format::Json) {
+        eprintln!("{built} built, {failed} failed");
     }
     code
 }
 
-fn check(months: Vec<PathBuf>) -> u8 {
+fn check(months: Vec<PathBuf>, report_args: &ReportArgs) -> u8 {
     let dirs = match month_dirs(months) {
         Ok(dirs) => dirs,
         Err(message) => {
@@ -165,15 +211,37 @@ fn check(months: Vec<PathBuf>) -> u8 {
             return EXIT_OPERATIONAL;
         }
     };
+    let options = CheckOptions { strict: report_args.strict };
     let mut code = 0;
     for dir in &dirs {
-        match bulletin::check(dir) {
+        match bulletin::check(dir, options) {
             Ok((_, warnings)) => {
-                print_diagnostics(&warnings);
-                println!("{}: ok", dir.display());
+                print_diagnostics(&warnings, report_args.format);
+                if !matches!(report_args.format, Format::Json) {
+                    eprintln!("{}: ok", dir.display());
+                }
             }
-            Err(failure) => code = code.max(report(dir, &failure)),
+            Err(failure) => code = code.max(report(dir, &failure, report_args.format)),
         }
     }
     code
+}
+
+fn schema(out: &Path) -> u8 {
+    for kind in FileKind::ALL {
+        let path = out.join(kind.schema_file_name());
+        let text = match serde_json::to_string_pretty(&kind.schema()) {
+            Ok(text) => text + "\n",
+            Err(err) => {
+                eprintln!("error: {err}");
+                return EXIT_OPERATIONAL;
+            }
+        };
+        if let Err(err) = bulletin::render::write_atomically(&path, text.as_bytes()) {
+            eprintln!("error: {err}");
+            return EXIT_OPERATIONAL;
+        }
+        eprintln!("wrote {}", path.display());
+    }
+    0
 }

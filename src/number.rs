@@ -12,7 +12,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 /// How a fraction loses the digits past its last decimal.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Rounding {
     /// Drop the extra digits: 97.297 → 97.29.
@@ -22,7 +22,7 @@ pub enum Rounding {
 }
 
 /// Whether trailing zeros after the decimal point are printed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Style {
     /// Always the full number of decimals: 96.00.
@@ -33,7 +33,7 @@ pub enum Style {
 
 /// The declared rule for one printed figure: how many decimals, how the rest
 /// is rounded away, and how trailing zeros are shown.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FigureRule {
     /// Digits after the decimal point (0 to 6).

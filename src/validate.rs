@@ -17,6 +17,7 @@ use crate::month::{BusinessTicket, Case, CityDistrict, Count, Date, Group, Month
 use crate::number::{Decimal, MAX_SCALE};
 use crate::raw::{self, CityFile, MonthFile, TicketsFile, UnitsFile};
 use crate::rules::Rules;
+use crate::schema::{self, FileKind};
 
 pub const MONTH_FILE: &str = "month.yaml";
 pub const CITY_FILE: &str = "city.yaml";
@@ -69,65 +70,112 @@ impl Validator {
         self.diagnostics.push(diagnostic);
     }
 
-    /// Reads a file as UTF-8 text.
-    fn read(&mut self, path: PathBuf) -> Option<SourceFile> {
-        match fs::read(&path) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => Some(SourceFile { path, text: text.trim_start_matches('\u{feff}').to_owned() }),
-                Err(err) => {
-                    let valid = &err.as_bytes()[..err.utf8_error().valid_up_to()];
-                    let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
-                    let mut diagnostic = Diagnostic::error(
-                        &path,
-                        format!("the file is not UTF-8 text (invalid byte at offset {})", valid.len()),
-                    )
-                    .with_hint("save the file as UTF-8 (in WPS/Notepad: 另存为 → 编码 UTF-8)");
-                    diagnostic.line = Some(line);
-                    self.diagnostics.push(diagnostic);
-                    None
-                }
-            },
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-                self.diagnostics.push(
-                    Diagnostic::error(&path, "the file is missing")
-                        .with_hint("every month folder needs month.yaml, city.yaml, units.yaml, tickets.yaml and cases/"),
-                );
-                None
-            }
+    /// A file of the month as UTF-8 text.
+    fn read(&mut self, files: &MonthFiles, name: &str) -> Option<SourceFile> {
+        let path = files.dir.join(name);
+        let Some(bytes) = files.files.get(name) else {
+            self.diagnostics.push(
+                Diagnostic::error(&path, "the file is missing")
+                    .with_hint("every month folder needs month.yaml, city.yaml, units.yaml, tickets.yaml and cases/"),
+            );
+            return None;
+        };
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Some(SourceFile { path, text: text.trim_start_matches('\u{feff}').to_owned() }),
             Err(err) => {
-                self.diagnostics.push(Diagnostic::error(&path, format!("failed to read the file ({err})")));
-                None
-            }
-        }
-    }
-
-    /// Parses a YAML file into its raw type; a syntax or type error becomes
-    /// a diagnostic at serde_yaml's location.
-    fn parse<T: DeserializeOwned>(&mut self, file: &SourceFile) -> Option<T> {
-        match serde_yaml::from_str::<T>(&file.text) {
-            Ok(value) => Some(value),
-            Err(err) => {
-                let message = err.to_string();
-                // serde_yaml appends " at line L column C"; we show that ourselves.
-                let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
-                // …and puts the field path first: "districts[1]: unknown field …".
-                let (field, message) = match message.split_once(": ") {
-                    Some((path, rest)) if !path.contains(' ') => (Some(path.to_owned()), rest.to_owned()),
-                    _ => (None, message),
-                };
-                let mut diagnostic = Diagnostic::error(&file.path, message.clone());
-                diagnostic.field = field;
-                if let Some(location) = err.location() {
-                    diagnostic = diagnostic.at(&file.text, location.line(), location.column());
-                }
-                if let Some(hint) = unknown_field_hint(&message) {
-                    diagnostic = diagnostic.with_hint(hint);
-                }
+                let valid = &bytes[..err.valid_up_to()];
+                let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+                let column = String::from_utf8_lossy(valid).rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                let text = String::from_utf8_lossy(bytes);
+                let diagnostic = Diagnostic::error(
+                    &path,
+                    format!("the file is not UTF-8 text (invalid byte 0x{:02X} at offset {})", bytes[valid.len()], valid.len()),
+                )
+                .at(&text, line, column)
+                .with_hint("save the file as UTF-8 (WPS/记事本: 另存为 → 编码选 UTF-8); text pasted from a GBK document shows up like this");
                 self.diagnostics.push(diagnostic);
                 None
             }
         }
     }
+
+    /// Parses a YAML file into its raw type: YAML syntax first (serde_yaml's
+    /// location), then the file's schema (every problem at once), then serde.
+    fn parse<T: DeserializeOwned>(&mut self, file: &SourceFile, kind: FileKind) -> Option<T> {
+        let yaml: serde_yaml::Value = match serde_yaml::from_str(&file.text) {
+            Ok(value) => value,
+            Err(err) => {
+                self.serde_error(file, &err.to_string(), err.location().map(|l| (l.line(), l.column())));
+                return None;
+            }
+        };
+        let json = schema::yaml_to_json(&yaml);
+        if json.is_null() {
+            self.diagnostics.push(
+                Diagnostic::error(&file.path, "the file is empty")
+                    .with_hint(format!("see README.md for what {} holds", kind.file_name())),
+            );
+            return None;
+        }
+        let found = schema::check(&json, &kind.schema());
+        for problem in &found {
+            let (message, hint) = problem.describe();
+            let label = name_along(&json, &problem.path);
+            let diagnostic =
+                Diagnostic::error(&file.path, message).at_field(&file.text, &problem.path, label.as_deref());
+            self.diagnostics.push(match hint {
+                Some(hint) => diagnostic.with_hint(hint),
+                None => diagnostic,
+            });
+        }
+        if !found.is_empty() {
+            return None;
+        }
+        match serde_json::from_value::<T>(json) {
+            Ok(value) => Some(value),
+            Err(err) => {
+                self.serde_error(file, &err.to_string(), None);
+                None
+            }
+        }
+    }
+
+    /// A serde error as a diagnostic. serde_yaml appends " at line L column
+    /// C" (shown by us as the position) and puts the field path first
+    /// ("districts[1]: unknown field …").
+    fn serde_error(&mut self, file: &SourceFile, message: &str, location: Option<(usize, usize)>) {
+        let message = message.split(" at line ").next().unwrap_or(message);
+        let (field, message) = match message.split_once(": ") {
+            Some((path, rest)) if !path.contains(' ') => (Some(path.to_owned()), rest.to_owned()),
+            _ => (None, message.to_owned()),
+        };
+        let mut diagnostic = Diagnostic::error(&file.path, message.clone());
+        diagnostic.field = field;
+        if let Some((line, column)) = location {
+            diagnostic = diagnostic.at(&file.text, line, column);
+        }
+        if let Some(hint) = unknown_field_hint(&message) {
+            diagnostic = diagnostic.with_hint(hint);
+        }
+        self.diagnostics.push(diagnostic);
+    }
+}
+
+/// The `name` of the innermost entry along `path` (a unit, a district), to
+/// label a diagnostic with what the editor recognises.
+fn name_along(value: &serde_json::Value, path: &[Segment]) -> Option<String> {
+    let mut current = value;
+    let mut name = None;
+    for segment in path {
+        current = match segment {
+            Segment::Key(key) => current.get(key.as_str())?,
+            Segment::Index(index) => current.get(*index)?,
+        };
+        if let Some(found) = current.get("name").and_then(serde_json::Value::as_str) {
+            name = Some(found.to_owned());
+        }
+    }
+    name
 }
 
 /// For serde's "unknown field `x`, expected one of `a`, `b`": the closest key.
@@ -141,24 +189,65 @@ fn unknown_field_hint(message: &str) -> Option<String> {
     }
 }
 
+/// A month folder read into memory: each file by its path relative to the
+/// folder (`units.yaml`, `cases/01-韦博教育.txt`), and the sub-folders.
+#[derive(Clone, Debug, Default)]
+pub struct MonthFiles {
+    /// The folder as the user named it; diagnostics show paths below it.
+    pub dir: PathBuf,
+    /// The folder's own name (`2020-03`), which the period must match.
+    pub name: String,
+    pub files: BTreeMap<String, Vec<u8>>,
+    pub folders: BTreeSet<String>,
+}
+
+impl MonthFiles {
+    /// Reads the folder and its sub-folders (two levels: `cases/` lives
+    /// there), in name order.
+    pub fn read(dir: &Path) -> std::io::Result<Self> {
+        let name = dir
+            .canonicalize()?
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mut month = Self { dir: dir.to_owned(), name, ..Self::default() };
+        for entry in walkdir::WalkDir::new(dir).min_depth(1).max_depth(2).sort_by_file_name() {
+            let entry = entry.map_err(std::io::Error::from)?;
+            let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+            let key = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            if entry.file_type().is_dir() {
+                month.folders.insert(key);
+            } else if entry.file_type().is_file() {
+                month.files.insert(key, fs::read(entry.path())?);
+            }
+        }
+        Ok(month)
+    }
+}
+
 /// Checks the month folder `dir` and, when it has no errors, returns the
 /// validated month.
-pub fn check_month(dir: &Path) -> Checked {
+pub fn check_month(dir: &Path) -> std::io::Result<Checked> {
+    Ok(check_files(&MonthFiles::read(dir)?))
+}
+
+/// Checks a month's files; see [`check_month`].
+pub fn check_files(files: &MonthFiles) -> Checked {
     let mut v = Validator { diagnostics: Vec::new() };
-    let month_src = v.read(dir.join(MONTH_FILE));
-    let city_src = v.read(dir.join(CITY_FILE));
-    let units_src = v.read(dir.join(UNITS_FILE));
-    let tickets_src = v.read(dir.join(TICKETS_FILE));
-    let month_raw = month_src.as_ref().and_then(|f| v.parse::<MonthFile>(f));
-    let city_raw = city_src.as_ref().and_then(|f| v.parse::<CityFile>(f));
-    let units_raw = units_src.as_ref().and_then(|f| v.parse::<UnitsFile>(f));
-    let tickets_raw = tickets_src.as_ref().and_then(|f| v.parse::<TicketsFile>(f));
-    warn_unknown_files(&mut v, dir);
-    let cases = read_cases(&mut v, &dir.join(CASES_DIR));
+    let month_src = v.read(files, MONTH_FILE);
+    let city_src = v.read(files, CITY_FILE);
+    let units_src = v.read(files, UNITS_FILE);
+    let tickets_src = v.read(files, TICKETS_FILE);
+    let month_raw = month_src.as_ref().and_then(|f| v.parse::<MonthFile>(f, FileKind::Month));
+    let city_raw = city_src.as_ref().and_then(|f| v.parse::<CityFile>(f, FileKind::City));
+    let units_raw = units_src.as_ref().and_then(|f| v.parse::<UnitsFile>(f, FileKind::Units));
+    let tickets_raw = tickets_src.as_ref().and_then(|f| v.parse::<TicketsFile>(f, FileKind::Tickets));
+    warn_unknown_files(&mut v, files);
+    let cases = read_cases(&mut v, files);
 
     let month = match (month_src, month_raw, city_src, city_raw, units_src, units_raw, tickets_src, tickets_raw) {
         (Some(ms), Some(m), Some(cs), Some(c), Some(us), Some(u), Some(ts), Some(t)) => {
-            let header = check_header(&mut v, dir, &ms, &m);
+            let header = check_header(&mut v, &files.name, &ms, &m);
             let rules = check_rules(&mut v, &ms, &m);
             let groups = check_units(&mut v, &us, &u, &rules);
             check_group_order(&mut v, &ms, &rules, &groups);
@@ -203,7 +292,7 @@ fn non_empty(v: &mut Validator, file: &SourceFile, path: &[Segment], label: Opti
     }
 }
 
-fn check_header(v: &mut Validator, dir: &Path, file: &SourceFile, m: &MonthFile) -> Option<(Period, Date)> {
+fn check_header(v: &mut Validator, folder: &str, file: &SourceFile, m: &MonthFile) -> Option<(Period, Date)> {
     for (field, text) in [
         ("district", &m.district),
         ("city", &m.city),
@@ -219,8 +308,7 @@ fn check_header(v: &mut Validator, dir: &Path, file: &SourceFile, m: &MonthFile)
         v.error(file, &[key("period")], None, format!("`{}` is not a month", m.period))
             .hint = Some("write the month as YYYY-MM, e.g. 2020-03".into());
     }
-    let folder = dir.canonicalize().ok().and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()));
-    if let (Some(folder), Some(period)) = (&folder, period) {
+    if let Some(period) = period {
         if parse_period(folder) != Some(period) {
             v.error(
                 file,
@@ -358,7 +446,9 @@ fn check_units(v: &mut Validator, file: &SourceFile, u: &UnitsFile, rules: &Rule
             }
             check_percent(v, file, &at("extension_rate"), label, unit.extension_rate.0);
             check_percent(v, file, &at("repeat_rate"), label, unit.repeat_rate.0);
-            if unit.score.0.is_negative() || unit.score.0 > rules.full_marks {
+            // With invalid full marks (reported once) scores are not judged.
+            let full_marks_valid = rules.full_marks > Decimal::from_int(0);
+            if unit.score.0.is_negative() || (full_marks_valid && unit.score.0 > rules.full_marks) {
                 v.error(
                     file,
                     &at("score"),
@@ -541,15 +631,15 @@ fn check_tickets(
     (categories, business, topic)
 }
 
-fn warn_unknown_files(v: &mut Validator, dir: &Path) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
-    let mut names: Vec<String> = entries.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
-    names.sort();
+fn warn_unknown_files(v: &mut Validator, files: &MonthFiles) {
     let known = [MONTH_FILE, CITY_FILE, UNITS_FILE, TICKETS_FILE, CASES_DIR];
+    let top = files.files.keys().chain(&files.folders).filter(|name| !name.contains('/'));
+    let mut names: Vec<&String> = top.collect();
+    names.sort();
     for name in names {
         if !known.contains(&name.as_str()) && !name.starts_with('.') {
-            let mut diagnostic = Diagnostic::warning(dir.join(&name), "the bulletin does not use this file");
-            if let Some(best) = closest(&name, known) {
+            let mut diagnostic = Diagnostic::warning(files.dir.join(name), "the bulletin does not use this file");
+            if let Some(best) = closest(name, known) {
                 diagnostic = diagnostic.with_hint(format!("did you mean `{best}`?"));
             }
             v.diagnostics.push(diagnostic);
@@ -557,32 +647,33 @@ fn warn_unknown_files(v: &mut Validator, dir: &Path) {
     }
 }
 
-fn read_cases(v: &mut Validator, dir: &Path) -> Vec<Case> {
-    let entries = match fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(_) => {
-            v.diagnostics.push(
-                Diagnostic::error(dir, "the cases folder is missing")
-                    .with_hint("write each typical case (典型案例) as a .txt file in cases/"),
-            );
-            return Vec::new();
-        }
-    };
-    let mut paths: Vec<PathBuf> = entries
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| CASE_EXTENSIONS.iter().any(|x| e == *x)))
-        .collect();
-    paths.sort();
-    if paths.is_empty() {
+fn read_cases(v: &mut Validator, files: &MonthFiles) -> Vec<Case> {
+    let dir = files.dir.join(CASES_DIR);
+    if !files.folders.contains(CASES_DIR) {
         v.diagnostics.push(
-            Diagnostic::error(dir, "no case file (.txt or .md) in the cases folder")
+            Diagnostic::error(&dir, "the cases folder is missing")
+                .with_hint("write each typical case (典型案例) as a .txt file in cases/"),
+        );
+        return Vec::new();
+    }
+    let prefix = format!("{CASES_DIR}/");
+    let names: Vec<&String> = files
+        .files
+        .keys()
+        .filter(|name| {
+            name.strip_prefix(&prefix)
+                .is_some_and(|rest| CASE_EXTENSIONS.iter().any(|x| rest.ends_with(&format!(".{x}"))))
+        })
+        .collect();
+    if names.is_empty() {
+        v.diagnostics.push(
+            Diagnostic::error(&dir, "no case file (.txt or .md) in the cases folder")
                 .with_hint("every bulletin carries at least one typical case (典型案例)"),
         );
     }
     let mut cases = Vec::new();
-    for path in paths {
-        let Some(file) = v.read(path) else { continue };
+    for name in names {
+        let Some(file) = v.read(files, name) else { continue };
         match parse_case(&file.text) {
             Some(case) => cases.push(case),
             None => v.diagnostics.push(
@@ -680,4 +771,20 @@ mod tests {
         let message = "unknown field `zzz`, expected `id` or `name`";
         assert_eq!(unknown_field_hint(message).as_deref(), Some("the keys allowed here are: id, name"));
     }
+}
+
+/// The month a fuzz input stands for: `base` with one file replaced. The
+/// input's first byte picks the file (in name order), the rest is its new
+/// content. Shared by the cargo-fuzz target and the corpus replay test.
+#[doc(hidden)]
+pub fn fuzz_month(base: &MonthFiles, input: &[u8]) -> MonthFiles {
+    let mut files = base.clone();
+    if let Some((&selector, content)) = input.split_first() {
+        let names: Vec<String> = base.files.keys().cloned().collect();
+        if !names.is_empty() {
+            let name = names[usize::from(selector) % names.len()].clone();
+            files.files.insert(name, content.to_vec());
+        }
+    }
+    files
 }

@@ -99,8 +99,10 @@ fn unknown_keys_are_errors_with_a_suggestion() {
     let output = bulletin(&["check", month.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1));
     let message = stderr(&output);
-    assert!(message.contains("unknown field `satisfation`"), "{message}");
-    assert!(message.contains("city.yaml:9:5"), "{message}");
+    assert!(message.contains("error: unknown key `satisfation`"), "{message}");
+    // One mistake, one message: the corrected key is not also "missing".
+    assert!(!message.contains("missing key"), "{message}");
+    assert!(message.contains("city.yaml:10:5"), "{message}");
     assert!(message.contains("field: districts[1]"), "{message}");
     assert!(message.contains("hint: did you mean `satisfaction`?"), "{message}");
 }

@@ -7,7 +7,7 @@ use bulletin::derive::Figures;
 use bulletin::narrative::Sentences;
 
 fn march() -> Figures {
-    let (month, _warnings) = bulletin::check(&common::project().join("months/2020-03")).expect("2020-03 is valid");
+    let (month, _warnings) = bulletin::check(&common::project().join("months/2020-03"), bulletin::CheckOptions::default()).expect("2020-03 is valid");
     let sentences = Sentences::load(&common::project().join("layouts")).expect("sentence templates load");
     bulletin::figures(&month, &sentences).expect("figures derive")
 }
