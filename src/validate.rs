@@ -739,6 +739,22 @@ pub fn days_in_month(year: i32, month: u8) -> u8 {
     }
 }
 
+/// The month a fuzz input stands for: `base` with one file replaced. The
+/// input's first byte picks the file (in name order), the rest is its new
+/// content. Shared by the cargo-fuzz target and the corpus replay test.
+#[doc(hidden)]
+pub fn fuzz_month(base: &MonthFiles, input: &[u8]) -> MonthFiles {
+    let mut files = base.clone();
+    if let Some((&selector, content)) = input.split_first() {
+        let names: Vec<String> = base.files.keys().cloned().collect();
+        if !names.is_empty() {
+            let name = names[usize::from(selector) % names.len()].clone();
+            files.files.insert(name, content.to_vec());
+        }
+    }
+    files
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -771,20 +787,4 @@ mod tests {
         let message = "unknown field `zzz`, expected `id` or `name`";
         assert_eq!(unknown_field_hint(message).as_deref(), Some("the keys allowed here are: id, name"));
     }
-}
-
-/// The month a fuzz input stands for: `base` with one file replaced. The
-/// input's first byte picks the file (in name order), the rest is its new
-/// content. Shared by the cargo-fuzz target and the corpus replay test.
-#[doc(hidden)]
-pub fn fuzz_month(base: &MonthFiles, input: &[u8]) -> MonthFiles {
-    let mut files = base.clone();
-    if let Some((&selector, content)) = input.split_first() {
-        let names: Vec<String> = base.files.keys().cloned().collect();
-        if !names.is_empty() {
-            let name = names[usize::from(selector) % names.len()].clone();
-            files.files.insert(name, content.to_vec());
-        }
-    }
-    files
 }

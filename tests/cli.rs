@@ -146,3 +146,46 @@ fn help_explains_the_exit_codes() {
         assert!(help.contains(expected), "--help lacks `{expected}`:\n{help}");
     }
 }
+
+#[test]
+fn short_and_json_formats() {
+    let scratch = Scratch::new("cli-formats");
+    let month = copy_march(&scratch);
+    edit(&month.join("units.yaml"), "        visited: 86\n        satisfied: 83\n", "        visited: 86\n        satisfied: 90\n");
+    let dir = month.to_str().unwrap();
+
+    let short = bulletin(&["check", dir, "--format", "short"]);
+    assert_eq!(short.status.code(), Some(1));
+    let text = stderr(&short);
+    let line = text
+        .lines()
+        .find(|l| l.contains("satisfied (90)"))
+        .unwrap_or_else(|| panic!("no short line for the error:\n{text}"));
+    assert!(line.contains("units.yaml:172:9: error: satisfied (90) is greater than visited (86) [groups[0].units[9].satisfied (马坡岭街道)]"), "{line}");
+
+    let json = bulletin(&["check", dir, "--format", "json"]);
+    assert_eq!(json.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&json.stdout);
+    let objects: Vec<serde_json::Value> =
+        stdout.lines().map(|l| serde_json::from_str(l).expect("one JSON object per line")).collect();
+    let error = objects.iter().find(|o| o["severity"] == "error").expect("an error object");
+    assert_eq!(error["line"], 172);
+    assert_eq!(error["column"], 9);
+    assert_eq!(error["field"], "groups[0].units[9].satisfied (马坡岭街道)");
+    assert_eq!(error["message"], "satisfied (90) is greater than visited (86)");
+    assert!(error["hint"].as_str().unwrap_or_default().contains("swapped"));
+    let warning = objects.iter().find(|o| o["severity"] == "warning").expect("the tickets warning");
+    assert!(warning["message"].as_str().unwrap().contains("2120"), "{warning}");
+}
+
+#[test]
+fn the_bundled_month_checks_clean_but_warns_and_strict_fails_it() {
+    let ok = bulletin(&["check", "months/2020-03"]);
+    assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
+    let message = stderr(&ok);
+    // The reference's own discrepancy: the city counts 2120, the units 2172.
+    assert!(message.contains("warning: the city counts 2120 tickets for 芙蓉区, the units signed 2172 in all"), "{message}");
+    let strict = bulletin(&["check", "months/2020-03", "--strict"]);
+    assert_eq!(strict.status.code(), Some(1));
+    assert!(stderr(&strict).contains("error: the city counts 2120 tickets"), "{}", stderr(&strict));
+}

@@ -12,7 +12,7 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use common::{bulletin, project, Scratch};
+use common::{project, Scratch};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
