@@ -19,8 +19,13 @@ pub struct Figures {
     pub district: String,
     pub city: String,
     pub city_scope: String,
-    pub issuer: String,
-    pub issue_date: DateFigures,
+    /// The complete sign-off record, or none for a draft.
+    pub signoff: Option<SignoffFigures>,
+    /// A draft (征求意见稿): no complete sign-off record.
+    pub draft: bool,
+    /// The names of the month's source files, attached to the PDF as
+    /// `/source/<name>` (`cases/` flattened to `cases-`).
+    pub sources: Vec<String>,
     pub attachment: String,
     pub appendix_title: String,
     pub city_table: Vec<CityRow>,
@@ -48,6 +53,13 @@ pub struct PeriodFigures {
     pub month: u8,
     /// `2020-03`
     pub key: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SignoffFigures {
+    pub issuer: String,
+    pub approved_by: String,
+    pub date: DateFigures,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -354,13 +366,18 @@ pub fn derive(month: &Month) -> Figures {
         district: month.district.clone(),
         city: month.city.clone(),
         city_scope: month.city_scope.clone(),
-        issuer: month.issuer.clone(),
-        issue_date: DateFigures {
-            year: month.issue_date.year,
-            month: month.issue_date.month,
-            day: month.issue_date.day,
-            iso: format!("{:04}-{:02}-{:02}", month.issue_date.year, month.issue_date.month, month.issue_date.day),
-        },
+        signoff: month.signoff.complete().map(|(issuer, date, approved_by)| SignoffFigures {
+            issuer: issuer.to_owned(),
+            approved_by: approved_by.to_owned(),
+            date: DateFigures {
+                year: date.year,
+                month: date.month,
+                day: date.day,
+                iso: format!("{:04}-{:02}-{:02}", date.year, date.month, date.day),
+            },
+        }),
+        draft: month.signoff.complete().is_none(),
+        sources: month.sources.iter().map(|(name, _)| source_name(name)).collect(),
         attachment: month.attachment.clone(),
         appendix_title: month.appendix_title.clone(),
         city_table,
@@ -386,6 +403,11 @@ pub fn derive(month: &Month) -> Figures {
         appendix,
         text: BTreeMap::new(),
     }
+}
+
+/// The name a source file is attached under: `cases/01-x.txt` → `cases-01-x.txt`.
+pub fn source_name(path: &str) -> String {
+    path.replace('/', "-")
 }
 
 fn appendix_row(month: &Month, u: &Unit, rank: usize) -> AppendixRow {

@@ -20,6 +20,8 @@ pub enum Error {
     Layout { messages: Vec<String> },
     /// PDF export or another rendering step failed.
     Render { message: String },
+    /// Making keys or signatures failed.
+    Signing { message: String },
 }
 
 impl Error {
@@ -43,6 +45,7 @@ impl fmt::Display for Error {
                 Ok(())
             }
             Self::Render { message } => write!(f, "rendering failed: {message}"),
+            Self::Signing { message } => write!(f, "{message}"),
         }
     }
 }

@@ -19,6 +19,7 @@ pub mod raw;
 pub mod render;
 pub mod rules;
 pub mod schema;
+pub mod signoff;
 pub mod validate;
 pub mod world;
 
@@ -74,6 +75,10 @@ pub struct Built {
     pub pdf: PathBuf,
     pub pages: usize,
     pub bytes: usize,
+    /// The PDF's SHA-256, in lowercase hex.
+    pub sha256: String,
+    /// A draft (no complete sign-off record).
+    pub draft: bool,
     /// Warnings about the month's data (none of them stopped the build).
     pub warnings: Vec<Diagnostic>,
 }
@@ -112,20 +117,64 @@ pub fn figures(month: &Month, sentences: &Sentences) -> Result<Figures, Error> {
     Ok(figures)
 }
 
-/// Builds the month in `dir` into `out/<period>.pdf`. `resources` is
+/// What a build must produce.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct BuildOptions {
+    pub check: CheckOptions,
+    /// Refuse to build a draft: the month must carry a complete sign-off record.
+    pub require_final: bool,
+}
+
+/// The PDF's file name: `2020-03.pdf`, or `2020-03.draft.pdf` for a draft.
+pub fn pdf_name(period: &str, draft: bool) -> String {
+    if draft {
+        format!("{period}.draft.pdf")
+    } else {
+        format!("{period}.pdf")
+    }
+}
+
+/// Lowercase hex SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Builds the month in `dir` into `out/<period>.pdf` (final, with a
+/// complete sign-off record) or `out/<period>.draft.pdf`. `resources` is
 /// called once the month is valid (so bad data is reported without
 /// loading fonts) and may hand out the same resources to every month.
 pub fn build(
     dir: &Path,
     out: &Path,
-    options: CheckOptions,
+    options: BuildOptions,
     resources: impl FnOnce() -> Result<Resources, Error>,
 ) -> Result<Built, Failure> {
-    let (month, warnings) = check(dir, options)?;
+    let (month, warnings) = check(dir, options.check)?;
+    if options.require_final && month.signoff.complete().is_none() {
+        let missing = month.signoff.missing();
+        let message = if missing.len() == 3 {
+            "a final bulletin needs a sign-off record, and month.yaml has none".to_owned()
+        } else {
+            format!("the sign-off record is incomplete: {} missing", missing.join(", "))
+        };
+        let diagnostic = diag::Diagnostic::error(dir.join(validate::MONTH_FILE), message).with_hint(
+            "add `signoff:` with `issuer` (发文单位), `date` (签发日期, YYYY-MM-DD) and `approved_by` (签发人); \
+             without --final the month builds as a draft (征求意见稿)",
+        );
+        return Err(Failure::Data(vec![diagnostic]));
+    }
     let resources = resources()?;
     let figures = figures(&month, &resources.sentences)?;
-    let rendered = render::render(&figures, &resources.world)?;
-    let pdf = out.join(format!("{}.pdf", figures.period.key));
+    let rendered = render::render(&figures, &month.sources, &resources.world)?;
+    let pdf = out.join(pdf_name(&figures.period.key, figures.draft));
     render::write_atomically(&pdf, &rendered.pdf)?;
-    Ok(Built { pdf, pages: rendered.pages, bytes: rendered.pdf.len(), warnings })
+    Ok(Built {
+        pdf,
+        pages: rendered.pages,
+        bytes: rendered.pdf.len(),
+        sha256: sha256_hex(&rendered.pdf),
+        draft: figures.draft,
+        warnings,
+    })
 }

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use bulletin::diag::Diagnostic;
 use bulletin::schema::FileKind;
-use bulletin::{CheckOptions, Failure, Resources};
+use bulletin::{BuildOptions, CheckOptions, Failure, Resources};
 use clap::{Parser, Subcommand, ValueEnum};
 
 /// Builds the monthly bulletin of a district's "12345" citizen-service
@@ -41,6 +41,58 @@ enum Command {
         resources: ResourceArgs,
         #[command(flatten)]
         report: ReportArgs,
+        /// Build only final bulletins: refuse (exit 1, nothing written) a
+        /// month whose month.yaml lacks a complete `signoff:` record. Without
+        /// it such a month builds as a draft (`OUT/<period>.draft.pdf`,
+        /// watermarked 征求意见稿).
+        #[arg(long = "final")]
+        require_final: bool,
+        /// Sign each final PDF (implies --final); see `bulletin sign`.
+        #[arg(long)]
+        sign: bool,
+        /// The secret key for --sign (default: $BULLETIN_KEY).
+        #[arg(long, requires = "sign")]
+        key: Option<PathBuf>,
+    },
+    /// Make the office's key pair: a password-protected secret key
+    /// `bulletin.key` and a public key `bulletin.pub` to publish.
+    ///
+    /// The password comes from $BULLETIN_KEY_PASSWORD or is asked for
+    /// without echo. The key is never written into a git work tree or a
+    /// month folder.
+    Keygen {
+        /// The folder for the key pair.
+        #[arg(long, default_value_os_t = default_key_dir())]
+        out: PathBuf,
+    },
+    /// Sign the final PDFs of month folders: writes `OUT/<period>.pdf.minisig`
+    /// (minisign format) with a trusted comment holding the district, the
+    /// period and the PDF's SHA-256.
+    ///
+    /// The key comes from --key or $BULLETIN_KEY (a path, or the key's
+    /// text); its password from $BULLETIN_KEY_PASSWORD or a prompt.
+    Sign {
+        /// Month folders whose built final PDF is signed.
+        #[arg(required = true)]
+        months: Vec<PathBuf>,
+        /// Where the PDFs are.
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+        /// The secret key (default: $BULLETIN_KEY).
+        #[arg(long)]
+        key: Option<PathBuf>,
+    },
+    /// Check that a PDF is the one the office signed. Exit 0 when it is, 1
+    /// when it is not (changed, another key, no signature).
+    Verify {
+        /// The PDF, e.g. `out/2020-03.pdf`.
+        pdf: PathBuf,
+        /// The office's public key file (`bulletin.pub`).
+        #[arg(long)]
+        pubkey: PathBuf,
+        /// The signature (default: the PDF's path + `.minisig`).
+        #[arg(long)]
+        signature: Option<PathBuf>,
     },
     /// Validate month folders without building anything.
     Check {
@@ -96,7 +148,13 @@ const EXIT_OPERATIONAL: u8 = 2;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Build { months, out, resources, report } => build(months, &out, &resources, &report),
+        Command::Build { months, out, resources, report, require_final, sign, key } => {
+            let signing = sign.then_some(key);
+            build(months, &out, &resources, &report, require_final || sign, signing)
+        }
+        Command::Keygen { out } => keygen(&out),
+        Command::Sign { months, out, key } => sign_months(months, &out, key.as_deref()),
+        Command::Verify { pdf, pubkey, signature } => verify(&pdf, &pubkey, signature.as_deref()),
         Command::Check { months, report } => check(months, &report),
         Command::Schema { out } => schema(&out),
     };
@@ -156,7 +214,19 @@ fn report(dir: &Path, failure: &Failure, format: Format) -> u8 {
     }
 }
 
-fn build(months: Vec<PathBuf>, out: &Path, args: &ResourceArgs, report_args: &ReportArgs) -> u8 {
+fn default_key_dir() -> PathBuf {
+    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
+    home.join(".config").join("bulletin")
+}
+
+fn build(
+    months: Vec<PathBuf>,
+    out: &Path,
+    args: &ResourceArgs,
+    report_args: &ReportArgs,
+    require_final: bool,
+    signing: Option<Option<PathBuf>>,
+) -> u8 {
     let dirs = match month_dirs(months) {
         Ok(dirs) => dirs,
         Err(message) => {
@@ -164,7 +234,18 @@ fn build(months: Vec<PathBuf>, out: &Path, args: &ResourceArgs, report_args: &Re
             return EXIT_OPERATIONAL;
         }
     };
-    let options = CheckOptions { strict: report_args.strict };
+    let options = BuildOptions { check: CheckOptions { strict: report_args.strict }, require_final };
+    // The key is opened once, before any work, so a wrong password fails fast.
+    let key = match &signing {
+        Some(flag) => match bulletin::signoff::secret_key(flag.as_deref()) {
+            Ok(key) => Some(key),
+            Err(err) => {
+                eprintln!("error: {err}");
+                return EXIT_OPERATIONAL;
+            }
+        },
+        None => None,
+    };
     // Fonts and layouts are loaded once, when the first valid month needs them.
     let mut loaded: Option<Resources> = None;
     let mut code = 0;
@@ -182,7 +263,21 @@ fn build(months: Vec<PathBuf>, out: &Path, args: &ResourceArgs, report_args: &Re
             Ok(result) => {
                 print_diagnostics(&result.warnings, report_args.format);
                 if !matches!(report_args.format, Format::Json) {
-                    eprintln!("built {} ({} pages, {} bytes)", result.pdf.display(), result.pages, result.bytes);
+                    let kind = if result.draft { "draft" } else { "final" };
+                    eprintln!("built {} ({kind}, {} pages, {} bytes)", result.pdf.display(), result.pages, result.bytes);
+                }
+                // The digest goes to stdout, in sha256sum's format.
+                println!("{}  {}", result.sha256, result.pdf.display());
+                if let Some(key) = &key {
+                    match sign_built(dir, &result.pdf, key) {
+                        Ok(signature) => eprintln!("signed {}", signature.display()),
+                        Err(err) => {
+                            eprintln!("error: {}: {err}", dir.display());
+                            code = code.max(EXIT_OPERATIONAL);
+                            failed += 1;
+                            continue;
+                        }
+                    }
                 }
                 built += 1;
             }
@@ -201,6 +296,98 @@ fn build(months: Vec<PathBuf>, out: &Path, args: &ResourceArgs, report_args: &Re
         eprintln!("{built} built, {failed} failed");
     }
     code
+}
+
+/// Signs a freshly built final PDF with the month's district and period.
+fn sign_built(dir: &Path, pdf: &Path, key: &minisign::SecretKey) -> Result<PathBuf, bulletin::Error> {
+    let (month, _) = bulletin::check(dir, CheckOptions::default()).map_err(|failure| match failure {
+        Failure::Operational(err) => err,
+        Failure::Data(_) => bulletin::Error::Signing { message: "the month no longer checks".into() },
+    })?;
+    let period = format!("{:04}-{:02}", month.period.year, month.period.month);
+    bulletin::signoff::sign(pdf, key, &month.district, &period)
+}
+
+fn keygen(out: &Path) -> u8 {
+    match bulletin::signoff::keygen(out) {
+        Ok((secret, public, text)) => {
+            eprintln!("wrote {} (secret: keep it, and its password, safe)", secret.display());
+            eprintln!("wrote {} (public: publish it so that units can verify)", public.display());
+            print!("{text}");
+            0
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
+            EXIT_OPERATIONAL
+        }
+    }
+}
+
+fn sign_months(months: Vec<PathBuf>, out: &Path, key: Option<&Path>) -> u8 {
+    let key = match bulletin::signoff::secret_key(key) {
+        Ok(key) => key,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return EXIT_OPERATIONAL;
+        }
+    };
+    let mut code = 0;
+    for dir in &months {
+        let month = match bulletin::check(dir, CheckOptions::default()) {
+            Ok((month, _)) => month,
+            Err(failure) => {
+                code = code.max(report(dir, &failure, Format::Human));
+                continue;
+            }
+        };
+        let period = format!("{:04}-{:02}", month.period.year, month.period.month);
+        if month.signoff.complete().is_none() {
+            eprintln!(
+                "error: {}: only a final bulletin is signed, and this month has no complete sign-off record\nhint: `bulletin check` and month.yaml's `signoff:`",
+                dir.display()
+            );
+            code = code.max(EXIT_DATA);
+            continue;
+        }
+        let pdf = out.join(bulletin::pdf_name(&period, false));
+        if !pdf.is_file() {
+            eprintln!("error: {}: no final PDF at `{}`\nhint: run `bulletin build --final {}` first", dir.display(), pdf.display(), dir.display());
+            code = code.max(EXIT_OPERATIONAL);
+            continue;
+        }
+        match bulletin::signoff::sign(&pdf, &key, &month.district, &period) {
+            Ok(signature) => eprintln!("signed {}", signature.display()),
+            Err(err) => {
+                eprintln!("error: {err}");
+                code = code.max(EXIT_OPERATIONAL);
+            }
+        }
+    }
+    code
+}
+
+fn verify(pdf: &Path, pubkey: &Path, signature: Option<&Path>) -> u8 {
+    let public = match bulletin::signoff::public_key(pubkey) {
+        Ok(public) => public,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return EXIT_OPERATIONAL;
+        }
+    };
+    match bulletin::signoff::verify(pdf, &public, signature) {
+        Ok(Ok(verified)) => {
+            println!("ok: {} — {}", pdf.display(), verified.trusted_comment);
+            0
+        }
+        Ok(Err(rejection)) => {
+            eprintln!("error: {} is not verified: {rejection}", pdf.display());
+            EXIT_DATA
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
+            EXIT_OPERATIONAL
+        }
+    }
 }
 
 fn check(months: Vec<PathBuf>, report_args: &ReportArgs) -> u8 {

@@ -25,8 +25,7 @@ pub struct Month {
     pub district: String,
     pub city: String,
     pub city_scope: String,
-    pub issuer: String,
-    pub issue_date: Date,
+    pub signoff: Signoff,
     pub attachment: String,
     pub appendix_title: String,
     pub rules: Rules,
@@ -40,6 +39,40 @@ pub struct Month {
     pub business: Vec<BusinessTicket>,
     pub topic: Topic,
     pub cases: Vec<Case>,
+    /// The files the month was made from (path in the folder, bytes), in
+    /// name order: attached to the final PDF, which so carries its figures.
+    pub sources: Vec<(String, Vec<u8>)>,
+}
+
+/// Who signed the bulletin off and when. Complete, it makes the bulletin
+/// final; otherwise the month builds a draft.
+#[derive(Clone, Debug, Default)]
+pub struct Signoff {
+    pub issuer: Option<String>,
+    pub date: Option<Date>,
+    pub approved_by: Option<String>,
+}
+
+impl Signoff {
+    /// The fields a final bulletin still needs (their keys in month.yaml).
+    pub fn missing(&self) -> Vec<&'static str> {
+        let mut missing = Vec::new();
+        if self.issuer.is_none() {
+            missing.push("issuer");
+        }
+        if self.date.is_none() {
+            missing.push("date");
+        }
+        if self.approved_by.is_none() {
+            missing.push("approved_by");
+        }
+        missing
+    }
+
+    /// The complete record: issuer, date and approver.
+    pub fn complete(&self) -> Option<(&str, Date, &str)> {
+        Some((self.issuer.as_deref()?, self.date?, self.approved_by.as_deref()?))
+    }
 }
 
 #[derive(Clone, Debug)]

@@ -26,17 +26,29 @@ pub struct MonthFile {
     pub city: String,
     /// 全市排名的比较范围，如 内五区
     pub city_scope: String,
-    /// 发文单位（落款）
-    pub issuer: String,
-    /// 发文日期（落款日期），YYYY-MM-DD，须在通报月份之后
-    pub issue_date: String,
     /// 正文末“附件：”后的附件名称
     pub attachment: String,
     /// 附件排行榜的标题
     pub appendix_title: String,
+    /// 签发记录：发文单位、签发日期、签发人。齐全时生成正式版（附落款），缺少时只生成征求意见稿
+    pub signoff: Option<SignoffFile>,
     /// 规则：阈值与各项数字的取舍规则（可省略）
     #[serde(default)]
     pub rules: RulesFile,
+}
+
+/// The sign-off record. Every field is optional so that a record in
+/// progress is still a valid month (it builds a draft); `build --final`
+/// names what is missing.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignoffFile {
+    /// 发文单位（落款）
+    pub issuer: Option<String>,
+    /// 签发日期（落款日期），YYYY-MM-DD，须在通报月份之后
+    pub date: Option<String>,
+    /// 签发人
+    pub approved_by: Option<String>,
 }
 
 /// Thresholds and rounding rules. Every field is optional; the defaults

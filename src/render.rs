@@ -10,9 +10,10 @@ use typst::diag::{Severity, SourceDiagnostic};
 use typst::foundations::Smart;
 use typst::WorldExt;
 use typst_layout::PagedDocument;
-use typst_pdf::PdfOptions;
+use typst::foundations::Bytes;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
 
-use crate::derive::Figures;
+use crate::derive::{self, Figures};
 use crate::world::{BulletinWorld, Resources};
 use crate::Error;
 
@@ -22,11 +23,22 @@ pub struct Rendered {
     pub pages: usize,
 }
 
-/// Compiles the figures with the layouts and fonts into PDF bytes.
-pub fn render(figures: &Figures, resources: &Resources) -> Result<Rendered, Error> {
+/// Compiles the figures with the layouts and fonts into PDF bytes. A final
+/// bulletin is PDF/A-3b and carries `sources` (the month's files) as
+/// attachments; a draft is a plain PDF with the same attachments.
+pub fn render(figures: &Figures, sources: &[(String, Vec<u8>)], resources: &Resources) -> Result<Rendered, Error> {
     let data = serde_json::to_vec_pretty(figures).map_err(|err| Error::Render { message: err.to_string() })?;
-    let date = (figures.issue_date.year, figures.issue_date.month, figures.issue_date.day);
-    let world = BulletinWorld::new(&resources.fonts, &resources.layouts, data, date)?;
+    let today = match &figures.signoff {
+        Some(signoff) => (signoff.date.year, signoff.date.month, signoff.date.day),
+        // A draft has no date of its own: the first day after the period.
+        None if figures.period.month == 12 => (figures.period.year + 1, 1, 1),
+        None => (figures.period.year, figures.period.month + 1, 1),
+    };
+    let extra = sources
+        .iter()
+        .map(|(name, bytes)| (format!("/source/{}", derive::source_name(name)), Bytes::new(bytes.clone())))
+        .collect();
+    let world = BulletinWorld::new(&resources.fonts, &resources.layouts, data, extra, today)?;
     let warned = typst::compile::<PagedDocument>(&world);
     let document = match warned.output {
         Ok(document) if warned.warnings.is_empty() => document,
@@ -37,9 +49,15 @@ pub fn render(figures: &Figures, resources: &Resources) -> Result<Rendered, Erro
             return Err(Error::Layout { messages: describe(&world, &all) });
         }
     };
+    let standards = if figures.draft {
+        PdfStandards::default()
+    } else {
+        PdfStandards::new(&[PdfStandard::A_3b]).map_err(|err| Error::Render { message: err.message().to_string() })?
+    };
     let options = PdfOptions {
         // A stable document id: the same district and month give the same id.
         ident: Smart::Custom(format!("bulletin/{}/{}", figures.district, figures.period.key)),
+        standards,
         ..PdfOptions::default()
     };
     let pdf = typst_pdf::pdf(&document, &options)

@@ -409,7 +409,7 @@ mod tests {
     fn optional_fields_and_enums() {
         let ok = json!({
             "period": "2020-03", "district": "芙蓉区", "city": "长沙市", "city_scope": "内五区",
-            "issuer": "办公室", "issue_date": "2020-04-17", "attachment": "附件", "appendix_title": "标题",
+            "signoff": { "issuer": "办公室", "date": "2020-04-17" }, "attachment": "附件", "appendix_title": "标题",
             "rules": { "full_marks": 70, "figures": { "on_time_rate": { "decimals": 2, "rounding": "truncate", "style": "fixed" } } }
         });
         assert_eq!(problems(FileKind::Month, ok.clone()), []);

@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 
 use crate::diag::{closest, Diagnostic};
 use crate::locate::Segment;
-use crate::month::{BusinessTicket, Case, CityDistrict, Count, Date, Group, Month, Period, Topic, Unit, UnitRef};
+use crate::month::{BusinessTicket, Case, CityDistrict, Count, Date, Group, Month, Period, Signoff, Topic, Unit, UnitRef};
 use crate::number::{Decimal, MAX_SCALE};
 use crate::raw::{self, CityFile, MonthFile, TicketsFile, UnitsFile};
 use crate::rules::Rules;
@@ -254,13 +254,12 @@ pub fn check_files(files: &MonthFiles) -> Checked {
             let (city_table, own) = check_city(&mut v, &cs, &c, &m.district, &groups);
             let tickets = check_tickets(&mut v, &ts, &t, &groups);
             match (header, own) {
-                (Some((period, issue_date)), Some(own_district)) => Some(Month {
+                (Some((period, signoff)), Some(own_district)) => Some(Month {
                     period,
                     district: m.district,
                     city: m.city,
                     city_scope: m.city_scope,
-                    issuer: m.issuer,
-                    issue_date,
+                    signoff,
                     attachment: m.attachment,
                     appendix_title: m.appendix_title,
                     rules,
@@ -272,6 +271,7 @@ pub fn check_files(files: &MonthFiles) -> Checked {
                     business: tickets.1,
                     topic: tickets.2,
                     cases: Vec::new(),
+                    sources: Vec::new(),
                 }),
                 _ => None,
             }
@@ -282,7 +282,8 @@ pub fn check_files(files: &MonthFiles) -> Checked {
     let mut diagnostics = v.diagnostics;
     diagnostics.sort_by_key(Diagnostic::sort_key);
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);
-    let month = month.filter(|_| !has_errors).map(|month| Month { cases, ..month });
+    let sources = used_files(files);
+    let month = month.filter(|_| !has_errors).map(|month| Month { cases, sources, ..month });
     Checked { month, diagnostics }
 }
 
@@ -292,12 +293,11 @@ fn non_empty(v: &mut Validator, file: &SourceFile, path: &[Segment], label: Opti
     }
 }
 
-fn check_header(v: &mut Validator, folder: &str, file: &SourceFile, m: &MonthFile) -> Option<(Period, Date)> {
+fn check_header(v: &mut Validator, folder: &str, file: &SourceFile, m: &MonthFile) -> Option<(Period, Signoff)> {
     for (field, text) in [
         ("district", &m.district),
         ("city", &m.city),
         ("city_scope", &m.city_scope),
-        ("issuer", &m.issuer),
         ("attachment", &m.attachment),
         ("appendix_title", &m.appendix_title),
     ] {
@@ -319,24 +319,44 @@ fn check_header(v: &mut Validator, folder: &str, file: &SourceFile, m: &MonthFil
             .hint = Some("a month's folder is named after its period, e.g. months/2020-03".into());
         }
     }
-    let issue_date = parse_date(&m.issue_date);
-    if issue_date.is_none() {
-        v.error(file, &[key("issue_date")], None, format!("`{}` is not a date", m.issue_date))
-            .hint = Some("write the date as YYYY-MM-DD, e.g. 2020-04-17".into());
-    }
-    if let (Some(period), Some(date)) = (period, issue_date) {
-        let last_day = Date { year: period.year, month: period.month, day: days_in_month(period.year, period.month) };
-        if date <= last_day {
-            v.error(
-                file,
-                &[key("issue_date")],
-                None,
-                format!("issue date {} is not after the end of the period {}", m.issue_date, m.period),
-            )
-            .hint = Some("a bulletin is issued after the month it reports on".into());
+    let signoff = check_signoff(v, file, m.signoff.as_ref(), period);
+    Some((period?, signoff))
+}
+
+/// The sign-off record: each field that is given must be valid; a missing
+/// one only makes the bulletin a draft.
+fn check_signoff(v: &mut Validator, file: &SourceFile, record: Option<&raw::SignoffFile>, period: Option<Period>) -> Signoff {
+    let Some(record) = record else { return Signoff::default() };
+    let text = |field: &str, value: &Option<String>, v: &mut Validator| {
+        let value = value.as_ref()?;
+        non_empty(v, file, &[key("signoff"), key(field)], None, value, field);
+        (!value.trim().is_empty()).then(|| value.trim().to_owned())
+    };
+    let issuer = text("issuer", &record.issuer, v);
+    let approved_by = text("approved_by", &record.approved_by, v);
+    let date = record.date.as_ref().and_then(|given| {
+        let path = [key("signoff"), key("date")];
+        let Some(date) = parse_date(given) else {
+            v.error(file, &path, None, format!("`{given}` is not a date")).hint =
+                Some("write the date as YYYY-MM-DD, e.g. 2020-04-17".into());
+            return None;
+        };
+        if let Some(period) = period {
+            let last_day = Date { year: period.year, month: period.month, day: days_in_month(period.year, period.month) };
+            if date <= last_day {
+                v.error(
+                    file,
+                    &path,
+                    None,
+                    format!("sign-off date {given} is not after the end of the period {:04}-{:02}", period.year, period.month),
+                )
+                .hint = Some("a bulletin is signed off after the month it reports on".into());
+                return None;
+            }
         }
-    }
-    Some((period?, issue_date?))
+        Some(date)
+    });
+    Signoff { issuer, date, approved_by }
 }
 
 fn check_rules(v: &mut Validator, file: &SourceFile, m: &MonthFile) -> Rules {
@@ -629,6 +649,18 @@ fn check_tickets(
         categories: topic_categories,
     };
     (categories, business, topic)
+}
+
+/// The files the bulletin is made from: the four YAML files and the cases.
+fn used_files(files: &MonthFiles) -> Vec<(String, Vec<u8>)> {
+    let yaml = [MONTH_FILE, CITY_FILE, UNITS_FILE, TICKETS_FILE];
+    let prefix = format!("{CASES_DIR}/");
+    files
+        .files
+        .iter()
+        .filter(|(name, _)| yaml.contains(&name.as_str()) || name.starts_with(&prefix))
+        .map(|(name, bytes)| (name.clone(), bytes.clone()))
+        .collect()
 }
 
 fn warn_unknown_files(v: &mut Validator, files: &MonthFiles) {

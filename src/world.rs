@@ -128,6 +128,8 @@ pub struct BulletinWorld<'a> {
     layouts: &'a Layouts,
     main: FileId,
     data: Bytes,
+    /// Further virtual files by path (the month's sources, `/source/…`).
+    extra: BTreeMap<String, Bytes>,
     today: Datetime,
 }
 
@@ -137,8 +139,15 @@ fn file_id(path: &str) -> Option<FileId> {
 }
 
 impl<'a> BulletinWorld<'a> {
-    /// `data` is the figures as JSON; `today` the issue date.
-    pub fn new(fonts: &'a Fonts, layouts: &'a Layouts, data: Vec<u8>, today: (i32, u8, u8)) -> Result<Self, Error> {
+    /// `data` is the figures as JSON; `extra` more virtual files by path;
+    /// `today` the date Typst's `datetime.today()` answers.
+    pub fn new(
+        fonts: &'a Fonts,
+        layouts: &'a Layouts,
+        data: Vec<u8>,
+        extra: BTreeMap<String, Bytes>,
+        today: (i32, u8, u8),
+    ) -> Result<Self, Error> {
         let main = file_id(MAIN_LAYOUT).ok_or_else(|| Error::Missing {
             what: "main layout",
             path: layouts.disk_path(MAIN_LAYOUT),
@@ -152,6 +161,7 @@ impl<'a> BulletinWorld<'a> {
             layouts,
             main,
             data: Bytes::new(data),
+            extra,
             today,
         })
     }
@@ -168,6 +178,9 @@ impl<'a> BulletinWorld<'a> {
         let path = Self::path_of(id);
         if path == DATA_PATH {
             return Ok(self.data.clone());
+        }
+        if let Some(bytes) = self.extra.get(&path) {
+            return Ok(bytes.clone());
         }
         self.layouts.files.get(&path).cloned().ok_or_else(|| FileError::NotFound(self.layouts.disk_path(&path)))
     }
