@@ -69,6 +69,14 @@ pub fn pdf_text(pdf: &Path) -> String {
     String::from_utf8(output.stdout).expect("pdftotext prints UTF-8")
 }
 
+/// The PDF's text in content-stream order (`pdftotext -raw`): text drawn
+/// as one run (a rotated watermark) stays together.
+pub fn pdf_raw_text(pdf: &Path) -> String {
+    let output = Command::new("pdftotext").arg("-raw").arg(pdf).arg("-").output().expect("pdftotext runs");
+    assert!(output.status.success(), "pdftotext failed: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).expect("pdftotext prints UTF-8")
+}
+
 /// Text with every kind of white space removed.
 pub fn squeeze(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()

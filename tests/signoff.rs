@@ -1,0 +1,220 @@
+//! Sign-off (issue 5): draft versus final, refusal of an incomplete final,
+//! reproducible bytes across clocks and time zones, PDF/A metadata checked
+//! with qpdf, pdfinfo and pdfdetach, and signatures checked both by
+//! `bulletin verify` and by Debian's stock `minisign` tool.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use common::{project, Scratch};
+
+/// Runs the binary in `cwd` with extra environment variables.
+fn run(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_bulletin"));
+    command.args(args).current_dir(cwd).env_remove("BULLETIN_KEY").env_remove("BULLETIN_KEY_PASSWORD");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.output().expect("bulletin runs")
+}
+
+fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// A copy of 2020-03 whose month.yaml has no `signoff:` block.
+fn unsigned_month(scratch: &Scratch) -> std::path::PathBuf {
+    let month = scratch.path().join("2020-03");
+    fs::create_dir_all(month.join("cases")).unwrap();
+    let source = project().join("months/2020-03");
+    for name in ["city.yaml", "units.yaml", "tickets.yaml", "cases/01-韦博教育.txt"] {
+        fs::copy(source.join(name), month.join(name)).unwrap();
+    }
+    let text = fs::read_to_string(source.join("month.yaml")).unwrap();
+    let start = text.find("signoff:").expect("a signoff block");
+    let end = start + text[start..].find("\n\n").expect("a blank line after it");
+    fs::write(month.join("month.yaml"), format!("{}{}", &text[..start], &text[end + 2..])).unwrap();
+    month
+}
+
+#[test]
+fn a_month_without_sign_off_builds_a_watermarked_draft() {
+    let scratch = Scratch::new("signoff-draft");
+    let month = unsigned_month(&scratch);
+    let out = scratch.path().join("out");
+    let output = run(scratch.path(), &["build", month.to_str().unwrap(), "--out", out.to_str().unwrap(), "--layouts", project().join("layouts").to_str().unwrap(), "--fonts", project().join("fonts").to_str().unwrap()], &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let draft = out.join("2020-03.draft.pdf");
+    assert!(draft.is_file(), "no draft PDF");
+    assert!(!out.join("2020-03.pdf").exists(), "a draft must not take the final's name");
+    // The mark is drawn as one rotated run: read in content-stream order.
+    let text = common::pdf_raw_text(&draft);
+    let pages: Vec<&str> = text.split('\u{c}').filter(|p| !p.trim().is_empty()).collect();
+    assert!(pages.len() >= 4);
+    for (n, page) in pages.iter().enumerate() {
+        assert!(common::squeeze(page).contains("征求意见稿"), "page {} has no draft mark", n + 1);
+    }
+    // No 落款 in a draft.
+    assert!(!common::squeeze(&text).contains("2020年4月17日"), "a draft carries a sign-off date");
+
+    // --final refuses it, says why, and writes nothing.
+    let refused = scratch.path().join("refused");
+    let output = run(scratch.path(), &["build", "--final", month.to_str().unwrap(), "--out", refused.to_str().unwrap()], &[]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("a final bulletin needs a sign-off record, and month.yaml has none"), "{}", stderr(&output));
+    assert!(!refused.exists(), "--final wrote something");
+}
+
+#[test]
+fn an_incomplete_record_is_named_by_final() {
+    let scratch = Scratch::new("signoff-incomplete");
+    let month = unsigned_month(&scratch);
+    let path = month.join("month.yaml");
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(&path, format!("{text}\nsignoff:\n  issuer: 芙蓉区“12345”市民服务热线办公室\n")).unwrap();
+    let output = run(project(), &["build", "--final", month.to_str().unwrap(), "--out", scratch.path().join("out").to_str().unwrap()], &[]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("the sign-off record is incomplete: date, approved_by missing"), "{}", stderr(&output));
+}
+
+#[test]
+fn the_final_pdf_has_no_draft_mark_and_carries_its_metadata_and_sources() {
+    let out = Scratch::new("signoff-final");
+    let pdf = common::build_month("2020-03", &out);
+    let text = common::squeeze(&common::pdf_raw_text(&pdf));
+    assert!(!text.contains("征求意见稿"), "a final bulletin carries the draft mark");
+    assert!(text.contains("2020年4月17日"), "the final bulletin lacks its 落款 date");
+
+    let check = Command::new("qpdf").arg("--check").arg(&pdf).output().expect("qpdf (Debian package qpdf) runs");
+    assert!(check.status.success(), "qpdf --check failed:\n{}", String::from_utf8_lossy(&check.stdout));
+
+    let info = Command::new("pdfinfo").arg(&pdf).output().expect("pdfinfo runs");
+    let info = String::from_utf8_lossy(&info.stdout);
+    for expected in [
+        "Title:           2020年3月芙蓉区“12345”市民服务热线工作情况通报",
+        "Author:          芙蓉区“12345”市民服务热线办公室",
+        "Subject:         2020年3月芙蓉区“12345”市民服务热线工作情况通报",
+        "Keywords:        12345, 市民服务热线, 芙蓉区, 2020-03",
+        "CreationDate:    Fri Apr 17 00:00:00 2020 UTC",
+        "Tagged:          yes",
+    ] {
+        assert!(info.contains(expected), "pdfinfo lacks `{expected}`:\n{info}");
+    }
+    // PDF/A-3b identification in the XMP metadata, and the language.
+    let xmp = Command::new("pdfinfo").arg("-meta").arg(&pdf).output().expect("pdfinfo runs");
+    let info = String::from_utf8_lossy(&xmp.stdout);
+    assert!(info.contains("<rdf:li>zh-CN</rdf:li>"), "no zh-CN language in the XMP:\n{info}");
+    assert!(info.contains("<pdfaid:part>3</pdfaid:part>"), "no PDF/A part in the XMP:\n{info}");
+    assert!(info.contains("<pdfaid:conformance>B</pdfaid:conformance>"), "no PDF/A conformance in the XMP:\n{info}");
+
+    let attached = Command::new("pdfdetach").arg("-list").arg(&pdf).output().expect("pdfdetach runs");
+    let attached = String::from_utf8_lossy(&attached.stdout);
+    for name in ["source/month.yaml", "source/city.yaml", "source/units.yaml", "source/tickets.yaml", "source/cases-01-韦博教育.txt"] {
+        assert!(attached.contains(name), "{name} is not attached:\n{attached}");
+    }
+}
+
+#[test]
+fn builds_are_identical_across_clocks_and_time_zones() {
+    let first = Scratch::new("signoff-clock-a");
+    let second = Scratch::new("signoff-clock-b");
+    let a = run(project(), &["build", "months/2020-03", "--out", first.str()], &[("TZ", "UTC"), ("SOURCE_DATE_EPOCH", "0")]);
+    assert!(a.status.success(), "{}", stderr(&a));
+    // Another process, zone and epoch, and (through faketime) another clock.
+    let b = Command::new("faketime")
+        .args(["2031-07-09 23:59:30", env!("CARGO_BIN_EXE_bulletin"), "build", "months/2020-03", "--out", second.str()])
+        .current_dir(project())
+        .env("TZ", "Asia/Shanghai")
+        .env("SOURCE_DATE_EPOCH", "1900000000")
+        .output()
+        .expect("faketime (Debian package faketime) runs");
+    assert!(b.status.success(), "{}", stderr(&b));
+    let (a_pdf, b_pdf) = (fs::read(first.path().join("2020-03.pdf")).unwrap(), fs::read(second.path().join("2020-03.pdf")).unwrap());
+    assert!(a_pdf == b_pdf, "the PDFs differ across clocks and zones");
+    // Both runs print the same digest, and it is the file's.
+    let digest = bulletin::sha256_hex(&a_pdf);
+    assert!(String::from_utf8_lossy(&a.stdout).starts_with(&digest), "{}", String::from_utf8_lossy(&a.stdout));
+    assert!(String::from_utf8_lossy(&b.stdout).starts_with(&digest));
+}
+
+#[test]
+fn signatures_verify_with_minisign_and_catch_changes_and_other_keys() {
+    let scratch = Scratch::new("signoff-keys");
+    let password = [("BULLETIN_KEY_PASSWORD", "correct horse")];
+    let keys = scratch.path().join("keys");
+    let made = run(scratch.path(), &["keygen", "--out", keys.to_str().unwrap()], &password);
+    assert!(made.status.success(), "{}", stderr(&made));
+    let secret = keys.join("bulletin.key");
+    let public = keys.join("bulletin.pub");
+    // The secret key is stored encrypted, readable by its owner only.
+    let boxed = minisign::SecretKeyBox::from_string(&fs::read_to_string(&secret).unwrap()).expect("a minisign secret key");
+    assert!(boxed.into_unencrypted_secret_key().is_err(), "the secret key opens without its password");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(fs::metadata(&secret).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+
+    // Never into a git work tree.
+    let refused = run(project(), &["keygen", "--out", project().join("keys").to_str().unwrap()], &password);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(stderr(&refused).contains("refusing to write a secret key"), "{}", stderr(&refused));
+    assert!(!project().join("keys").exists());
+
+    // Build, sign in one step with the key from the environment.
+    let out = scratch.path().join("out");
+    let env = [("BULLETIN_KEY", secret.to_str().unwrap()), password[0]];
+    let built = run(project(), &["build", "--sign", "months/2020-03", "--out", out.to_str().unwrap()], &env);
+    assert!(built.status.success(), "{}", stderr(&built));
+    let pdf = out.join("2020-03.pdf");
+    let signature = out.join("2020-03.pdf.minisig");
+    let signature_text = fs::read_to_string(&signature).expect("a signature");
+    let digest = bulletin::sha256_hex(&fs::read(&pdf).unwrap());
+    assert!(signature_text.contains(&format!("trusted comment: bulletin district:芙蓉区 period:2020-03 sha256:{digest}")), "{signature_text}");
+
+    // Debian's minisign accepts it.
+    let stock = Command::new("minisign")
+        .args(["-V", "-m", pdf.to_str().unwrap(), "-p", public.to_str().unwrap()])
+        .output()
+        .expect("minisign (Debian package minisign) runs");
+    assert!(stock.status.success(), "minisign -V: {}{}", String::from_utf8_lossy(&stock.stdout), String::from_utf8_lossy(&stock.stderr));
+
+    let verify = |pdf: &Path, key: &Path| run(project(), &["verify", pdf.to_str().unwrap(), "--pubkey", key.to_str().unwrap()], &[]);
+    let ok = verify(&pdf, &public);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("period:2020-03"));
+
+    // One byte changed.
+    let changed = out.join("changed.pdf");
+    let mut bytes = fs::read(&pdf).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x01;
+    fs::write(&changed, &bytes).unwrap();
+    fs::copy(&signature, out.join("changed.pdf.minisig")).unwrap();
+    let rejected = verify(&changed, &public);
+    assert_eq!(rejected.status.code(), Some(1));
+    assert!(stderr(&rejected).contains("was changed after it was signed"), "{}", stderr(&rejected));
+
+    // Another key.
+    let other_keys = scratch.path().join("other");
+    assert!(run(scratch.path(), &["keygen", "--out", other_keys.to_str().unwrap()], &password).status.success());
+    let rejected = verify(&pdf, &other_keys.join("bulletin.pub"));
+    assert_eq!(rejected.status.code(), Some(1));
+    assert!(stderr(&rejected).contains("signed with another key"), "{}", stderr(&rejected));
+
+    // No signature at all.
+    let lonely = out.join("lonely.pdf");
+    fs::copy(&pdf, &lonely).unwrap();
+    let rejected = verify(&lonely, &public);
+    assert_eq!(rejected.status.code(), Some(1));
+    assert!(stderr(&rejected).contains("no signature"), "{}", stderr(&rejected));
+
+    // A wrong password is a clear failure, before any build.
+    let wrong = [("BULLETIN_KEY", secret.to_str().unwrap()), ("BULLETIN_KEY_PASSWORD", "wrong")];
+    let failed = run(project(), &["sign", "months/2020-03", "--out", out.to_str().unwrap()], &wrong);
+    assert_eq!(failed.status.code(), Some(2));
+    assert!(stderr(&failed).contains("wrong password"), "{}", stderr(&failed));
+}
