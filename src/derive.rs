@@ -151,7 +151,9 @@ pub struct ShareRow {
 #[derive(Clone, Debug, Serialize)]
 pub struct CaseFigures {
     pub title: String,
-    pub paragraphs: Vec<String>,
+    pub blocks: Vec<crate::case::Block>,
+    /// Full names of the units the case involves.
+    pub units: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -398,7 +400,11 @@ pub fn derive(month: &Month) -> Figures {
         cases: month
             .cases
             .iter()
-            .map(|c| CaseFigures { title: c.title.clone(), paragraphs: c.paragraphs.clone() })
+            .map(|c| CaseFigures {
+                title: c.title.clone(),
+                blocks: c.blocks.clone(),
+                units: c.units.iter().map(|&at| month.unit(at).name.clone()).collect(),
+            })
             .collect(),
         appendix,
         text: BTreeMap::new(),

@@ -8,8 +8,10 @@
 //! → narrative sentences ([`narrative`]) → Typst layout in our own world
 //! ([`world`]) → PDF written atomically ([`render`]).
 
+pub mod case;
 pub mod derive;
 pub mod diag;
+pub mod glyphs;
 mod error;
 pub mod locate;
 pub mod month;
@@ -166,6 +168,13 @@ pub fn build(
     }
     let resources = resources()?;
     let figures = figures(&month, &resources.sentences)?;
+    let missing = glyphs::missing(&figures, &resources.world.fonts);
+    if !missing.is_empty() {
+        let mut diagnostics = glyphs::diagnostics(dir, &month, &missing);
+        diagnostics.sort_by_key(diag::Diagnostic::sort_key);
+        diagnostics.extend(warnings);
+        return Err(Failure::Data(diagnostics));
+    }
     let rendered = render::render(&figures, &month.sources, &resources.world)?;
     let pdf = out.join(pdf_name(&figures.period.key, figures.draft));
     render::write_atomically(&pdf, &rendered.pdf)?;

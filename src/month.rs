@@ -147,11 +147,14 @@ pub struct Topic {
     pub categories: Vec<Count>,
 }
 
-/// A typical case: a title and its paragraphs, as plain text.
+/// A typical case: its title and body blocks, and the units it involves.
 #[derive(Clone, Debug)]
 pub struct Case {
+    /// The case file's path in the month folder (`cases/01-x.txt`).
+    pub file: String,
     pub title: String,
-    pub paragraphs: Vec<String>,
+    pub blocks: Vec<crate::case::Block>,
+    pub units: Vec<UnitRef>,
 }
 
 impl Month {

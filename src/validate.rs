@@ -243,13 +243,19 @@ pub fn check_files(files: &MonthFiles) -> Checked {
     let units_raw = units_src.as_ref().and_then(|f| v.parse::<UnitsFile>(f, FileKind::Units));
     let tickets_raw = tickets_src.as_ref().and_then(|f| v.parse::<TicketsFile>(f, FileKind::Tickets));
     warn_unknown_files(&mut v, files);
-    let cases = read_cases(&mut v, files);
 
+    // Cases are checked in any case; their units only when units.yaml is sound.
+    let mut cases = Vec::new();
+    let all_parsed = [month_raw.is_some(), city_raw.is_some(), units_raw.is_some(), tickets_raw.is_some()];
+    if all_parsed.contains(&false) {
+        read_cases(&mut v, files, None);
+    }
     let month = match (month_src, month_raw, city_src, city_raw, units_src, units_raw, tickets_src, tickets_raw) {
         (Some(ms), Some(m), Some(cs), Some(c), Some(us), Some(u), Some(ts), Some(t)) => {
             let header = check_header(&mut v, &files.name, &ms, &m);
             let rules = check_rules(&mut v, &ms, &m);
             let groups = check_units(&mut v, &us, &u, &rules);
+            cases = read_cases(&mut v, files, Some(&groups));
             check_group_order(&mut v, &ms, &rules, &groups);
             let (city_table, own) = check_city(&mut v, &cs, &c, &m.district, &groups);
             let tickets = check_tickets(&mut v, &ts, &t, &groups);
@@ -590,11 +596,7 @@ fn check_tickets(
         match find_unit(groups, &ticket.unit) {
             Some(unit) => business.push(BusinessTicket { kind: ticket.kind.clone(), unit }),
             None => {
-                let all = groups.iter().flat_map(|g| &g.units).flat_map(|u| [u.name.as_str(), u.short.as_str()]);
-                let hint = match closest(&ticket.unit, all) {
-                    Some(best) => format!("did you mean `{best}`?"),
-                    None => "name a unit of units.yaml by its full name, short name or id".into(),
-                };
+                let hint = unit_hint(groups, &ticket.unit);
                 v.error(
                     file,
                     &[key("business_environment"), index(i), key("unit")],
@@ -679,7 +681,7 @@ fn warn_unknown_files(v: &mut Validator, files: &MonthFiles) {
     }
 }
 
-fn read_cases(v: &mut Validator, files: &MonthFiles) -> Vec<Case> {
+fn read_cases(v: &mut Validator, files: &MonthFiles, groups: Option<&[Group]>) -> Vec<Case> {
     let dir = files.dir.join(CASES_DIR);
     if !files.folders.contains(CASES_DIR) {
         v.diagnostics.push(
@@ -706,38 +708,46 @@ fn read_cases(v: &mut Validator, files: &MonthFiles) -> Vec<Case> {
     let mut cases = Vec::new();
     for name in names {
         let Some(file) = v.read(files, name) else { continue };
-        match parse_case(&file.text) {
-            Some(case) => cases.push(case),
-            None => v.diagnostics.push(
-                Diagnostic::error(&file.path, "the case has no text after its title")
-                    .with_hint("the first line is the case's title; the paragraphs follow, separated by blank lines"),
-            ),
+        let parsed = match crate::case::parse(&file.text) {
+            Ok(parsed) => parsed,
+            Err(err) => {
+                let mut diagnostic = Diagnostic::error(&file.path, err.message).at(&file.text, err.line, 1);
+                diagnostic.hint = err.hint;
+                v.diagnostics.push(diagnostic);
+                continue;
+            }
+        };
+        let mut units = Vec::new();
+        for (unit, line) in &parsed.units {
+            match groups.and_then(|groups| find_unit(groups, unit)) {
+                Some(found) => units.push(found),
+                None if groups.is_some() => {
+                    let column = file.text.lines().nth(line - 1).and_then(|l| l.find(unit.as_str())).map_or(1, |b| {
+                        file.text.lines().nth(line - 1).map_or(0, |l| l[..b].chars().count()) + 1
+                    });
+                    let mut diagnostic = Diagnostic::error(&file.path, format!("no unit `{unit}` in units.yaml"))
+                        .at(&file.text, *line, column);
+                    diagnostic.field = Some("units".into());
+                    diagnostic.hint = Some(unit_hint(groups.unwrap_or_default(), unit));
+                    v.diagnostics.push(diagnostic);
+                }
+                None => {}
+            }
         }
+        cases.push((parsed.order, Case { file: name.clone(), title: parsed.title, blocks: parsed.blocks, units }));
     }
-    cases
+    // Cases with an `order` first, by it; the others by file name.
+    cases.sort_by(|(a, x), (b, y)| a.unwrap_or(i64::MAX).cmp(&b.unwrap_or(i64::MAX)).then_with(|| x.file.cmp(&y.file)));
+    cases.into_iter().map(|(_, case)| case).collect()
 }
 
-/// A case file: the first non-empty line is the title; paragraphs follow,
-/// separated by blank lines. Lines of one paragraph are joined without a
-/// space (Chinese text has none between lines).
-pub fn parse_case(text: &str) -> Option<Case> {
-    let mut lines = text.lines().map(str::trim).skip_while(|l| l.is_empty());
-    let title = lines.next()?.to_owned();
-    let mut paragraphs = Vec::new();
-    let mut current = String::new();
-    for line in lines {
-        if line.is_empty() {
-            if !current.is_empty() {
-                paragraphs.push(std::mem::take(&mut current));
-            }
-        } else {
-            current.push_str(line);
-        }
+/// "did you mean" for a unit name.
+fn unit_hint(groups: &[Group], name: &str) -> String {
+    let all = groups.iter().flat_map(|g| &g.units).flat_map(|u| [u.name.as_str(), u.short.as_str()]);
+    match closest(name, all) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => "name a unit of units.yaml by its full name, short name or id".into(),
     }
-    if !current.is_empty() {
-        paragraphs.push(current);
-    }
-    (!paragraphs.is_empty()).then_some(Case { title, paragraphs })
 }
 
 pub fn parse_period(text: &str) -> Option<Period> {
@@ -801,15 +811,6 @@ mod tests {
         assert_eq!(parse_date("2019-02-29"), None);
         assert_eq!(parse_date("2020-04-31"), None);
         assert_eq!(parse_date("2020/04/17"), None);
-    }
-
-    #[test]
-    fn case_text_becomes_title_and_paragraphs() {
-        let case = parse_case("\n标题\n\n第一段\n续行\n\n\n第二段\n").unwrap();
-        assert_eq!(case.title, "标题");
-        assert_eq!(case.paragraphs, ["第一段续行", "第二段"]);
-        assert!(parse_case("只有标题\n").is_none());
-        assert!(parse_case("").is_none());
     }
 
     #[test]

@@ -1,0 +1,317 @@
+//! Typical cases (典型案例) as editors write them: plain text with a little
+//! Markdown, parsed into blocks that reach Typst as data.
+//!
+//! ```text
+//! ---
+//! title: 韦博教育后续处理困境
+//! units: [教育局]
+//! order: 1
+//! ---
+//! 芙蓉区3月以来收到多位市民来电……
+//!
+//! ## 处理情况
+//! - 一项
+//! - **加粗**的一项
+//! 1. 第一步
+//! ```
+//!
+//! The front matter is optional (without it the first line is the title).
+//! Only these constructs mean anything: `#`/`##` + space at the start of a
+//! line (a sub-heading), `- ` or `* ` (a bulleted item), `1. ` (a numbered
+//! item), `**…**` within a paragraph (bold), `\**` (two literal asterisks),
+//! and blank lines between paragraphs. Every other character — `# $ * _ @
+//! < > \ [ ] ~ \``, Chinese enumerations such as "1、…；2、…" — stays as
+//! typed, and none can reach Typst as markup.
+
+use serde::{Deserialize, Serialize};
+
+/// A run of text within a paragraph, bold or not.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Run {
+    pub text: String,
+    pub bold: bool,
+}
+
+/// A block of a case's body.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Block {
+    Paragraph { runs: Vec<Run> },
+    Heading { runs: Vec<Run> },
+    List { ordered: bool, start: u32, items: Vec<Vec<Run>> },
+}
+
+/// The front matter's keys.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    pub title: Option<String>,
+    #[serde(default)]
+    pub units: Vec<String>,
+    pub order: Option<i64>,
+}
+
+/// A parsed case file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParsedCase {
+    pub title: String,
+    /// Units the case involves, as written (checked by `validate`).
+    pub units: Vec<(String, usize)>,
+    pub order: Option<i64>,
+    pub blocks: Vec<Block>,
+    /// The line (1-based) where the title stands, for diagnostics.
+    pub title_line: usize,
+}
+
+/// What is wrong with a case file, at a 1-based line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseError {
+    pub line: usize,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+/// Splits `**bold**` runs; `\**` is two literal asterisks. An unpaired
+/// `**` stays literal.
+pub fn runs(text: &str) -> Vec<Run> {
+    let mut pieces: Vec<(String, bool)> = vec![(String::new(), false)];
+    let mut markers = Vec::new(); // indices of pieces started by an opening `**`
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' && chars.peek() == Some(&'*') {
+            let mut lookahead = chars.clone();
+            lookahead.next();
+            if lookahead.peek() == Some(&'*') {
+                chars.next();
+                chars.next();
+                pieces.last_mut().expect("never empty").0.push_str("**");
+                continue;
+            }
+        }
+        if c == '*' && chars.peek() == Some(&'*') {
+            chars.next();
+            markers.push(pieces.len());
+            pieces.push((String::new(), false));
+            continue;
+        }
+        pieces.last_mut().expect("never empty").0.push(c);
+    }
+    // Pair markers in order; a last unpaired one is literal text.
+    let mut bold = vec![false; pieces.len()];
+    let mut literal_marker = vec![false; pieces.len()];
+    for pair in markers.chunks(2) {
+        match pair {
+            [open, close] => (*open..*close).for_each(|i| bold[i] = true),
+            [open] => literal_marker[*open] = true,
+            _ => {}
+        }
+    }
+    let mut out: Vec<Run> = Vec::new();
+    for (i, (text, _)) in pieces.into_iter().enumerate() {
+        let text = if literal_marker[i] { format!("**{text}") } else { text };
+        if text.is_empty() {
+            continue;
+        }
+        match out.last_mut() {
+            Some(last) if last.bold == bold[i] => last.text.push_str(&text),
+            _ => out.push(Run { text, bold: bold[i] }),
+        }
+    }
+    out
+}
+
+/// `- item`, `* item` → (false, 1, item); `12. item` → (true, 12, item).
+fn list_item(line: &str) -> Option<(bool, u32, &str)> {
+    if let Some(rest) = line.strip_prefix("- ").or_else(|| line.strip_prefix("* ")) {
+        return Some((false, 1, rest.trim_start()));
+    }
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    if (1..=4).contains(&digits) {
+        let rest = &line[digits..];
+        if let Some(item) = rest.strip_prefix(". ") {
+            return line[..digits].parse().ok().map(|n| (true, n, item.trim_start()));
+        }
+    }
+    None
+}
+
+/// `# x`, `## x`, `### x` → x.
+fn heading(line: &str) -> Option<&str> {
+    let hashes = line.chars().take_while(|c| *c == '#').count();
+    if (1..=3).contains(&hashes) {
+        line[hashes..].strip_prefix(' ').map(str::trim)
+    } else {
+        None
+    }
+}
+
+/// Parses a case file's text.
+pub fn parse(text: &str) -> Result<ParsedCase, CaseError> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut front = FrontMatter::default();
+    let mut body_start = 0;
+    let first = lines.iter().position(|l| !l.trim().is_empty());
+    if let Some(first) = first.filter(|&i| lines[i].trim() == "---") {
+        let end = lines[first + 1..].iter().position(|l| l.trim() == "---").map(|i| first + 1 + i).ok_or(CaseError {
+            line: first + 1,
+            message: "the front matter opened with `---` is not closed".into(),
+            hint: Some("end it with a line `---`".into()),
+        })?;
+        let yaml = lines[first + 1..end].join("\n");
+        front = serde_yaml::from_str::<Option<FrontMatter>>(&yaml)
+            .map_err(|err| CaseError {
+                line: first + 1 + err.location().map_or(1, |l| l.line()),
+                message: format!("front matter: {}", err.to_string().split(" at line ").next().unwrap_or_default()),
+                hint: Some("the keys are `title`, `units` (a list) and `order` (a number)".into()),
+            })?
+            .unwrap_or_default();
+        body_start = end + 1;
+    }
+    let units: Vec<(String, usize)> = front
+        .units
+        .iter()
+        .map(|unit| {
+            let line = lines[..body_start].iter().position(|l| l.contains(unit.as_str())).map_or(1, |i| i + 1);
+            (unit.clone(), line)
+        })
+        .collect();
+
+    // Title: from the front matter, else the first non-empty body line.
+    let mut body: Vec<(usize, &str)> = lines.iter().enumerate().skip(body_start).map(|(i, l)| (i + 1, l.trim())).collect();
+    let (title, title_line) = match front.title.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()) {
+        Some(title) => (title, 1),
+        None => {
+            let Some(at) = body.iter().position(|(_, l)| !l.is_empty()) else {
+                return Err(CaseError {
+                    line: 1,
+                    message: "the case is empty".into(),
+                    hint: Some("the first line is the case's title; the paragraphs follow, separated by blank lines".into()),
+                });
+            };
+            let (line, title) = body.remove(at);
+            body.drain(..at);
+            (heading(title).unwrap_or(title).to_owned(), line)
+        }
+    };
+
+    let mut blocks: Vec<Block> = Vec::new();
+    let mut paragraph = String::new();
+    let flush = |paragraph: &mut String, blocks: &mut Vec<Block>| {
+        if !paragraph.is_empty() {
+            blocks.push(Block::Paragraph { runs: runs(paragraph) });
+            paragraph.clear();
+        }
+    };
+    for (_, line) in body {
+        if line.is_empty() {
+            flush(&mut paragraph, &mut blocks);
+        } else if let Some(text) = heading(line) {
+            flush(&mut paragraph, &mut blocks);
+            blocks.push(Block::Heading { runs: runs(text) });
+        } else if let Some((ordered, number, item)) = list_item(line) {
+            flush(&mut paragraph, &mut blocks);
+            match blocks.last_mut() {
+                Some(Block::List { ordered: o, items, .. }) if *o == ordered => items.push(runs(item)),
+                _ => blocks.push(Block::List { ordered, start: number, items: vec![runs(item)] }),
+            }
+        } else {
+            // Lines of one paragraph join without a space (Chinese has none).
+            paragraph.push_str(line);
+        }
+    }
+    flush(&mut paragraph, &mut blocks);
+    if blocks.is_empty() {
+        return Err(CaseError {
+            line: title_line,
+            message: "the case has no text after its title".into(),
+            hint: Some("the first line is the case's title; the paragraphs follow, separated by blank lines".into()),
+        });
+    }
+    Ok(ParsedCase { title, units, order: front.order, blocks, title_line })
+}
+
+/// Every text of a case that reaches the PDF, in order.
+pub fn texts(title: &str, blocks: &[Block]) -> Vec<String> {
+    fn runs(runs: &[Run], all: &mut Vec<String>) {
+        all.extend(runs.iter().map(|r| r.text.clone()));
+    }
+    let mut all = vec![title.to_owned()];
+    for block in blocks {
+        match block {
+            Block::Paragraph { runs: r } | Block::Heading { runs: r } => runs(r, &mut all),
+            Block::List { items, .. } => items.iter().for_each(|item| runs(item, &mut all)),
+        }
+    }
+    all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plain(text: &str) -> Run {
+        Run { text: text.into(), bold: false }
+    }
+
+    fn bold(text: &str) -> Run {
+        Run { text: text.into(), bold: true }
+    }
+
+    #[test]
+    fn bold_runs_and_literal_asterisks() {
+        let cases: &[(&str, Vec<Run>)] = &[
+            ("无格式", vec![plain("无格式")]),
+            ("前**粗**后", vec![plain("前"), bold("粗"), plain("后")]),
+            ("5*3*2 与 a_b_c", vec![plain("5*3*2 与 a_b_c")]),
+            ("未配对**星号", vec![plain("未配对**星号")]),
+            (r"转义\**不粗**", vec![plain("转义**不粗**")]),
+            ("**全粗**", vec![bold("全粗")]),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(&runs(text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn blocks_headings_and_lists() {
+        let case = parse("标题\n\n第一段\n续行\n\n## 小标题\n- 甲\n- **乙**\n\n3. 三\n4. 四\n1、中文编号；2、照样保留\n").unwrap();
+        assert_eq!(case.title, "标题");
+        assert_eq!(
+            case.blocks,
+            [
+                Block::Paragraph { runs: vec![plain("第一段续行")] },
+                Block::Heading { runs: vec![plain("小标题")] },
+                Block::List { ordered: false, start: 1, items: vec![vec![plain("甲")], vec![bold("乙")]] },
+                Block::List { ordered: true, start: 3, items: vec![vec![plain("三")], vec![plain("四")]] },
+                Block::Paragraph { runs: vec![plain("1、中文编号；2、照样保留")] },
+            ]
+        );
+    }
+
+    #[test]
+    fn front_matter() {
+        let case = parse("---\ntitle: 案例\nunits: [教育局, 韭菜园街道]\norder: 2\n---\n正文\n").unwrap();
+        assert_eq!(case.title, "案例");
+        assert_eq!(case.units, [("教育局".to_owned(), 3), ("韭菜园街道".to_owned(), 3)]);
+        assert_eq!(case.order, Some(2));
+        assert_eq!(case.blocks, [Block::Paragraph { runs: vec![plain("正文")] }]);
+        let unclosed = parse("---\ntitle: 案例\n正文\n").unwrap_err();
+        assert_eq!(unclosed.line, 1);
+        let unknown = parse("---\ntitel: 案例\n---\n正文\n").unwrap_err();
+        assert!(unknown.message.contains("unknown field `titel`"), "{}", unknown.message);
+    }
+
+    #[test]
+    fn special_characters_stay_literal() {
+        let text = "标题 #1\n\n价格 $5 @张三 <备注> \\路径\\ [附] ~约~ `代码` a_b #不是标题\n";
+        let case = parse(text).unwrap();
+        assert_eq!(case.title, "标题 #1");
+        assert_eq!(case.blocks, [Block::Paragraph { runs: vec![plain("价格 $5 @张三 <备注> \\路径\\ [附] ~约~ `代码` a_b #不是标题")] }]);
+    }
+
+    #[test]
+    fn empty_cases_are_errors() {
+        assert_eq!(parse("").unwrap_err().message, "the case is empty");
+        assert_eq!(parse("只有标题\n").unwrap_err().message, "the case has no text after its title");
+    }
+}

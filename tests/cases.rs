@@ -1,0 +1,100 @@
+//! Editors' case files: special characters reach the PDF literally and
+//! cannot change the layout; rare characters render; a character no font
+//! draws is an error at its line and column.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use common::{bulletin, pdf_text, squeeze, Scratch};
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn march_copy(scratch: &Scratch) -> PathBuf {
+    let month = scratch.path().join("2020-03");
+    copy_dir(&common::project().join("months/2020-03"), &month);
+    month
+}
+
+const SPECIAL: &str = "价格 $5 #不是标题 @张三 <备注> \\路径\\ [附] ~约~ `代码` a_b_c 5*3*2 {括号} %百分 &符号 'q' \"dq\"";
+const INJECTION: &str = "#set page(fill: red) #read(\"/etc/passwd\") #import \"/style.typ\": * $x^2$ <label> @ref";
+const RARE: &str = "生僻字：䶮、𠀾、㑇、堃、喆、镕。";
+
+fn pages(text: &str) -> Vec<String> {
+    text.split('\u{c}').map(squeeze).collect()
+}
+
+#[test]
+fn special_and_rare_characters_print_literally_and_change_nothing_else() {
+    let scratch = Scratch::new("cases-special");
+    let month = march_copy(&scratch);
+    let case = format!(
+        "---\ntitle: \"特殊字符 #1 $5 @办公室\"\nunits: [教育局]\n---\n{SPECIAL}\n\n{RARE}\n\n## 小标题 *星* _线_\n- {INJECTION}\n- **加粗** 与 \\**不加粗**\n1. 步骤一\n"
+    );
+    fs::write(month.join("cases/02-特殊字符.txt"), case).unwrap();
+    let out = Scratch::new("cases-special-out");
+    let output = bulletin(&["build", month.to_str().unwrap(), "--out", out.str()]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = pdf_text(&out.path().join("2020-03.pdf"));
+    let all = squeeze(&text);
+    for expected in [
+        "（二）特殊字符#1$5@办公室",
+        &squeeze(SPECIAL),
+        &squeeze(RARE),
+        "小标题*星*_线_",
+        &squeeze(INJECTION),
+        "加粗与**不加粗**",
+        "1.步骤一",
+    ] {
+        assert!(all.contains(expected), "the PDF lacks `{expected}`:\n{text}");
+    }
+    // Numbered because there are two cases now, the first still first.
+    assert!(all.contains("（一）韦博教育后续处理困境"), "{text}");
+
+    // Nothing else moved: the pages before the cases and the appendix are
+    // the same text as the bundled month's.
+    let plain = Scratch::new("cases-special-plain");
+    let reference = pdf_text(&common::build_month("2020-03", &plain));
+    let (mine, theirs) = (pages(&text), pages(&reference));
+    assert_eq!(mine[..2], theirs[..2], "the first pages changed");
+    let tail = |p: &[String]| p.iter().rev().filter(|s| !s.is_empty()).take(2).cloned().collect::<Vec<_>>();
+    let (mine_tail, theirs_tail) = (tail(&mine), tail(&theirs));
+    // Page numbers differ if the case pushed the appendix on; compare without them.
+    let strip = |pages: Vec<String>| -> Vec<String> {
+        pages.into_iter().map(|p| p.trim_end_matches(|c: char| c == '—' || c.is_ascii_digit()).to_owned()).collect()
+    };
+    assert_eq!(strip(mine_tail), strip(theirs_tail), "the appendix changed");
+}
+
+#[test]
+fn a_character_without_a_glyph_is_an_error_at_its_place() {
+    let scratch = Scratch::new("cases-glyph");
+    let month = march_copy(&scratch);
+    fs::write(month.join("cases/02-私用.txt"), "私用字\n\n第一行\n这里有\u{E000}一个私用区字符。\n").unwrap();
+    // Also in a YAML value (a category name), but not in a comment.
+    let tickets = month.join("tickets.yaml");
+    let text = fs::read_to_string(&tickets).unwrap();
+    let text = text.replacen("{ name: 养老保险, count: 87 }", "{ name: 养老\u{E000}保险, count: 87 } # \u{E000} in a comment", 1);
+    fs::write(&tickets, text).unwrap();
+    let out = Scratch::new("cases-glyph-out");
+    let output = bulletin(&["build", month.to_str().unwrap(), "--out", out.str(), "--format", "short"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.contains("error: no bundled font has a glyph")).collect();
+    assert_eq!(errors.len(), 2, "{stderr}");
+    assert!(errors[0].contains("cases/02-私用.txt:4:4: error: no bundled font has a glyph for `\u{E000}` (U+E000)"), "{stderr}");
+    let line = fs::read_to_string(&tickets).unwrap().lines().position(|l| l.contains("养老\u{E000}保险")).unwrap() + 1;
+    assert!(errors[1].contains(&format!("tickets.yaml:{line}:15: error")), "{stderr}");
+    assert!(!out.path().join("2020-03.pdf").exists(), "a PDF was written");
+}
