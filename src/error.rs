@@ -22,6 +22,8 @@ pub enum Error {
     Render { message: String },
     /// Making keys or signatures failed.
     Signing { message: String },
+    /// A new month could not be scaffolded.
+    Scaffold { message: String },
 }
 
 impl Error {
@@ -45,7 +47,7 @@ impl fmt::Display for Error {
                 Ok(())
             }
             Self::Render { message } => write!(f, "rendering failed: {message}"),
-            Self::Signing { message } => write!(f, "{message}"),
+            Self::Signing { message } | Self::Scaffold { message } => write!(f, "{message}"),
         }
     }
 }

@@ -20,6 +20,7 @@ pub mod number;
 pub mod raw;
 pub mod render;
 pub mod rules;
+pub mod scaffold;
 pub mod schema;
 pub mod signoff;
 pub mod validate;

@@ -94,6 +94,19 @@ enum Command {
         #[arg(long)]
         signature: Option<PathBuf>,
     },
+    /// Start a new month: `MONTHS/YYYY-MM` from the latest existing month.
+    ///
+    /// Units, groups, districts, category names, the topic's wording and the
+    /// rules carry over; every figure is left empty (`~`), the sign-off date
+    /// too, and a case template waits in cases/. `bulletin check` on the new
+    /// folder then lists exactly what is left to fill in.
+    New {
+        /// The new month, e.g. 2020-04.
+        period: String,
+        /// The folder that holds the months.
+        #[arg(long, default_value = "months")]
+        months: PathBuf,
+    },
     /// Validate month folders without building anything.
     Check {
         /// Month folders such as `months/2020-03`. Without any: every month
@@ -157,6 +170,7 @@ fn main() -> ExitCode {
         Command::Verify { pdf, pubkey, signature } => verify(&pdf, &pubkey, signature.as_deref()),
         Command::Check { months, report } => check(months, &report),
         Command::Schema { out } => schema(&out),
+        Command::New { period, months } => new_month(&months, &period),
     };
     ExitCode::from(code)
 }
@@ -412,6 +426,20 @@ fn check(months: Vec<PathBuf>, report_args: &ReportArgs) -> u8 {
         }
     }
     code
+}
+
+fn new_month(months: &Path, period: &str) -> u8 {
+    match bulletin::scaffold::new_month(months, period) {
+        Ok(dir) => {
+            eprintln!("created {}", dir.display());
+            eprintln!("next: fill in the figures (~) and the case; `bulletin check {}` lists what is left", dir.display());
+            0
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
+            EXIT_OPERATIONAL
+        }
+    }
 }
 
 fn schema(out: &Path) -> u8 {

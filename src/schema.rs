@@ -75,6 +75,8 @@ pub enum Problem {
     AboveMaximum { maximum: String, found: String },
     NotAllowed { allowed: Vec<String>, found: String },
     NotDecimal { found: String },
+    /// An empty value (`~`) where a value is required: a scaffold's blank.
+    NotFilled { description: Option<String> },
 }
 
 /// A problem and the path of the value it is about.
@@ -115,6 +117,13 @@ impl Found {
             Problem::NotAllowed { allowed, found } => {
                 (format!("expected one of {}, found {found}", allowed.join(", ")), None)
             }
+            Problem::NotFilled { description } => (
+                "not filled in yet".to_owned(),
+                Some(match description {
+                    Some(d) => format!("fill in {d}"),
+                    None => "fill in a value".to_owned(),
+                }),
+            ),
             Problem::NotDecimal { found } => (
                 format!("expected a decimal number such as 99.41, found {found}"),
                 full_width_hint(found).or_else(|| Some("write digits with at most one `.` and at most 6 decimals".into())),
@@ -220,6 +229,11 @@ fn walk(value: &Value, schema: &Value, path: &mut Vec<Segment>, out: &mut Vec<Fo
         Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
         _ => Vec::new(),
     };
+    if value.is_null() && !types.is_empty() && !types.contains(&"null") {
+        let description = schema.get("description").and_then(Value::as_str).map(str::to_owned);
+        push(out, path, Problem::NotFilled { description });
+        return;
+    }
     if !types.is_empty() && !types.iter().any(|t| has_type(value, t)) {
         let wanted: Vec<&str> = types.iter().filter(|t| **t != "null").map(|t| type_name(t)).collect();
         let expected = if schema.get("format").and_then(Value::as_str) == Some("decimal") {

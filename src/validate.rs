@@ -362,7 +362,17 @@ fn check_signoff(v: &mut Validator, file: &SourceFile, record: Option<&raw::Sign
         }
         Some(date)
     });
-    Signoff { issuer, date, approved_by }
+    let signoff = Signoff { issuer, date, approved_by };
+    let missing = signoff.missing();
+    if !missing.is_empty() && record.date.as_ref().is_none_or(|d| parse_date(d).is_some()) {
+        v.warning(
+            file,
+            &[key("signoff")],
+            None,
+            format!("the sign-off record lacks {}: the month builds as a draft (征求意见稿)", missing.join(", ")),
+        );
+    }
+    signoff
 }
 
 fn check_rules(v: &mut Validator, file: &SourceFile, m: &MonthFile) -> Rules {
@@ -708,6 +718,15 @@ fn read_cases(v: &mut Validator, files: &MonthFiles, groups: Option<&[Group]>) -
     let mut cases = Vec::new();
     for name in names {
         let Some(file) = v.read(files, name) else { continue };
+        if let Some((index, line)) = file.text.lines().enumerate().find(|(_, l)| l.contains(crate::scaffold::TO_FILL)) {
+            let column = line[..line.find(crate::scaffold::TO_FILL).unwrap_or(0)].chars().count() + 1;
+            v.diagnostics.push(
+                Diagnostic::error(&file.path, "the case is not written yet")
+                    .at(&file.text, index + 1, column)
+                    .with_hint(format!("replace every {} with the case's text", crate::scaffold::TO_FILL)),
+            );
+            continue;
+        }
         let parsed = match crate::case::parse(&file.text) {
             Ok(parsed) => parsed,
             Err(err) => {
