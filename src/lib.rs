@@ -24,6 +24,7 @@ pub mod scaffold;
 pub mod schema;
 pub mod signoff;
 pub mod validate;
+pub mod watch;
 pub mod world;
 
 use std::path::{Path, PathBuf};

@@ -107,6 +107,22 @@ enum Command {
         #[arg(long, default_value = "months")]
         months: PathBuf,
     },
+    /// Rebuild a month's PDF whenever one of its files or a layout changes
+    /// (for editing with the PDF open in a viewer). A failed build prints
+    /// its diagnostics and keeps the last good PDF. Stop with Ctrl-C.
+    Watch {
+        /// The month folder, e.g. `months/2020-03`.
+        month: PathBuf,
+        /// Where the PDF goes.
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+        #[command(flatten)]
+        resources: ResourceArgs,
+        /// How often to look for changes, in milliseconds (also the quiet
+        /// time a change must settle for before a rebuild).
+        #[arg(long, default_value_t = 100)]
+        poll_ms: u64,
+    },
     /// Validate month folders without building anything.
     Check {
         /// Month folders such as `months/2020-03`. Without any: every month
@@ -171,6 +187,7 @@ fn main() -> ExitCode {
         Command::Check { months, report } => check(months, &report),
         Command::Schema { out } => schema(&out),
         Command::New { period, months } => new_month(&months, &period),
+        Command::Watch { month, out, resources, poll_ms } => watch(&month, &out, &resources, poll_ms),
     };
     ExitCode::from(code)
 }
@@ -426,6 +443,38 @@ fn check(months: Vec<PathBuf>, report_args: &ReportArgs) -> u8 {
         }
     }
     code
+}
+
+fn watch(month: &Path, out: &Path, args: &ResourceArgs, poll_ms: u64) -> u8 {
+    if !month.is_dir() {
+        eprintln!("error: no month folder at `{}`", month.display());
+        return EXIT_OPERATIONAL;
+    }
+    eprintln!("watching {} and {} (Ctrl-C to stop)", month.display(), args.layouts.display());
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let poll = std::time::Duration::from_millis(poll_ms.max(10));
+    let paths = bulletin::watch::Paths { month, out, layouts: &args.layouts, fonts: &args.fonts };
+    bulletin::watch::watch(paths, BuildOptions::default(), poll, &stop, |event| {
+        match event {
+            bulletin::watch::Event::Changed(files) if !files.is_empty() => {
+                let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+                eprintln!("changed: {}", names.join(", "));
+            }
+            bulletin::watch::Event::Changed(_) => {}
+            bulletin::watch::Event::Built(built, elapsed) => eprintln!(
+                "rebuilt {} in {} ms ({}, {} pages)",
+                built.pdf.display(),
+                elapsed.as_millis(),
+                if built.draft { "draft" } else { "final" },
+                built.pages
+            ),
+            bulletin::watch::Event::Failed(failure, elapsed) => {
+                report(month, failure, Format::Human);
+                eprintln!("build failed after {} ms; the last good PDF is kept", elapsed.as_millis());
+            }
+        }
+    });
+    0
 }
 
 fn new_month(months: &Path, period: &str) -> u8 {
