@@ -24,6 +24,8 @@ pub enum Error {
     Signing { message: String },
     /// A new month could not be scaffolded.
     Scaffold { message: String },
+    /// A spreadsheet could not be imported.
+    Import { path: PathBuf, message: String },
 }
 
 impl Error {
@@ -48,6 +50,7 @@ impl fmt::Display for Error {
             }
             Self::Render { message } => write!(f, "rendering failed: {message}"),
             Self::Signing { message } | Self::Scaffold { message } => write!(f, "{message}"),
+            Self::Import { path, message } => write!(f, "`{}`: {message}", path.display()),
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod case;
 pub mod derive;
 pub mod diag;
 pub mod glyphs;
+pub mod import;
 mod error;
 pub mod locate;
 pub mod month;

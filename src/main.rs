@@ -123,6 +123,26 @@ enum Command {
         #[arg(long, default_value_t = 100)]
         poll_ms: u64,
     },
+    /// Fill one unit group's figures in `MONTHS/YYYY-MM/units.yaml` from the
+    /// platform's spreadsheet export (xlsx or csv; a header row as in the
+    /// appendix: 部门名称, 签收总数, 未按时签收数, …, 总分).
+    ///
+    /// Rows are matched to units by full or short name. Unmatched rows,
+    /// units missing from the sheet and malformed cells are reported with
+    /// their row and column, and then nothing is written.
+    Import {
+        /// The spreadsheet: `.xlsx`, `.xls`, `.ods` or `.csv` (UTF-8).
+        sheet: PathBuf,
+        /// The month to fill, e.g. 2020-04 (create it with `bulletin new`).
+        #[arg(long)]
+        month: String,
+        /// The unit group the sheet holds, e.g. 街道 or 区直部门.
+        #[arg(long)]
+        group: String,
+        /// The folder that holds the months.
+        #[arg(long, default_value = "months")]
+        months: PathBuf,
+    },
     /// Validate month folders without building anything.
     Check {
         /// Month folders such as `months/2020-03`. Without any: every month
@@ -187,6 +207,7 @@ fn main() -> ExitCode {
         Command::Check { months, report } => check(months, &report),
         Command::Schema { out } => schema(&out),
         Command::New { period, months } => new_month(&months, &period),
+        Command::Import { sheet, month, group, months } => import(&sheet, &months.join(&month), &group),
         Command::Watch { month, out, resources, poll_ms } => watch(&month, &out, &resources, poll_ms),
     };
     ExitCode::from(code)
@@ -475,6 +496,34 @@ fn watch(month: &Path, out: &Path, args: &ResourceArgs, poll_ms: u64) -> u8 {
         }
     });
     0
+}
+
+fn import(sheet: &Path, month: &Path, group: &str) -> u8 {
+    let units = month.join("units.yaml");
+    if !units.is_file() {
+        eprintln!("error: no `{}`\nhint: create the month first with `bulletin new`", units.display());
+        return EXIT_OPERATIONAL;
+    }
+    match bulletin::import::import(sheet, &units, group) {
+        Ok(Ok(imported)) => {
+            eprintln!("imported {} units of {group} into {}", imported.units, units.display());
+            0
+        }
+        Ok(Err(problems)) => {
+            for problem in &problems {
+                eprintln!("{}", problem.short());
+                if let Some(hint) = &problem.hint {
+                    eprintln!("  hint: {hint}");
+                }
+            }
+            eprintln!("{}: {} problem{}; nothing was written", sheet.display(), problems.len(), if problems.len() == 1 { "" } else { "s" });
+            EXIT_DATA
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
+            EXIT_OPERATIONAL
+        }
+    }
 }
 
 fn new_month(months: &Path, period: &str) -> u8 {
