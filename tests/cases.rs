@@ -5,25 +5,14 @@
 mod common;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use common::{bulletin, pdf_text, squeeze, Scratch};
 
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
 
 fn march_copy(scratch: &Scratch) -> PathBuf {
     let month = scratch.path().join("2020-03");
-    copy_dir(&common::project().join("months/2020-03"), &month);
+    common::copy_dir(&common::project().join("months/2020-03"), &month);
     month
 }
 

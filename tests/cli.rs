@@ -13,22 +13,10 @@ use common::{bulletin, pdf_text, Scratch};
 fn copy_march(scratch: &Scratch) -> PathBuf {
     let from = common::project().join("months/2020-03");
     let to = scratch.path().join("2020-03");
-    copy_dir(&from, &to);
+    common::copy_dir(&from, &to);
     to
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).expect("create folder");
-    for entry in fs::read_dir(from).expect("read folder") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).expect("copy file");
-        }
-    }
-}
 
 /// Replaces the one occurrence of `from` in `file`.
 fn edit(file: &Path, from: &str, to: &str) {

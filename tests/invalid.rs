@@ -80,17 +80,6 @@ fn apply(month: &Path, edit: &Edit) {
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).expect("create folder");
-    for entry in fs::read_dir(from).expect("read folder").flatten() {
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
-}
 
 #[test]
 fn every_invalid_fixture_fails_with_its_diagnostics_and_keeps_the_pdf() {
@@ -113,7 +102,7 @@ fn every_invalid_fixture_fails_with_its_diagnostics_and_keeps_the_pdf() {
             .unwrap_or_else(|err| panic!("{name}/fixture.yaml: {err}"));
         let work = scratch.path().join(&name);
         let month = work.join("2020-03");
-        copy_dir(&project().join("months/2020-03"), &month);
+        common::copy_dir(&project().join("months/2020-03"), &month);
         for edit in &fixture.edits {
             apply(&month, edit);
         }

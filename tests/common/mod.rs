@@ -90,3 +90,16 @@ pub fn is_page_number(line: &str) -> bool {
         && squeezed.ends_with('—')
         && squeezed.trim_matches('—').chars().all(|c| c.is_ascii_digit())
 }
+
+/// Copies a folder tree.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create folder");
+    for entry in std::fs::read_dir(from).expect("read folder").flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy file");
+        }
+    }
+}
