@@ -8,6 +8,8 @@
 //! → narrative sentences ([`narrative`]) → Typst layout in our own world
 //! ([`world`]) → PDF written atomically ([`render`]).
 
+pub mod archive;
+pub mod batch;
 pub mod case;
 pub mod derive;
 pub mod diag;

@@ -2,12 +2,13 @@
 //! diagnostics, pick the exit code (0 ok, 1 data errors, 2 operational
 //! failure).
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use bulletin::diag::Diagnostic;
 use bulletin::schema::FileKind;
-use bulletin::{BuildOptions, CheckOptions, Failure, Resources};
+use bulletin::{BuildOptions, CheckOptions, Failure};
 use clap::{Parser, Subcommand, ValueEnum};
 
 /// Builds the monthly bulletin of a district's "12345" citizen-service
@@ -53,6 +54,8 @@ enum Command {
         /// The secret key for --sign (default: $BULLETIN_KEY).
         #[arg(long, requires = "sign")]
         key: Option<PathBuf>,
+        #[command(flatten)]
+        batch: BatchArgs,
     },
     /// Make the office's key pair: a password-protected secret key
     /// `bulletin.key` and a public key `bulletin.pub` to publish.
@@ -173,6 +176,21 @@ struct ResourceArgs {
 }
 
 #[derive(clap::Args)]
+struct BatchArgs {
+    /// Build every month folder under DIR (the default without month
+    /// folders is `months/`).
+    #[arg(long, value_name = "DIR")]
+    all: Option<PathBuf>,
+    /// Worker threads (default: the number of cores).
+    #[arg(long, short = 'j')]
+    jobs: Option<usize>,
+    /// Rebuild months whose PDF is up to date (by default a month is
+    /// skipped when nothing it is built from changed).
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(clap::Args)]
 struct ReportArgs {
     /// How diagnostics are printed: `human` (with the source line and a
     /// caret, on stderr), `short` (one line each, on stderr) or `json` (one
@@ -197,9 +215,9 @@ const EXIT_OPERATIONAL: u8 = 2;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Build { months, out, resources, report, require_final, sign, key } => {
+        Command::Build { months, out, resources, report, require_final, sign, key, batch } => {
             let signing = sign.then_some(key);
-            build(months, &out, &resources, &report, require_final || sign, signing)
+            build(months, &out, &resources, &report, require_final || sign, signing, &batch)
         }
         Command::Keygen { out } => keygen(&out),
         Command::Sign { months, out, key } => sign_months(months, &out, key.as_deref()),
@@ -219,7 +237,11 @@ fn month_dirs(named: Vec<PathBuf>) -> Result<Vec<PathBuf>, String> {
     if !named.is_empty() {
         return Ok(named);
     }
-    let root = Path::new("months");
+    month_dirs_under(Path::new("months"))
+}
+
+/// Every folder under `root` that holds a `month.yaml`, in name order.
+fn month_dirs_under(root: &Path) -> Result<Vec<PathBuf>, String> {
     let dirs: Vec<PathBuf> = walkdir::WalkDir::new(root)
         .min_depth(1)
         .max_depth(1)
@@ -278,8 +300,14 @@ fn build(
     report_args: &ReportArgs,
     require_final: bool,
     signing: Option<Option<PathBuf>>,
+    batch_args: &BatchArgs,
 ) -> u8 {
-    let dirs = match month_dirs(months) {
+    let named = match &batch_args.all {
+        Some(root) if months.is_empty() => month_dirs_under(root),
+        Some(_) => Err("give either month folders or --all, not both".to_owned()),
+        None => month_dirs(months),
+    };
+    let dirs = match named {
         Ok(dirs) => dirs,
         Err(message) => {
             eprintln!("error: {message}");
@@ -298,54 +326,90 @@ fn build(
         },
         None => None,
     };
-    // Fonts and layouts are loaded once, when the first valid month needs them.
-    let mut loaded: Option<Resources> = None;
+    let jobs = batch_args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let batch = bulletin::batch::Batch {
+        out,
+        layouts: &args.layouts,
+        fonts: &args.fonts,
+        options,
+        jobs,
+        force: batch_args.force,
+    };
+    // A progress bar on a terminal; plain lines in logs and CI.
+    let human = !matches!(report_args.format, Format::Json);
+    let bar = (human && dirs.len() > 1 && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(dirs.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} months, {elapsed} {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let say = |line: String| match &bar {
+        Some(bar) => bar.println(line),
+        None => eprintln!("{line}"),
+    };
     let mut code = 0;
-    let (mut built, mut failed) = (0, 0);
-    for dir in &dirs {
-        let resources = || match &loaded {
-            Some(resources) => Ok(resources.clone()),
-            None => {
-                let resources = Resources::load(&args.layouts, &args.fonts)?;
-                loaded = Some(resources.clone());
-                Ok(resources)
-            }
-        };
-        match bulletin::build(dir, out, options, resources) {
-            Ok(result) => {
-                print_diagnostics(&result.warnings, report_args.format);
-                if !matches!(report_args.format, Format::Json) {
+    let (mut built, mut fresh, mut failed) = (0, 0, 0);
+    bulletin::batch::build_all(&dirs, batch, |_, dir, outcome| {
+        let signed = |pdf: &Path| key.as_ref().map(|key| (sign_built(dir, pdf, key), bulletin::signoff::signature_path(pdf)));
+        match outcome {
+            bulletin::batch::Outcome::Built(result) => {
+                if human {
+                    for warning in &result.warnings {
+                        say(warning.to_string());
+                    }
                     let kind = if result.draft { "draft" } else { "final" };
-                    eprintln!("built {} ({kind}, {} pages, {} bytes)", result.pdf.display(), result.pages, result.bytes);
+                    say(format!("built {} ({kind}, {} pages, {} bytes)", result.pdf.display(), result.pages, result.bytes));
+                } else {
+                    print_diagnostics(&result.warnings, report_args.format);
                 }
                 // The digest goes to stdout, in sha256sum's format.
                 println!("{}  {}", result.sha256, result.pdf.display());
-                if let Some(key) = &key {
-                    match sign_built(dir, &result.pdf, key) {
-                        Ok(signature) => eprintln!("signed {}", signature.display()),
-                        Err(err) => {
-                            eprintln!("error: {}: {err}", dir.display());
-                            code = code.max(EXIT_OPERATIONAL);
-                            failed += 1;
-                            continue;
-                        }
-                    }
-                }
                 built += 1;
+                match signed(&result.pdf) {
+                    Some((Ok(signature), _)) => say(format!("signed {}", signature.display())),
+                    Some((Err(err), _)) => {
+                        say(format!("error: {}: {err}", dir.display()));
+                        code = code.max(EXIT_OPERATIONAL);
+                    }
+                    None => {}
+                }
             }
-            Err(failure) => {
-                if let Failure::Operational(bulletin::Error::Missing { .. }) = &failure {
-                    if loaded.is_none() {
-                        eprintln!("hint: run bulletin from the project folder, or pass --layouts and --fonts");
+            bulletin::batch::Outcome::UpToDate(pdf) => {
+                if human && bar.is_none() {
+                    say(format!("up to date {}", pdf.display()));
+                }
+                fresh += 1;
+                // An up-to-date final PDF that lacks its signature gets one.
+                if key.is_some() && !bulletin::signoff::signature_path(&pdf).is_file() {
+                    if let Some((Err(err), _)) = signed(&pdf) {
+                        say(format!("error: {}: {err}", dir.display()));
+                        code = code.max(EXIT_OPERATIONAL);
                     }
                 }
-                code = code.max(report(dir, &failure, report_args.format));
+            }
+            bulletin::batch::Outcome::Failed(failure) => {
+                if let Failure::Operational(bulletin::Error::Missing { .. }) = &failure {
+                    say("hint: run bulletin from the project folder, or pass --layouts and --fonts".to_owned());
+                }
+                if let Some(bar) = &bar {
+                    bar.suspend(|| code = code.max(report(dir, &failure, report_args.format)));
+                } else {
+                    code = code.max(report(dir, &failure, report_args.format));
+                }
                 failed += 1;
             }
         }
+        if let Some(bar) = &bar {
+            bar.inc(1);
+        }
+    });
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
     }
-    if dirs.len() > 1 && !matches!(report_args.format, Format::Json) {
-        eprintln!("{built} built, {failed} failed");
+    if dirs.len() > 1 && human {
+        eprintln!("{built} built, {fresh} up to date, {failed} failed");
     }
     code
 }

@@ -1,0 +1,98 @@
+//! Batch builds of a generated archive: every month builds; a second run
+//! builds nothing; touching one month rebuilds just it; touching a layout
+//! rebuilds all; a month made invalid fails alone, with exit 1 and its old
+//! PDF intact.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::Scratch;
+
+fn build_all(cwd: &Path, archive: &Path, out: &Path, layouts: &Path, extra: &[&str]) -> (i32, String, String) {
+    let mut args = vec![
+        "build".to_owned(),
+        "--all".to_owned(),
+        archive.display().to_string(),
+        "--out".to_owned(),
+        out.display().to_string(),
+        "--layouts".to_owned(),
+        layouts.display().to_string(),
+        "--fonts".to_owned(),
+        common::project().join("fonts").display().to_string(),
+    ];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_bulletin")).args(&args).current_dir(cwd).output().unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn generated_months_are_all_valid() {
+    let base = bulletin::validate::MonthFiles::read(&common::project().join("months/2020-03")).unwrap();
+    let months = bulletin::archive::generate(&base, 36);
+    let mut zero_denominators = 0;
+    for month in &months {
+        let checked = bulletin::validate::check_files(month);
+        let errors: Vec<String> = checked.errors().map(|d| d.to_string()).collect();
+        assert!(errors.is_empty(), "{} is invalid:\n{}", month.name, errors.join("\n"));
+        let month = checked.month.unwrap();
+        zero_denominators += month.units().filter(|(_, u)| u.visited == 0).count();
+        assert!((2..=3).contains(&month.cases.len()));
+    }
+    assert!(zero_denominators > 0, "no unit without follow-ups in 36 months");
+}
+
+#[test]
+fn incremental_parallel_batch() {
+    let scratch = Scratch::new("batch");
+    let base = bulletin::validate::MonthFiles::read(&common::project().join("months/2020-03")).unwrap();
+    let archive = scratch.path().join("archive");
+    bulletin::archive::write(&archive, &bulletin::archive::generate(&base, 12)).unwrap();
+    let layouts = scratch.path().join("layouts");
+    common::copy_dir(&common::project().join("layouts"), &layouts);
+    let out = scratch.path().join("out");
+
+    let (code, stdout, stderr) = build_all(scratch.path(), &archive, &out, &layouts, &["--jobs", "2"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("12 built, 0 up to date, 0 failed"), "{stderr}");
+    assert_eq!(stdout.lines().count(), 12, "one digest line a PDF:\n{stdout}");
+    for i in 1..=12 {
+        assert!(out.join(format!("2015-{i:02}.pdf")).is_file(), "2015-{i:02}.pdf is missing");
+    }
+
+    let (code, _, stderr) = build_all(scratch.path(), &archive, &out, &layouts, &[]);
+    assert_eq!(code, 0);
+    assert!(stderr.contains("0 built, 12 up to date, 0 failed"), "{stderr}");
+
+    // One month's YAML changes: that month alone is rebuilt.
+    let units = archive.join("2015-05/units.yaml");
+    fs::write(&units, fs::read_to_string(&units).unwrap() + "# 修改\n").unwrap();
+    let (code, stdout, stderr) = build_all(scratch.path(), &archive, &out, &layouts, &[]);
+    assert_eq!(code, 0);
+    assert!(stderr.contains("1 built, 11 up to date, 0 failed"), "{stderr}");
+    assert!(stdout.contains("2015-05.pdf"), "{stdout}");
+
+    // A layout changes: everything is rebuilt.
+    let style = layouts.join("style.typ");
+    fs::write(&style, fs::read_to_string(&style).unwrap() + "\n// changed\n").unwrap();
+    let (code, _, stderr) = build_all(scratch.path(), &archive, &out, &layouts, &[]);
+    assert_eq!(code, 0);
+    assert!(stderr.contains("12 built, 0 up to date, 0 failed"), "{stderr}");
+
+    // One month breaks: it fails alone, exit 1, its old PDF intact.
+    let old = fs::read(out.join("2015-07.pdf")).unwrap();
+    let units = archive.join("2015-07/units.yaml");
+    let text = fs::read_to_string(&units).unwrap();
+    let broken = text.replacen("        visited:", "        visitd:", 1);
+    fs::write(&units, broken).unwrap();
+    let (code, _, stderr) = build_all(scratch.path(), &archive, &out, &layouts, &["--force"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("11 built, 0 up to date, 1 failed"), "{stderr}");
+    assert!(stderr.contains("unknown key `visitd`"), "{stderr}");
+    assert_eq!(fs::read(out.join("2015-07.pdf")).unwrap(), old, "the failed month's PDF changed");
+}
