@@ -141,6 +141,30 @@ pub fn pdf_name(period: &str, draft: bool) -> String {
     }
 }
 
+/// Writes the Typst project a month compiles to `into/<period>/`: the
+/// layouts, `data.json`, the month's sources under `source/`, and
+/// `fonts.txt` naming the fonts folder, so that the stock Typst tools can
+/// compile it too (`typst compile --root DIR --font-path FONTS
+/// --ignore-system-fonts DIR/bulletin.typ`). Returns the project folder.
+pub fn emit_typst(dir: &Path, into: &Path, layouts: &Path, fonts: &Path) -> Result<PathBuf, Failure> {
+    let (month, _) = check(dir, CheckOptions::default())?;
+    let sentences = Sentences::load(layouts)?;
+    let figures = figures(&month, &sentences)?;
+    let project = into.join(&figures.period.key);
+    let layouts = Layouts::load(layouts)?;
+    for (path, bytes) in layouts.files() {
+        render::write_atomically(&project.join(path.trim_start_matches('/')), bytes)?;
+    }
+    let data = serde_json::to_vec_pretty(&figures).map_err(|err| Error::Render { message: err.to_string() })?;
+    render::write_atomically(&project.join(world::DATA_PATH.trim_start_matches('/')), &data)?;
+    for (name, bytes) in &month.sources {
+        render::write_atomically(&project.join("source").join(derive::source_name(name)), bytes)?;
+    }
+    let fonts = std::path::absolute(fonts).unwrap_or_else(|_| fonts.to_owned());
+    render::write_atomically(&project.join("fonts.txt"), format!("{}\n", fonts.display()).as_bytes())?;
+    Ok(project)
+}
+
 /// Lowercase hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;

@@ -188,6 +188,11 @@ struct BatchArgs {
     /// skipped when nothing it is built from changed).
     #[arg(long)]
     force: bool,
+    /// Also write the exact Typst project each month compiles to
+    /// `DIR/<period>/` (layouts, data.json, sources, fonts.txt), for
+    /// debugging a layout or compiling with the stock Typst tools.
+    #[arg(long, value_name = "DIR")]
+    emit_typst: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -407,6 +412,14 @@ fn build(
     });
     if let Some(bar) = &bar {
         bar.finish_and_clear();
+    }
+    if let Some(into) = &batch_args.emit_typst {
+        for dir in &dirs {
+            match bulletin::emit_typst(dir, into, &args.layouts, &args.fonts) {
+                Ok(project) => eprintln!("wrote the Typst project {}", project.display()),
+                Err(failure) => code = code.max(report(dir, &failure, report_args.format)),
+            }
+        }
     }
     if dirs.len() > 1 && human {
         eprintln!("{built} built, {fresh} up to date, {failed} failed");

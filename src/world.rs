@@ -115,6 +115,11 @@ impl Layouts {
         &self.dir
     }
 
+    /// Every file by its virtual path (`/bulletin.typ`).
+    pub fn files(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.files.iter().map(|(path, bytes)| (path.as_str(), bytes.as_slice()))
+    }
+
     /// The path on disk of a virtual path, for messages.
     pub fn disk_path(&self, virtual_path: &str) -> PathBuf {
         self.dir.join(virtual_path.trim_start_matches('/'))

@@ -96,3 +96,20 @@ fn incremental_parallel_batch() {
     assert!(stderr.contains("unknown key `visitd`"), "{stderr}");
     assert_eq!(fs::read(out.join("2015-07.pdf")).unwrap(), old, "the failed month's PDF changed");
 }
+
+#[test]
+fn emit_typst_writes_the_project_a_month_compiles() {
+    let scratch = Scratch::new("emit");
+    let emit = scratch.path().join("emit");
+    let output = common::bulletin(&["build", "months/2020-03", "--out", scratch.path().join("out").to_str().unwrap(), "--emit-typst", emit.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let project = emit.join("2020-03");
+    for name in ["bulletin.typ", "style.typ", "data.json", "fonts.txt", "source/units.yaml", "source/cases-01-韦博教育.txt"] {
+        assert!(project.join(name).is_file(), "{name} is missing");
+    }
+    let data: serde_json::Value = serde_json::from_slice(&fs::read(project.join("data.json")).unwrap()).unwrap();
+    assert_eq!(data["text"]["title"], "2020年3月芙蓉区“12345”市民服务热线\n工作情况通报");
+    assert_eq!(data["appendix"][1]["rows"][21]["rank"], 22);
+    let fonts = fs::read_to_string(project.join("fonts.txt")).unwrap();
+    assert!(Path::new(fonts.trim()).join("FandolFang-Regular.otf").is_file(), "fonts.txt: {fonts}");
+}

@@ -1,0 +1,167 @@
+#!/usr/bin/env python3
+"""Benchmarks of `bulletin` against a peer: the typst Python binding (same
+engine) compiling the same layouts with the same data.
+
+    pip install typst            # the peer
+    cargo build --release
+    python3 scripts/bench.py     # [--months 120] [--runs 7] [--work DIR]
+
+Measures, in one run on this machine:
+  1. one month, cold process: `bulletin build` vs the peer compiling the
+     project `bulletin build --emit-typst` wrote (median of --runs);
+  2. a full rebuild of a generated archive: `bulletin build --all --force`
+     vs the peer compiling the months one by one in one Python process with
+     one `typst.Compiler`; wall and CPU time, months per second;
+  3. a no-op rebuild of the same archive (nothing changed);
+  4. peak memory (max RSS) of the full rebuild, for 30 and for N months;
+  5. `bulletin watch`: from saving a case file to the new PDF on disk.
+Prints a table; nothing here is a pass/fail test.
+"""
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / "target" / "release" / "bulletin"
+FONTS = ROOT / "fonts"
+
+
+def run(args, **kwargs):
+    return subprocess.run(args, cwd=ROOT, check=True, capture_output=True, text=True, **kwargs)
+
+
+def timed(args):
+    """Wall seconds, CPU seconds (children) and max RSS (MiB) of one run."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    out = subprocess.run(["/usr/bin/time", "-f", "%M", *args], cwd=ROOT, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if out.returncode != 0:
+        sys.exit(f"failed: {' '.join(map(str, args))}\n{out.stderr}")
+    rss_kib = int(out.stderr.strip().splitlines()[-1])
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, rss_kib / 1024
+
+
+PEER_ONE = """
+import sys, typst
+project, fonts, out = sys.argv[1:4]
+typst.compile(project + "/bulletin.typ", output=out, root=project, font_paths=[fonts],
+              ignore_system_fonts=True, pdf_standards="a-3b")
+"""
+
+PEER_MANY = """
+import sys, typst
+fonts, out = sys.argv[1], sys.argv[2]
+projects = sys.argv[3:]
+compiler = typst.Compiler(font_paths=[fonts], ignore_system_fonts=True)
+for project in projects:
+    name = project.rstrip("/").rsplit("/", 1)[-1]
+    compiler.compile(input=project + "/bulletin.typ", root=project, output=out + "/" + name + ".pdf",
+                     pdf_standards="a-3b")
+"""
+
+
+def median_of(runs, args):
+    samples = [timed(args) for _ in range(runs)]
+    return statistics.median(s[0] for s in samples), statistics.median(s[1] for s in samples)
+
+
+def watch_latency(work, runs):
+    month = work / "watch" / "2020-03"
+    shutil.copytree(ROOT / "months" / "2020-03", month)
+    out = work / "watch-out"
+    proc = subprocess.Popen([BIN, "watch", month, "--out", out], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    try:
+        pdf = out / "2020-03.pdf"
+        deadline = time.time() + 60
+        while not pdf.exists() and time.time() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.5)
+        case = next((month / "cases").glob("*.txt"))
+        samples = []
+        for i in range(runs):
+            before = pdf.stat().st_mtime_ns
+            start = time.perf_counter()
+            with open(case, "a", encoding="utf-8") as f:
+                f.write(f"\n第{i}次修改。\n")
+            while pdf.stat().st_mtime_ns == before:
+                if time.perf_counter() - start > 30:
+                    sys.exit("watch did not rebuild within 30 s")
+                time.sleep(0.002)
+            samples.append(time.perf_counter() - start)
+            time.sleep(0.4)
+        return statistics.median(samples), max(samples)
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--months", type=int, default=120)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--work", type=Path)
+    args = parser.parse_args()
+    if not BIN.exists():
+        sys.exit("build first: cargo build --release")
+    work = args.work or Path(tempfile.mkdtemp(prefix="bulletin-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    cores = os.cpu_count()
+    rows = []
+
+    # 1. One month, cold process.
+    run([BIN, "build", "months/2020-03", "--out", work / "one", "--emit-typst", work / "emit-one"])
+    ours = median_of(args.runs, [BIN, "build", "months/2020-03", "--out", work / "one", "--force"])
+    peer = median_of(args.runs, [sys.executable, "-c", PEER_ONE, work / "emit-one" / "2020-03", FONTS, work / "peer-one.pdf"])
+    rows.append(("one month, cold process (median wall s)", f"{ours[0]:.3f}", f"{peer[0]:.3f}", f"{peer[0] / ours[0]:.2f}x"))
+    rows.append(("one month, cold process (median CPU s)", f"{ours[1]:.3f}", f"{peer[1]:.3f}", f"{peer[1] / ours[1]:.2f}x"))
+
+    # 2–4. Archives.
+    results = {}
+    for n in sorted({30, args.months}):
+        archive = work / f"archive{n}"
+        if not archive.exists():
+            run(["cargo", "run", "--release", "-q", "--example", "gen_archive", "--", "--months", str(n), "--out", archive])
+        out = work / f"out{n}"
+        wall, cpu, rss = timed([BIN, "build", "--all", archive, "--out", out, "--force"])
+        noop = timed([BIN, "build", "--all", archive, "--out", out])
+        emit = work / f"emit{n}"
+        run([BIN, "build", "--all", archive, "--out", out, "--emit-typst", emit])
+        projects = sorted(str(p) for p in emit.iterdir())
+        peer_out = work / f"peer{n}"
+        peer_out.mkdir(exist_ok=True)
+        p_wall, p_cpu, p_rss = timed([sys.executable, "-c", PEER_MANY, FONTS, peer_out, *projects])
+        results[n] = (wall, cpu, rss, noop, p_wall, p_cpu, p_rss)
+    n = args.months
+    wall, cpu, rss, noop, p_wall, p_cpu, p_rss = results[n]
+    rows.append((f"{n} months, full rebuild (wall s)", f"{wall:.2f}", f"{p_wall:.2f}", f"{p_wall / wall:.2f}x"))
+    rows.append((f"{n} months, full rebuild (CPU s per month)", f"{cpu / n:.3f}", f"{p_cpu / n:.3f}", f"{p_cpu / cpu:.2f}x"))
+    rows.append((f"{n} months, months per second", f"{n / wall:.1f}", f"{n / p_wall:.1f}", ""))
+    rows.append((f"{n} months, no-op rebuild (wall s)", f"{noop[0]:.3f}", "(rebuilds all)", ""))
+    for m in sorted(results):
+        rows.append((f"{m} months, full rebuild max RSS (MiB)", f"{results[m][2]:.0f}", f"{results[m][6]:.0f}", ""))
+
+    # 5. watch.
+    median, worst = watch_latency(work, 5)
+    rows.append(("watch: save → new PDF (median / max s)", f"{median:.3f} / {worst:.3f}", "", ""))
+
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measure':<{width}}  {'bulletin':>14}  {'typst-py':>14}  {'ratio':>7}   ({cores} cores)")
+    for label, a, b, ratio in rows:
+        print(f"{label:<{width}}  {a:>14}  {b:>14}  {ratio:>7}")
+    print(f"work folder: {work}")
+
+
+if __name__ == "__main__":
+    main()
