@@ -79,6 +79,7 @@ def median_of(runs, args):
 
 def watch_latency(work, runs):
     month = work / "watch" / "2020-03"
+    shutil.rmtree(month, ignore_errors=True)
     shutil.copytree(ROOT / "months" / "2020-03", month)
     out = work / "watch-out"
     proc = subprocess.Popen([BIN, "watch", month, "--out", out], cwd=ROOT, stderr=subprocess.PIPE, text=True)

@@ -17,6 +17,11 @@ use sha2::{Digest, Sha256};
 use crate::validate::MonthFiles;
 use crate::{BuildOptions, Built, Error, Failure, Resources};
 
+/// Memoized results unused for this many builds are evicted. Measured on
+/// 120 months: 0 peaks at 134 MiB, 8 at 236 MiB, with no gain in time
+/// (what months share is little next to what they do not).
+const EVICT_AFTER: usize = 0;
+
 /// What became of one month.
 #[derive(Debug)]
 pub enum Outcome {
@@ -26,16 +31,25 @@ pub enum Outcome {
     Failed(Failure),
 }
 
-/// A fingerprint of the layouts and fonts folders: every file's path and
-/// content. Computed once per run.
+/// A fingerprint of the layouts and fonts folders, computed once per run:
+/// each layout's path and content; each font file's path, size and
+/// modification time (hashing 55 MB of fonts would cost more than a no-op
+/// rebuild of the whole archive, and font files are replaced, not edited).
 pub fn resources_fingerprint(layouts: &Path, fonts: &Path) -> Result<String, Error> {
     let mut hasher = Sha256::new();
     for (tag, root) in [("layouts", layouts), ("fonts", fonts)] {
         for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
             let entry = entry.map_err(|err| Error::io("read", root, err.into()))?;
-            if entry.file_type().is_file() {
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
+            if tag == "fonts" {
+                let meta = entry.metadata().map_err(|err| Error::io("read", entry.path(), err.into()))?;
+                let modified = meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+                hasher.update(format!("{tag}/{}\0{}\0{modified:?}\0", relative.display(), meta.len()));
+            } else {
                 let bytes = std::fs::read(entry.path()).map_err(|err| Error::io("read", entry.path(), err))?;
-                let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
                 hasher.update(format!("{tag}/{}\0{}\0", relative.display(), bytes.len()));
                 hasher.update(&bytes);
             }
@@ -159,7 +173,7 @@ fn build_one(dir: &Path, batch: Batch, fingerprint: Option<&str>, resources: &Mu
     };
     let result = crate::build(dir, batch.out, batch.options, load);
     // Keep memory flat across the archive: drop Typst's memoized results.
-    typst::comemo::evict(0);
+    typst::comemo::evict(EVICT_AFTER);
     match result {
         Ok(built) => {
             if let Some(hash) = &hash {

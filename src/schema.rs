@@ -45,8 +45,14 @@ impl FileKind {
         format!("{}.schema.json", self.file_name().trim_end_matches(".yaml"))
     }
 
-    /// The JSON Schema (draft-07, every subschema inlined).
-    pub fn schema(self) -> Value {
+    /// The JSON Schema (draft-07, every subschema inlined), generated once.
+    pub fn schema(self) -> &'static Value {
+        static SCHEMAS: std::sync::OnceLock<[Value; 4]> = std::sync::OnceLock::new();
+        let all = SCHEMAS.get_or_init(|| FileKind::ALL.map(FileKind::generate));
+        &all[self as usize]
+    }
+
+    fn generate(self) -> Value {
         fn of<T: JsonSchema>(title: &str) -> Value {
             let mut settings = SchemaSettings::draft07();
             settings.inline_subschemas = true;
