@@ -10,11 +10,12 @@ use std::fmt::Write as _;
 
 use crate::validate::MonthFiles;
 
-/// xorshift64*, enough to vary figures reproducibly.
-struct Rng(u64);
+/// xorshift64*: small and deterministic, enough to vary figures (and the
+/// robustness test's mutations) reproducibly. Not for anything secret.
+pub struct Rng(pub u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
@@ -22,7 +23,7 @@ impl Rng {
     }
 
     /// A number in `0..=max`.
-    fn upto(&mut self, max: u64) -> u64 {
+    pub fn upto(&mut self, max: u64) -> u64 {
         self.next() % (max + 1)
     }
 
