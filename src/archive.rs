@@ -15,7 +15,7 @@ use crate::validate::MonthFiles;
 pub struct Rng(pub u64);
 
 impl Rng {
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
@@ -24,7 +24,7 @@ impl Rng {
 
     /// A number in `0..=max`.
     pub fn upto(&mut self, max: u64) -> u64 {
-        self.next() % (max + 1)
+        self.next_u64() % (max + 1)
     }
 
     fn chance(&mut self, percent: u64) -> bool {

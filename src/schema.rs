@@ -383,7 +383,7 @@ mod tests {
     use serde_json::json;
 
     fn problems(kind: FileKind, value: Value) -> Vec<(String, String)> {
-        check(&value, &kind.schema())
+        check(&value, kind.schema())
             .into_iter()
             .map(|f| {
                 let path: Vec<String> = f

@@ -117,7 +117,7 @@ impl Validator {
             );
             return None;
         }
-        let found = schema::check(&json, &kind.schema());
+        let found = schema::check(&json, kind.schema());
         for problem in &found {
             let (message, hint) = problem.describe();
             let label = name_along(&json, &problem.path);

@@ -17,7 +17,7 @@ struct Rng(bulletin::archive::Rng);
 
 impl Rng {
     fn below(&mut self, n: usize) -> usize {
-        if n == 0 { 0 } else { (self.0.next() % n as u64) as usize }
+        if n == 0 { 0 } else { (self.0.next_u64() % n as u64) as usize }
     }
 }
 
