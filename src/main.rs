@@ -57,6 +57,72 @@ enum Command {
         #[command(flatten)]
         batch: BatchArgs,
     },
+    /// Validate month folders without building anything.
+    Check {
+        /// Month folders such as `months/2020-03`. Without any: every month
+        /// folder under `months/`.
+        months: Vec<PathBuf>,
+        #[command(flatten)]
+        report: ReportArgs,
+    },
+    /// Rebuild a month's PDF whenever one of its files or a layout changes
+    /// (for editing with the PDF open in a viewer). A failed build prints
+    /// its diagnostics and keeps the last good PDF. Stop with Ctrl-C.
+    Watch {
+        /// The month folder, e.g. `months/2020-03`.
+        month: PathBuf,
+        /// Where the PDF goes.
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+        #[command(flatten)]
+        resources: ResourceArgs,
+        /// How often to look for changes, in milliseconds (also the quiet
+        /// time a change must settle for before a rebuild).
+        #[arg(long, default_value_t = 100)]
+        poll_ms: u64,
+    },
+    /// Start a new month: `MONTHS/YYYY-MM` from the latest existing month.
+    ///
+    /// Units, groups, districts, category names, the topic's wording and the
+    /// rules carry over; every figure is left empty (`~`), the sign-off date
+    /// too, and a case template waits in cases/. `bulletin check` on the new
+    /// folder then lists exactly what is left to fill in.
+    New {
+        /// The new month, e.g. 2020-04.
+        period: String,
+        /// The folder that holds the months.
+        #[arg(long, default_value = "months")]
+        months: PathBuf,
+    },
+    /// Fill one unit group's figures in `MONTHS/YYYY-MM/units.yaml` from the
+    /// platform's spreadsheet export (xlsx or csv; a header row as in the
+    /// appendix: 部门名称, 签收总数, 未按时签收数, …, 总分).
+    ///
+    /// Rows are matched to units by full or short name. Unmatched rows,
+    /// units missing from the sheet and malformed cells are reported with
+    /// their row and column, and then nothing is written.
+    Import {
+        /// The spreadsheet: `.xlsx`, `.xls`, `.ods` or `.csv` (UTF-8).
+        sheet: PathBuf,
+        /// The month to fill, e.g. 2020-04 (create it with `bulletin new`).
+        #[arg(long)]
+        month: String,
+        /// The unit group the sheet holds, e.g. 街道 or 区直部门.
+        #[arg(long)]
+        group: String,
+        /// The folder that holds the months.
+        #[arg(long, default_value = "months")]
+        months: PathBuf,
+    },
+    /// Write the JSON Schemas of the month files (for editors: VS Code's
+    /// YAML extension completes keys and marks errors as you type when a
+    /// file's first line is `# yaml-language-server: $schema=…`).
+    Schema {
+        /// The folder to write `month.schema.json`, `city.schema.json`,
+        /// `units.schema.json` and `tickets.schema.json` into.
+        #[arg(long, default_value = "schemas")]
+        out: PathBuf,
+    },
     /// Make the office's key pair: a password-protected secret key
     /// `bulletin.key` and a public key `bulletin.pub` to publish.
     ///
@@ -96,72 +162,6 @@ enum Command {
         /// The signature (default: the PDF's path + `.minisig`).
         #[arg(long)]
         signature: Option<PathBuf>,
-    },
-    /// Start a new month: `MONTHS/YYYY-MM` from the latest existing month.
-    ///
-    /// Units, groups, districts, category names, the topic's wording and the
-    /// rules carry over; every figure is left empty (`~`), the sign-off date
-    /// too, and a case template waits in cases/. `bulletin check` on the new
-    /// folder then lists exactly what is left to fill in.
-    New {
-        /// The new month, e.g. 2020-04.
-        period: String,
-        /// The folder that holds the months.
-        #[arg(long, default_value = "months")]
-        months: PathBuf,
-    },
-    /// Rebuild a month's PDF whenever one of its files or a layout changes
-    /// (for editing with the PDF open in a viewer). A failed build prints
-    /// its diagnostics and keeps the last good PDF. Stop with Ctrl-C.
-    Watch {
-        /// The month folder, e.g. `months/2020-03`.
-        month: PathBuf,
-        /// Where the PDF goes.
-        #[arg(long, default_value = "out")]
-        out: PathBuf,
-        #[command(flatten)]
-        resources: ResourceArgs,
-        /// How often to look for changes, in milliseconds (also the quiet
-        /// time a change must settle for before a rebuild).
-        #[arg(long, default_value_t = 100)]
-        poll_ms: u64,
-    },
-    /// Fill one unit group's figures in `MONTHS/YYYY-MM/units.yaml` from the
-    /// platform's spreadsheet export (xlsx or csv; a header row as in the
-    /// appendix: 部门名称, 签收总数, 未按时签收数, …, 总分).
-    ///
-    /// Rows are matched to units by full or short name. Unmatched rows,
-    /// units missing from the sheet and malformed cells are reported with
-    /// their row and column, and then nothing is written.
-    Import {
-        /// The spreadsheet: `.xlsx`, `.xls`, `.ods` or `.csv` (UTF-8).
-        sheet: PathBuf,
-        /// The month to fill, e.g. 2020-04 (create it with `bulletin new`).
-        #[arg(long)]
-        month: String,
-        /// The unit group the sheet holds, e.g. 街道 or 区直部门.
-        #[arg(long)]
-        group: String,
-        /// The folder that holds the months.
-        #[arg(long, default_value = "months")]
-        months: PathBuf,
-    },
-    /// Validate month folders without building anything.
-    Check {
-        /// Month folders such as `months/2020-03`. Without any: every month
-        /// folder under `months/`.
-        months: Vec<PathBuf>,
-        #[command(flatten)]
-        report: ReportArgs,
-    },
-    /// Write the JSON Schemas of the month files (for editors: VS Code's
-    /// YAML extension completes keys and marks errors as you type when a
-    /// file's first line is `# yaml-language-server: $schema=…`).
-    Schema {
-        /// The folder to write `month.schema.json`, `city.schema.json`,
-        /// `units.schema.json` and `tickets.schema.json` into.
-        #[arg(long, default_value = "schemas")]
-        out: PathBuf,
     },
 }
 
