@@ -152,11 +152,12 @@ pub fn parse(text: &str) -> Result<ParsedCase, CaseError> {
     let mut body_start = 0;
     let first = lines.iter().position(|l| !l.trim().is_empty());
     if let Some(first) = first.filter(|&i| lines[i].trim() == "---") {
-        let end = lines[first + 1..].iter().position(|l| l.trim() == "---").map(|i| first + 1 + i).ok_or(CaseError {
-            line: first + 1,
-            message: "the front matter opened with `---` is not closed".into(),
-            hint: Some("end it with a line `---`".into()),
-        })?;
+        let end =
+            lines[first + 1..].iter().position(|l| l.trim() == "---").map(|i| first + 1 + i).ok_or(CaseError {
+                line: first + 1,
+                message: "the front matter opened with `---` is not closed".into(),
+                hint: Some("end it with a line `---`".into()),
+            })?;
         let yaml = lines[first + 1..end].join("\n");
         front = serde_yaml::from_str::<Option<FrontMatter>>(&yaml)
             .map_err(|err| CaseError {
@@ -177,7 +178,8 @@ pub fn parse(text: &str) -> Result<ParsedCase, CaseError> {
         .collect();
 
     // Title: from the front matter, else the first non-empty body line.
-    let mut body: Vec<(usize, &str)> = lines.iter().enumerate().skip(body_start).map(|(i, l)| (i + 1, l.trim())).collect();
+    let mut body: Vec<(usize, &str)> =
+        lines.iter().enumerate().skip(body_start).map(|(i, l)| (i + 1, l.trim())).collect();
     let (title, title_line) = match front.title.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()) {
         Some(title) => (title, 1),
         None => {
@@ -185,7 +187,9 @@ pub fn parse(text: &str) -> Result<ParsedCase, CaseError> {
                 return Err(CaseError {
                     line: 1,
                     message: "the case is empty".into(),
-                    hint: Some("the first line is the case's title; the paragraphs follow, separated by blank lines".into()),
+                    hint: Some(
+                        "the first line is the case's title; the paragraphs follow, separated by blank lines".into(),
+                    ),
                 });
             };
             let (line, title) = body.remove(at);
@@ -274,7 +278,9 @@ mod tests {
 
     #[test]
     fn blocks_headings_and_lists() {
-        let case = parse("标题\n\n第一段\n续行\n\n## 小标题\n- 甲\n- **乙**\n\n3. 三\n4. 四\n1、中文编号；2、照样保留\n").unwrap();
+        let case =
+            parse("标题\n\n第一段\n续行\n\n## 小标题\n- 甲\n- **乙**\n\n3. 三\n4. 四\n1、中文编号；2、照样保留\n")
+                .unwrap();
         assert_eq!(case.title, "标题");
         assert_eq!(
             case.blocks,
@@ -306,7 +312,12 @@ mod tests {
         let text = "标题 #1\n\n价格 $5 @张三 <备注> \\路径\\ [附] ~约~ `代码` a_b #不是标题\n";
         let case = parse(text).unwrap();
         assert_eq!(case.title, "标题 #1");
-        assert_eq!(case.blocks, [Block::Paragraph { runs: vec![plain("价格 $5 @张三 <备注> \\路径\\ [附] ~约~ `代码` a_b #不是标题")] }]);
+        assert_eq!(
+            case.blocks,
+            [Block::Paragraph {
+                runs: vec![plain("价格 $5 @张三 <备注> \\路径\\ [附] ~约~ `代码` a_b #不是标题")]
+            }]
+        );
     }
 
     #[test]

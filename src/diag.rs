@@ -161,11 +161,8 @@ impl fmt::Display for Diagnostic {
             writeln!(f, "{line} | {source}")?;
             let column = self.column.unwrap_or(1);
             // Full-width characters take two cells in a terminal.
-            let width: usize = source
-                .chars()
-                .take(column.saturating_sub(1))
-                .map(|c| if is_wide(c) { 2 } else { 1 })
-                .sum();
+            let width: usize =
+                source.chars().take(column.saturating_sub(1)).map(|c| if is_wide(c) { 2 } else { 1 }).sum();
             writeln!(f, "{pad} | {}^", " ".repeat(width))?;
         }
         if let Some(field) = &self.field {

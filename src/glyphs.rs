@@ -16,7 +16,9 @@ use crate::world::Fonts;
 pub fn missing(figures: &Figures, fonts: &Fonts) -> BTreeSet<char> {
     fn walk(value: &Value, fonts: &Fonts, out: &mut BTreeSet<char>) {
         match value {
-            Value::String(text) => out.extend(text.chars().filter(|c| !c.is_whitespace() && !c.is_control() && !fonts.covers(*c))),
+            Value::String(text) => {
+                out.extend(text.chars().filter(|c| !c.is_whitespace() && !c.is_control() && !fonts.covers(*c)))
+            }
             Value::Array(items) => items.iter().for_each(|v| walk(v, fonts, out)),
             Value::Object(map) => map.values().for_each(|v| walk(v, fonts, out)),
             _ => {}
@@ -34,7 +36,8 @@ pub fn missing(figures: &Figures, fonts: &Fonts) -> BTreeSet<char> {
 pub fn diagnostics(month_dir: &std::path::Path, month: &Month, missing: &BTreeSet<char>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for &c in missing {
-        let message = format!("no bundled font has a glyph for `{c}` (U+{:04X}): it would print as an empty box", c as u32);
+        let message =
+            format!("no bundled font has a glyph for `{c}` (U+{:04X}): it would print as an empty box", c as u32);
         let hint = "replace the character (a private-use or rare code point pasted from another system?), or add a font that covers it to fonts/";
         let before = out.len();
         for (name, bytes) in &month.sources {

@@ -61,16 +61,25 @@ pub fn read_sheet(path: &Path) -> Result<Vec<Vec<Cell>>, Error> {
         let bytes = std::fs::read(path).map_err(|err| Error::io("read", path, err))?;
         let text = String::from_utf8(bytes)
             .map_err(|_| import_error("the file is not UTF-8 text; save the CSV as UTF-8".into()))?;
-        let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
         let mut rows = Vec::new();
         for record in reader.records() {
             let record = record.map_err(|err| import_error(format!("not a CSV file: {err}")))?;
-            rows.push(record.iter().map(|c| if c.trim().is_empty() { Cell::Empty } else { Cell::Text(c.to_owned()) }).collect());
+            rows.push(
+                record
+                    .iter()
+                    .map(|c| if c.trim().is_empty() { Cell::Empty } else { Cell::Text(c.to_owned()) })
+                    .collect(),
+            );
         }
         return Ok(rows);
     }
     use calamine::Reader;
-    let mut workbook = calamine::open_workbook_auto(path).map_err(|err| import_error(format!("not a spreadsheet: {err}")))?;
+    let mut workbook =
+        calamine::open_workbook_auto(path).map_err(|err| import_error(format!("not a spreadsheet: {err}")))?;
     let range = workbook
         .worksheet_range_at(0)
         .ok_or_else(|| import_error("the workbook has no sheet".into()))?
@@ -204,15 +213,25 @@ pub fn import(sheet: &Path, units_path: &Path, group: &str) -> Result<Result<Imp
         if name.is_empty() {
             continue;
         }
-        let Some(u) = group_units.iter().position(|unit| unit.name == name || unit.short.as_deref() == Some(name.as_str())) else {
+        let Some(u) =
+            group_units.iter().position(|unit| unit.name == name || unit.short.as_deref() == Some(name.as_str()))
+        else {
             let names = group_units.iter().flat_map(|u| std::iter::once(u.name.as_str()).chain(u.short.as_deref()));
-            let hint = closest(&name, names)
-                .map_or_else(|| format!("add the unit to the group {group} in units.yaml, or remove the row"), |n| format!("did you mean `{n}`?"));
-            problems.push(at(r, name_column, format!("row {}: no unit `{name}` in the group {group}", r + 1)).with_hint(hint));
+            let hint = closest(&name, names).map_or_else(
+                || format!("add the unit to the group {group} in units.yaml, or remove the row"),
+                |n| format!("did you mean `{n}`?"),
+            );
+            problems.push(
+                at(r, name_column, format!("row {}: no unit `{name}` in the group {group}", r + 1)).with_hint(hint),
+            );
             continue;
         };
         if let Some(first) = found[u] {
-            problems.push(at(r, name_column, format!("row {}: `{name}` is listed again (first in row {})", r + 1, first + 1)));
+            problems.push(at(
+                r,
+                name_column,
+                format!("row {}: `{name}` is listed again (first in row {})", r + 1, first + 1),
+            ));
             continue;
         }
         found[u] = Some(r);
@@ -244,14 +263,23 @@ pub fn import(sheet: &Path, units_path: &Path, group: &str) -> Result<Result<Imp
     let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
     for (u, fields) in values.iter().enumerate() {
         for (key, value) in fields {
-            let path = [Segment::Key("groups".into()), Segment::Index(g), Segment::Key("units".into()), Segment::Index(u), Segment::Key((*key).into())];
+            let path = [
+                Segment::Key("groups".into()),
+                Segment::Index(g),
+                Segment::Key("units".into()),
+                Segment::Index(u),
+                Segment::Key((*key).into()),
+            ];
             let position = locate::locate(&text, &path).filter(|p| {
                 text.lines().nth(p.line - 1).is_some_and(|l| l.trim_start().starts_with(&format!("{key}:")))
             });
             let Some(position) = position else {
                 return Err(Error::Import {
                     path: units_path.to_owned(),
-                    message: format!("cannot find `{key}` of unit {} to write it; write each figure on a line of its own", group_units[u].name),
+                    message: format!(
+                        "cannot find `{key}` of unit {} to write it; write each figure on a line of its own",
+                        group_units[u].name
+                    ),
                 });
             };
             let line = &mut lines[position.line - 1];
@@ -274,7 +302,8 @@ mod tests {
 
     #[test]
     fn column_names() {
-        let cases = [(0, "A"), (1, "B"), (25, "Z"), (26, "AA"), (27, "AB"), (51, "AZ"), (52, "BA"), (701, "ZZ"), (702, "AAA")];
+        let cases =
+            [(0, "A"), (1, "B"), (25, "Z"), (26, "AA"), (27, "AB"), (51, "AZ"), (52, "BA"), (701, "ZZ"), (702, "AAA")];
         for (index, name) in cases {
             assert_eq!(column_name(index), name, "{index}");
         }

@@ -97,7 +97,8 @@ pub fn locate(text: &str, path: &[Segment]) -> Option<Position> {
         if let Segment::Key(key) = segment {
             // What follows the key and its colon (the key may be quoted).
             let after_key = token.text.find(key.as_str()).map_or("", |at| &token.text[at + key.len()..]);
-            let value = after_key.trim_start_matches(['"', '\'']).trim_start().strip_prefix(':').unwrap_or("").trim_start();
+            let value =
+                after_key.trim_start_matches(['"', '\'']).trim_start().strip_prefix(':').unwrap_or("").trim_start();
             let is_last = depth + 1 == path.len();
             if !value.is_empty() && !value.starts_with('#') && !is_last {
                 // Inline value (a flow mapping): look for the next key in it.
@@ -184,11 +185,7 @@ topic:
             ("groups.0.units.0.missing", 5, 7),
         ];
         for (spec, line, column) in cases {
-            assert_eq!(
-                locate(UNITS, &path(spec)),
-                Some(Position { line, column }),
-                "path {spec}"
-            );
+            assert_eq!(locate(UNITS, &path(spec)), Some(Position { line, column }), "path {spec}");
         }
     }
 

@@ -357,7 +357,8 @@ fn build(
     let mut code = 0;
     let (mut built, mut fresh, mut failed) = (0, 0, 0);
     bulletin::batch::build_all(&dirs, batch, |_, dir, outcome| {
-        let signed = |pdf: &Path| key.as_ref().map(|key| (sign_built(dir, pdf, key), bulletin::signoff::signature_path(pdf)));
+        let signed =
+            |pdf: &Path| key.as_ref().map(|key| (sign_built(dir, pdf, key), bulletin::signoff::signature_path(pdf)));
         match outcome {
             bulletin::batch::Outcome::Built(result) => {
                 if human {
@@ -365,7 +366,12 @@ fn build(
                         say(warning.to_string());
                     }
                     let kind = if result.draft { "draft" } else { "final" };
-                    say(format!("built {} ({kind}, {} pages, {} bytes)", result.pdf.display(), result.pages, result.bytes));
+                    say(format!(
+                        "built {} ({kind}, {} pages, {} bytes)",
+                        result.pdf.display(),
+                        result.pages,
+                        result.bytes
+                    ));
                 } else {
                     print_diagnostics(&result.warnings, report_args.format);
                 }
@@ -480,7 +486,12 @@ fn sign_months(months: Vec<PathBuf>, out: &Path, key: Option<&Path>) -> u8 {
         }
         let pdf = out.join(bulletin::pdf_name(&period, false));
         if !pdf.is_file() {
-            eprintln!("error: {}: no final PDF at `{}`\nhint: run `bulletin build --final {}` first", dir.display(), pdf.display(), dir.display());
+            eprintln!(
+                "error: {}: no final PDF at `{}`\nhint: run `bulletin build --final {}` first",
+                dir.display(),
+                pdf.display(),
+                dir.display()
+            );
             code = code.max(EXIT_OPERATIONAL);
             continue;
         }
@@ -552,24 +563,22 @@ fn watch(month: &Path, out: &Path, args: &ResourceArgs, poll_ms: u64) -> u8 {
     let stop = std::sync::atomic::AtomicBool::new(false);
     let poll = std::time::Duration::from_millis(poll_ms.max(10));
     let paths = bulletin::watch::Paths { month, out, layouts: &args.layouts, fonts: &args.fonts };
-    bulletin::watch::watch(paths, BuildOptions::default(), poll, &stop, |event| {
-        match event {
-            bulletin::watch::Event::Changed(files) if !files.is_empty() => {
-                let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
-                eprintln!("changed: {}", names.join(", "));
-            }
-            bulletin::watch::Event::Changed(_) => {}
-            bulletin::watch::Event::Built(built, elapsed) => eprintln!(
-                "rebuilt {} in {} ms ({}, {} pages)",
-                built.pdf.display(),
-                elapsed.as_millis(),
-                if built.draft { "draft" } else { "final" },
-                built.pages
-            ),
-            bulletin::watch::Event::Failed(failure, elapsed) => {
-                report(month, failure, Format::Human);
-                eprintln!("build failed after {} ms; the last good PDF is kept", elapsed.as_millis());
-            }
+    bulletin::watch::watch(paths, BuildOptions::default(), poll, &stop, |event| match event {
+        bulletin::watch::Event::Changed(files) if !files.is_empty() => {
+            let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+            eprintln!("changed: {}", names.join(", "));
+        }
+        bulletin::watch::Event::Changed(_) => {}
+        bulletin::watch::Event::Built(built, elapsed) => eprintln!(
+            "rebuilt {} in {} ms ({}, {} pages)",
+            built.pdf.display(),
+            elapsed.as_millis(),
+            if built.draft { "draft" } else { "final" },
+            built.pages
+        ),
+        bulletin::watch::Event::Failed(failure, elapsed) => {
+            report(month, failure, Format::Human);
+            eprintln!("build failed after {} ms; the last good PDF is kept", elapsed.as_millis());
         }
     });
     0
@@ -593,7 +602,12 @@ fn import(sheet: &Path, month: &Path, group: &str) -> u8 {
                     eprintln!("  hint: {hint}");
                 }
             }
-            eprintln!("{}: {} problem{}; nothing was written", sheet.display(), problems.len(), if problems.len() == 1 { "" } else { "s" });
+            eprintln!(
+                "{}: {} problem{}; nothing was written",
+                sheet.display(),
+                problems.len(),
+                if problems.len() == 1 { "" } else { "s" }
+            );
             EXIT_DATA
         }
         Err(err) => {
@@ -607,7 +621,10 @@ fn new_month(months: &Path, period: &str) -> u8 {
     match bulletin::scaffold::new_month(months, period) {
         Ok(dir) => {
             eprintln!("created {}", dir.display());
-            eprintln!("next: fill in the figures (~) and the case; `bulletin check {}` lists what is left", dir.display());
+            eprintln!(
+                "next: fill in the figures (~) and the case; `bulletin check {}` lists what is left",
+                dir.display()
+            );
             0
         }
         Err(err) => {

@@ -164,8 +164,9 @@ impl Month {
 
     /// Every unit with its reference, groups in file order.
     pub fn units(&self) -> impl Iterator<Item = (UnitRef, &Unit)> {
-        self.groups.iter().enumerate().flat_map(|(group, g)| {
-            g.units.iter().enumerate().map(move |(unit, u)| (UnitRef { group, unit }, u))
-        })
+        self.groups
+            .iter()
+            .enumerate()
+            .flat_map(|(group, g)| g.units.iter().enumerate().map(move |(unit, u)| (UnitRef { group, unit }, u)))
     }
 }

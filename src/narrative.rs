@@ -121,9 +121,11 @@ pub fn cn_num(n: u64) -> Option<String> {
 }
 
 fn cn_num_filter(value: Value) -> Result<String, TemplateError> {
-    let n = u64::try_from(value.clone())
-        .map_err(|_| TemplateError::new(ErrorKind::InvalidOperation, format!("cn_num needs a whole number, got {value}")))?;
-    cn_num(n).ok_or_else(|| TemplateError::new(ErrorKind::InvalidOperation, format!("cn_num covers 0 to 9999, got {n}")))
+    let n = u64::try_from(value.clone()).map_err(|_| {
+        TemplateError::new(ErrorKind::InvalidOperation, format!("cn_num needs a whole number, got {value}"))
+    })?;
+    cn_num(n)
+        .ok_or_else(|| TemplateError::new(ErrorKind::InvalidOperation, format!("cn_num covers 0 to 9999, got {n}")))
 }
 
 /// `2020-04-17` → `2020年4月17日`.
@@ -133,8 +135,9 @@ pub fn cn_date(iso: &str) -> Option<String> {
 }
 
 fn cn_date_filter(value: String) -> Result<String, TemplateError> {
-    cn_date(&value)
-        .ok_or_else(|| TemplateError::new(ErrorKind::InvalidOperation, format!("cn_date needs YYYY-MM-DD, got {value}")))
+    cn_date(&value).ok_or_else(|| {
+        TemplateError::new(ErrorKind::InvalidOperation, format!("cn_date needs YYYY-MM-DD, got {value}"))
+    })
 }
 
 /// A rate string as printed: `"21.39"` → `21.39%`; none → `—`.

@@ -52,8 +52,7 @@ impl FigureRule {
     /// `numerator / denominator` as a percentage under this rule, or `None`
     /// when the denominator is zero (the bulletin then prints "—").
     pub fn percent(&self, numerator: u64, denominator: u64) -> Option<String> {
-        Decimal::percent(numerator, denominator, self.decimals, self.rounding)
-            .map(|value| value.format(self.style))
+        Decimal::percent(numerator, denominator, self.decimals, self.rounding).map(|value| value.format(self.style))
     }
 
     /// An input decimal (a score, a rate given by the platform) shown under
@@ -235,9 +234,7 @@ impl fmt::Display for Decimal {
 /// distinct key skips as many ranks as were shared. `keys` are in any order;
 /// the result is parallel to them. Higher keys rank first.
 pub fn competition_ranks<K: Ord>(keys: &[K]) -> Vec<usize> {
-    keys.iter()
-        .map(|key| 1 + keys.iter().filter(|other| *other > key).count())
-        .collect()
+    keys.iter().map(|key| 1 + keys.iter().filter(|other| *other > key).count()).collect()
 }
 
 #[cfg(test)]
@@ -260,27 +257,27 @@ mod tests {
             (TRUNC2, 16, 17, "94.11"),   // 公共工程 94.118 truncated
             (TRUNC2, 123, 125, "98.40"), // 人社 on-time
             (TRUNC2, 114, 114, "100.00"),
-            (HALF2, 51, 53, "96.23"),    // 荷花园 satisfaction 96.226 rounded
-            (HALF2, 127, 128, "99.22"),  // 人社 99.21875 rounded
+            (HALF2, 51, 53, "96.23"),   // 荷花园 satisfaction 96.226 rounded
+            (HALF2, 127, 128, "99.22"), // 人社 99.21875 rounded
             (HALF2, 83, 86, "96.51"),
             (HALF2, 1, 2, "50.00"),
-            (HALF2, 1, 8, "12.50"),      // exact half stays
-            (HALF2, 1, 1600, "0.06"),    // 0.0625 → 0.06
-            (HALF2, 1, 800, "0.13"),     // 0.125 → half up → 0.13
+            (HALF2, 1, 8, "12.50"),   // exact half stays
+            (HALF2, 1, 1600, "0.06"), // 0.0625 → 0.06
+            (HALF2, 1, 800, "0.13"),  // 0.125 → half up → 0.13
             (HALF2_TRIM, 24, 25, "96"),
             (HALF2_TRIM, 1, 2, "50"),
             (HALF2, 435, 2034, "21.39"), // topic share 21.386
             (HALF2, 434, 435, "99.77"),  // topic satisfaction 99.770
             (HALF1, 3, 93, "3.2"),
-            (HALF1, 2, 64, "3.1"),       // 3.125
+            (HALF1, 2, 64, "3.1"), // 3.125
             (HALF1, 1, 3, "33.3"),
             (HALF1, 1, 40, "2.5"),
             (HALF1_TRIM, 3, 10, "30"),
             (HALF1_TRIM, 1, 10, "10"),
-            (TRUNC1_TRIM, 148, 435, "34"),   // 34.02 → 34.0 → 34
-            (TRUNC1_TRIM, 98, 435, "22.5"),  // 22.528
+            (TRUNC1_TRIM, 148, 435, "34"),  // 34.02 → 34.0 → 34
+            (TRUNC1_TRIM, 98, 435, "22.5"), // 22.528
             (TRUNC1_TRIM, 27, 435, "6.2"),
-            (TRUNC1_TRIM, 26, 435, "5.9"),   // 5.977 truncated, not 6.0
+            (TRUNC1_TRIM, 26, 435, "5.9"), // 5.977 truncated, not 6.0
             (TRUNC1_TRIM, 18, 435, "4.1"),
             (TRUNC2, 0, 5, "0.00"),
         ];

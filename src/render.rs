@@ -7,10 +7,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use typst::diag::{Severity, SourceDiagnostic};
+use typst::foundations::Bytes;
 use typst::foundations::Smart;
 use typst::WorldExt;
 use typst_layout::PagedDocument;
-use typst::foundations::Bytes;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
 
 use crate::derive::{self, Figures};
@@ -60,8 +60,8 @@ pub fn render(figures: &Figures, sources: &[(String, Vec<u8>)], resources: &Reso
         standards,
         ..PdfOptions::default()
     };
-    let pdf = typst_pdf::pdf(&document, &options)
-        .map_err(|errors| Error::Layout { messages: describe(&world, &errors) })?;
+    let pdf =
+        typst_pdf::pdf(&document, &options).map_err(|errors| Error::Layout { messages: describe(&world, &errors) })?;
     Ok(Rendered { pdf, pages: document.pages().len() })
 }
 

@@ -99,16 +99,12 @@ impl Rules {
         let defaults = Self::default();
         Self {
             full_marks: file.full_marks.map_or(defaults.full_marks, |n| n.0),
-            well_performing_min_signed: file
-                .well_performing_min_signed
-                .unwrap_or(defaults.well_performing_min_signed),
+            well_performing_min_signed: file.well_performing_min_signed.unwrap_or(defaults.well_performing_min_signed),
             well_performing_group_order: file
                 .well_performing_group_order
                 .clone()
                 .unwrap_or(defaults.well_performing_group_order),
-            satisfaction_threshold: file
-                .satisfaction_threshold
-                .map_or(defaults.satisfaction_threshold, |n| n.0),
+            satisfaction_threshold: file.satisfaction_threshold.map_or(defaults.satisfaction_threshold, |n| n.0),
             top_categories: file.top_categories.unwrap_or(defaults.top_categories),
             topic_top_categories: file.topic_top_categories.unwrap_or(defaults.topic_top_categories),
             figures: FigureRules::from_file(&file.figures),

@@ -51,7 +51,8 @@ pub fn latest_month(months: &Path, except: &str) -> Option<PathBuf> {
 }
 
 fn parse<T: serde::de::DeserializeOwned>(files: &MonthFiles, name: &str) -> Result<T, Error> {
-    let bytes = files.files.get(name).ok_or_else(|| scaffold_error(format!("`{}` has no {name}", files.dir.display())))?;
+    let bytes =
+        files.files.get(name).ok_or_else(|| scaffold_error(format!("`{}` has no {name}", files.dir.display())))?;
     serde_yaml::from_slice(bytes).map_err(|err| {
         scaffold_error(format!(
             "`{}` does not parse ({err}); fix it first (`bulletin check {}`)",
@@ -84,7 +85,10 @@ pub fn new_month(months: &Path, period: &str) -> Result<PathBuf, Error> {
         return Err(scaffold_error(format!("`{}` exists already", target.display())));
     }
     let latest = latest_month(months, &key).ok_or_else(|| {
-        scaffold_error(format!("no month under `{}` to start from; copy one (e.g. months/2020-03) by hand", months.display()))
+        scaffold_error(format!(
+            "no month under `{}` to start from; copy one (e.g. months/2020-03) by hand",
+            months.display()
+        ))
     })?;
     let files = MonthFiles::read(&latest).map_err(|err| Error::io("read", &latest, err))?;
     let month: MonthFile = parse(&files, validate::MONTH_FILE)?;
@@ -163,7 +167,13 @@ pub fn new_month(months: &Path, period: &str) -> Result<PathBuf, Error> {
     text.push_str("\n# 营商环境、行政效能类工单：每张工单一行，如 - { type: 表扬, unit: 行政审批服务局 }\nbusiness_environment: []\n\n");
     let topic = &tickets.topic;
     text.push_str("# 本月专题（如疫情）；没有专题的月份沿用并填写实际数字\ntopic:\n");
-    let _ = writeln!(text, "  title: {}\n  label: {}\n  theme: {}", yaml_str(&topic.title), yaml_str(&topic.label), yaml_str(&topic.theme));
+    let _ = writeln!(
+        text,
+        "  title: {}\n  label: {}\n  theme: {}",
+        yaml_str(&topic.title),
+        yaml_str(&topic.label),
+        yaml_str(&topic.theme)
+    );
     text.push_str("  tickets: ~\n  unsatisfied: ~\n  natures:\n");
     for n in &topic.natures {
         let _ = writeln!(text, "    - {{ name: {}, count: ~ }}", yaml_str(&n.name));

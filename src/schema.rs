@@ -74,15 +74,37 @@ impl FileKind {
 /// One way a value fails its schema.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Problem {
-    UnknownKey { key: String, allowed: Vec<String> },
-    MissingKey { key: String, description: Option<String> },
-    WrongType { expected: String, found: String },
-    BelowMinimum { minimum: String, found: String },
-    AboveMaximum { maximum: String, found: String },
-    NotAllowed { allowed: Vec<String>, found: String },
-    NotDecimal { found: String },
+    UnknownKey {
+        key: String,
+        allowed: Vec<String>,
+    },
+    MissingKey {
+        key: String,
+        description: Option<String>,
+    },
+    WrongType {
+        expected: String,
+        found: String,
+    },
+    BelowMinimum {
+        minimum: String,
+        found: String,
+    },
+    AboveMaximum {
+        maximum: String,
+        found: String,
+    },
+    NotAllowed {
+        allowed: Vec<String>,
+        found: String,
+    },
+    NotDecimal {
+        found: String,
+    },
     /// An empty value (`~`) where a value is required: a scaffold's blank.
-    NotFilled { description: Option<String> },
+    NotFilled {
+        description: Option<String>,
+    },
 }
 
 /// A problem and the path of the value it is about.
@@ -132,7 +154,8 @@ impl Found {
             ),
             Problem::NotDecimal { found } => (
                 format!("expected a decimal number such as 99.41, found {found}"),
-                full_width_hint(found).or_else(|| Some("write digits with at most one `.` and at most 6 decimals".into())),
+                full_width_hint(found)
+                    .or_else(|| Some("write digits with at most one `.` and at most 6 decimals".into())),
             ),
         }
     }
@@ -332,10 +355,7 @@ fn walk_object(map: &Map<String, Value>, schema: &Value, path: &mut Vec<Segment>
         if !map.contains_key(key) && !corrected.contains(&key) {
             let description =
                 properties.get(key).and_then(|p| p.get("description")).and_then(Value::as_str).map(str::to_owned);
-            out.push(Found {
-                path: path.clone(),
-                problem: Problem::MissingKey { key: key.to_owned(), description },
-            });
+            out.push(Found { path: path.clone(), problem: Problem::MissingKey { key: key.to_owned(), description } });
         }
     }
 }
@@ -437,7 +457,10 @@ mod tests {
         bad["rules"]["figures"]["on_time_rate"]["rounding"] = json!("floor");
         assert_eq!(
             problems(FileKind::Month, bad),
-            [("rules.figures.on_time_rate.rounding".to_owned(), "expected one of truncate, half_up, found the text `floor`".to_owned())]
+            [(
+                "rules.figures.on_time_rate.rounding".to_owned(),
+                "expected one of truncate, half_up, found the text `floor`".to_owned()
+            )]
         );
     }
 

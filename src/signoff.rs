@@ -79,7 +79,8 @@ pub fn keygen(dir: &Path) -> Result<(PathBuf, PathBuf, String), Error> {
 #[cfg(unix)]
 fn restrict_permissions(path: &Path) -> Result<(), Error> {
     use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(|err| Error::io("protect", path, err))
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+        .map_err(|err| Error::io("protect", path, err))
 }
 
 #[cfg(not(unix))]
@@ -94,7 +95,9 @@ pub fn secret_key(flag: Option<&Path>) -> Result<SecretKey, Error> {
         Some(path) => std::fs::read_to_string(path).map_err(|err| Error::io("read the key", path, err))?,
         None => match std::env::var(KEY_ENV) {
             Ok(value) if value.trim_start().starts_with("untrusted comment:") => value,
-            Ok(path) => std::fs::read_to_string(&path).map_err(|err| Error::io("read the key", Path::new(&path), err))?,
+            Ok(path) => {
+                std::fs::read_to_string(&path).map_err(|err| Error::io("read the key", Path::new(&path), err))?
+            }
             Err(_) => {
                 return Err(signing_error(format!(
                     "no signing key: pass --key PATH or set {KEY_ENV} (make one with `bulletin keygen`)"
@@ -102,7 +105,8 @@ pub fn secret_key(flag: Option<&Path>) -> Result<SecretKey, Error> {
             }
         },
     };
-    let secret = SecretKeyBox::from_string(&text).map_err(|e| signing_error(format!("not a minisign secret key: {e}")))?;
+    let secret =
+        SecretKeyBox::from_string(&text).map_err(|e| signing_error(format!("not a minisign secret key: {e}")))?;
     secret
         .into_secret_key(password()?)
         .map_err(|e| signing_error(format!("cannot open the secret key (wrong password?): {e}")))
@@ -153,7 +157,9 @@ impl fmt::Display for Rejection {
             Self::MissingSignature(path) => write!(f, "no signature: `{}` does not exist", path.display()),
             Self::MalformedSignature(why) => write!(f, "the signature file is not a minisign signature ({why})"),
             Self::OtherKey => write!(f, "the PDF was signed with another key than the public key given"),
-            Self::Modified => write!(f, "the PDF was changed after it was signed: its bytes do not match the signature"),
+            Self::Modified => {
+                write!(f, "the PDF was changed after it was signed: its bytes do not match the signature")
+            }
             Self::CommentMismatch => {
                 write!(f, "the signature's trusted comment names another SHA-256 than the PDF's")
             }

@@ -13,7 +13,9 @@ use serde::de::DeserializeOwned;
 
 use crate::diag::{closest, Diagnostic};
 use crate::locate::Segment;
-use crate::month::{BusinessTicket, Case, CityDistrict, Count, Date, Group, Month, Period, Signoff, Topic, Unit, UnitRef};
+use crate::month::{
+    BusinessTicket, Case, CityDistrict, Count, Date, Group, Month, Period, Signoff, Topic, Unit, UnitRef,
+};
 use crate::number::{Decimal, MAX_SCALE};
 use crate::raw::{self, CityFile, MonthFile, TicketsFile, UnitsFile};
 use crate::rules::Rules;
@@ -205,11 +207,7 @@ impl MonthFiles {
     /// Reads the folder and its sub-folders (two levels: `cases/` lives
     /// there), in name order.
     pub fn read(dir: &Path) -> std::io::Result<Self> {
-        let name = dir
-            .canonicalize()?
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let name = dir.canonicalize()?.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let mut month = Self { dir: dir.to_owned(), name, ..Self::default() };
         for entry in walkdir::WalkDir::new(dir).min_depth(1).max_depth(2).sort_by_file_name() {
             let entry = entry.map_err(std::io::Error::from)?;
@@ -311,8 +309,8 @@ fn check_header(v: &mut Validator, folder: &str, file: &SourceFile, m: &MonthFil
     }
     let period = parse_period(&m.period);
     if period.is_none() {
-        v.error(file, &[key("period")], None, format!("`{}` is not a month", m.period))
-            .hint = Some("write the month as YYYY-MM, e.g. 2020-03".into());
+        v.error(file, &[key("period")], None, format!("`{}` is not a month", m.period)).hint =
+            Some("write the month as YYYY-MM, e.g. 2020-03".into());
     }
     if let Some(period) = period {
         if parse_period(folder) != Some(period) {
@@ -331,7 +329,12 @@ fn check_header(v: &mut Validator, folder: &str, file: &SourceFile, m: &MonthFil
 
 /// The sign-off record: each field that is given must be valid; a missing
 /// one only makes the bulletin a draft.
-fn check_signoff(v: &mut Validator, file: &SourceFile, record: Option<&raw::SignoffFile>, period: Option<Period>) -> Signoff {
+fn check_signoff(
+    v: &mut Validator,
+    file: &SourceFile,
+    record: Option<&raw::SignoffFile>,
+    period: Option<Period>,
+) -> Signoff {
     let Some(record) = record else { return Signoff::default() };
     let text = |field: &str, value: &Option<String>, v: &mut Validator| {
         let value = value.as_ref()?;
@@ -348,13 +351,17 @@ fn check_signoff(v: &mut Validator, file: &SourceFile, record: Option<&raw::Sign
             return None;
         };
         if let Some(period) = period {
-            let last_day = Date { year: period.year, month: period.month, day: days_in_month(period.year, period.month) };
+            let last_day =
+                Date { year: period.year, month: period.month, day: days_in_month(period.year, period.month) };
             if date <= last_day {
                 v.error(
                     file,
                     &path,
                     None,
-                    format!("sign-off date {given} is not after the end of the period {:04}-{:02}", period.year, period.month),
+                    format!(
+                        "sign-off date {given} is not after the end of the period {:04}-{:02}",
+                        period.year, period.month
+                    ),
                 )
                 .hint = Some("a bulletin is signed off after the month it reports on".into());
                 return None;
@@ -386,7 +393,12 @@ fn check_rules(v: &mut Validator, file: &SourceFile, m: &MonthFile) -> Rules {
     let rules = Rules::from_file(&m.rules);
     let base = [key("rules")];
     if rules.full_marks <= Decimal::from_int(0) {
-        v.error(file, &[key("rules"), key("full_marks")], None, format!("full marks must be above 0, found {}", rules.full_marks));
+        v.error(
+            file,
+            &[key("rules"), key("full_marks")],
+            None,
+            format!("full marks must be above 0, found {}", rules.full_marks),
+        );
     }
     if rules.satisfaction_threshold.is_negative() || rules.satisfaction_threshold > Decimal::from_int(100) {
         v.error(
@@ -444,7 +456,12 @@ fn check_units(v: &mut Validator, file: &SourceFile, u: &UnitsFile, rules: &Rule
         let group_path = [key("groups"), index(g)];
         non_empty(v, file, &[key("groups"), index(g), key("name")], None, &group.name, "the group name");
         if !group_names.insert(group.name.as_str()) {
-            v.error(file, &[key("groups"), index(g), key("name")], None, format!("group `{}` is listed twice", group.name));
+            v.error(
+                file,
+                &[key("groups"), index(g), key("name")],
+                None,
+                format!("group `{}` is listed twice", group.name),
+            );
         }
         if group.units.is_empty() {
             v.error(file, &[key("groups"), index(g), key("units")], Some(&group.name), "the group has no units".into());
@@ -496,7 +513,10 @@ fn check_units(v: &mut Validator, file: &SourceFile, u: &UnitsFile, rules: &Rule
                     file,
                     &at("score"),
                     label,
-                    format!("a score between 0 and the full marks ({}) is expected, found {}", rules.full_marks, unit.score.0),
+                    format!(
+                        "a score between 0 and the full marks ({}) is expected, found {}",
+                        rules.full_marks, unit.score.0
+                    ),
                 );
             }
             units.push(Unit {
@@ -556,8 +576,8 @@ fn check_city(
                 Some(best) => format!("did you mean `{best}`? (month.yaml names the district `{district}`)"),
                 None => format!("add a row for {district}, as named in month.yaml"),
             };
-            v.error(file, &[key("districts")], None, format!("our district `{district}` is not in the city table")).hint =
-                Some(hint);
+            v.error(file, &[key("districts")], None, format!("our district `{district}` is not in the city table"))
+                .hint = Some(hint);
         }
         Some(i) => {
             let signed: u64 = groups.iter().flat_map(|g| &g.units).map(|u| u64::from(u.signed)).sum();
@@ -645,7 +665,11 @@ fn check_tickets(
             file,
             &[key("topic"), key("natures")],
             None,
-            format!("the natures add up to {natures_sum} ({}), but the topic has {} tickets", parts.join(" + "), topic.tickets),
+            format!(
+                "the natures add up to {natures_sum} ({}), but the topic has {} tickets",
+                parts.join(" + "),
+                topic.tickets
+            ),
         )
         .hint = Some("every topic ticket has exactly one nature: the counts must sum to `tickets`".into());
     }
@@ -748,9 +772,12 @@ fn read_cases(v: &mut Validator, files: &MonthFiles, groups: Option<&[Group]>) -
             match groups.and_then(|groups| find_unit(groups, unit)) {
                 Some(found) => units.push(found),
                 None if groups.is_some() => {
-                    let column = file.text.lines().nth(line - 1).and_then(|l| l.find(unit.as_str())).map_or(1, |b| {
-                        file.text.lines().nth(line - 1).map_or(0, |l| l[..b].chars().count()) + 1
-                    });
+                    let column = file
+                        .text
+                        .lines()
+                        .nth(line - 1)
+                        .and_then(|l| l.find(unit.as_str()))
+                        .map_or(1, |b| file.text.lines().nth(line - 1).map_or(0, |l| l[..b].chars().count()) + 1);
                     let mut diagnostic = Diagnostic::error(&file.path, format!("no unit `{unit}` in units.yaml"))
                         .at(&file.text, *line, column);
                     diagnostic.field = Some("units".into());

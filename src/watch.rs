@@ -49,7 +49,13 @@ pub struct Paths<'a> {
 
 /// Builds the month into `out` now and after every change to it or to the
 /// layouts, until `stop` is set. `poll` is the tick (also the debounce).
-pub fn watch(paths: Paths, options: crate::BuildOptions, poll: Duration, stop: &AtomicBool, mut report: impl FnMut(Event)) {
+pub fn watch(
+    paths: Paths,
+    options: crate::BuildOptions,
+    poll: Duration,
+    stop: &AtomicBool,
+    mut report: impl FnMut(Event),
+) {
     let Paths { month, out, layouts, fonts } = paths;
     let roots = [month, layouts];
     let mut seen = snapshot(&roots);

@@ -153,13 +153,10 @@ impl<'a> BulletinWorld<'a> {
         extra: BTreeMap<String, Bytes>,
         today: (i32, u8, u8),
     ) -> Result<Self, Error> {
-        let main = file_id(MAIN_LAYOUT).ok_or_else(|| Error::Missing {
-            what: "main layout",
-            path: layouts.disk_path(MAIN_LAYOUT),
-        })?;
-        let today = Datetime::from_ymd(today.0, today.1, today.2).ok_or_else(|| Error::Render {
-            message: format!("{}-{}-{} is not a date", today.0, today.1, today.2),
-        })?;
+        let main = file_id(MAIN_LAYOUT)
+            .ok_or_else(|| Error::Missing { what: "main layout", path: layouts.disk_path(MAIN_LAYOUT) })?;
+        let today = Datetime::from_ymd(today.0, today.1, today.2)
+            .ok_or_else(|| Error::Render { message: format!("{}-{}-{} is not a date", today.0, today.1, today.2) })?;
         Ok(Self {
             library: LazyHash::new(Library::default()),
             fonts,

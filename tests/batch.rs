@@ -23,7 +23,8 @@ fn build_all(cwd: &Path, archive: &Path, out: &Path, layouts: &Path, extra: &[&s
         common::project().join("fonts").display().to_string(),
     ];
     args.extend(extra.iter().map(|s| s.to_string()));
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_bulletin")).args(&args).current_dir(cwd).output().unwrap();
+    let output =
+        std::process::Command::new(env!("CARGO_BIN_EXE_bulletin")).args(&args).current_dir(cwd).output().unwrap();
     (
         output.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -101,10 +102,19 @@ fn incremental_parallel_batch() {
 fn emit_typst_writes_the_project_a_month_compiles() {
     let scratch = Scratch::new("emit");
     let emit = scratch.path().join("emit");
-    let output = common::bulletin(&["build", "months/2020-03", "--out", scratch.path().join("out").to_str().unwrap(), "--emit-typst", emit.to_str().unwrap()]);
+    let output = common::bulletin(&[
+        "build",
+        "months/2020-03",
+        "--out",
+        scratch.path().join("out").to_str().unwrap(),
+        "--emit-typst",
+        emit.to_str().unwrap(),
+    ]);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let project = emit.join("2020-03");
-    for name in ["bulletin.typ", "style.typ", "data.json", "fonts.txt", "source/units.yaml", "source/cases-01-韦博教育.txt"] {
+    for name in
+        ["bulletin.typ", "style.typ", "data.json", "fonts.txt", "source/units.yaml", "source/cases-01-韦博教育.txt"]
+    {
         assert!(project.join(name).is_file(), "{name} is missing");
     }
     let data: serde_json::Value = serde_json::from_slice(&fs::read(project.join("data.json")).unwrap()).unwrap();

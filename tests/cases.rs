@@ -9,14 +9,14 @@ use std::path::PathBuf;
 
 use common::{bulletin, pdf_text, squeeze, Scratch};
 
-
 fn march_copy(scratch: &Scratch) -> PathBuf {
     let month = scratch.path().join("2020-03");
     common::copy_dir(&common::project().join("months/2020-03"), &month);
     month
 }
 
-const SPECIAL: &str = "价格 $5 #不是标题 @张三 <备注> \\路径\\ [附] ~约~ `代码` a_b_c 5*3*2 {括号} %百分 &符号 'q' \"dq\"";
+const SPECIAL: &str =
+    "价格 $5 #不是标题 @张三 <备注> \\路径\\ [附] ~约~ `代码` a_b_c 5*3*2 {括号} %百分 &符号 'q' \"dq\"";
 const INJECTION: &str = "#set page(fill: red) #read(\"/etc/passwd\") #import \"/style.typ\": * $x^2$ <label> @ref";
 const RARE: &str = "生僻字：䶮、𠀾、㑇、堃、喆、镕。";
 
@@ -74,7 +74,11 @@ fn a_character_without_a_glyph_is_an_error_at_its_place() {
     // Also in a YAML value (a category name), but not in a comment.
     let tickets = month.join("tickets.yaml");
     let text = fs::read_to_string(&tickets).unwrap();
-    let text = text.replacen("{ name: 养老保险, count: 87 }", "{ name: 养老\u{E000}保险, count: 87 } # \u{E000} in a comment", 1);
+    let text = text.replacen(
+        "{ name: 养老保险, count: 87 }",
+        "{ name: 养老\u{E000}保险, count: 87 } # \u{E000} in a comment",
+        1,
+    );
     fs::write(&tickets, text).unwrap();
     let out = Scratch::new("cases-glyph-out");
     let output = bulletin(&["build", month.to_str().unwrap(), "--out", out.str(), "--format", "short"]);
@@ -82,7 +86,10 @@ fn a_character_without_a_glyph_is_an_error_at_its_place() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     let errors: Vec<&str> = stderr.lines().filter(|l| l.contains("error: no bundled font has a glyph")).collect();
     assert_eq!(errors.len(), 2, "{stderr}");
-    assert!(errors[0].contains("cases/02-私用.txt:4:4: error: no bundled font has a glyph for `\u{E000}` (U+E000)"), "{stderr}");
+    assert!(
+        errors[0].contains("cases/02-私用.txt:4:4: error: no bundled font has a glyph for `\u{E000}` (U+E000)"),
+        "{stderr}"
+    );
     let line = fs::read_to_string(&tickets).unwrap().lines().position(|l| l.contains("养老\u{E000}保险")).unwrap() + 1;
     assert!(errors[1].contains(&format!("tickets.yaml:{line}:15: error")), "{stderr}");
     assert!(!out.path().join("2020-03.pdf").exists(), "a PDF was written");

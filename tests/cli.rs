@@ -17,7 +17,6 @@ fn copy_march(scratch: &Scratch) -> PathBuf {
     to
 }
 
-
 /// Replaces the one occurrence of `from` in `file`.
 fn edit(file: &Path, from: &str, to: &str) {
     let text = fs::read_to_string(file).expect("read");
@@ -48,12 +47,7 @@ fn bad_data_exits_1_names_the_place_and_keeps_the_old_pdf() {
     let bad = bulletin(&["build", month_arg, "--out", out_arg]);
     assert_eq!(bad.status.code(), Some(1), "{}", stderr(&bad));
     let message = stderr(&bad);
-    let line = fs::read_to_string(&units)
-        .unwrap()
-        .lines()
-        .position(|l| l == "        satisfied: 90")
-        .unwrap()
-        + 1;
+    let line = fs::read_to_string(&units).unwrap().lines().position(|l| l == "        satisfied: 90").unwrap() + 1;
     assert!(message.contains("error: satisfied (90) is greater than visited (86)"), "{message}");
     assert!(message.contains(&format!("units.yaml:{line}:9")), "{message}");
     assert!(message.contains("field: groups[0].units[9].satisfied (马坡岭街道)"), "{message}");
@@ -68,7 +62,11 @@ fn bad_data_exits_1_names_the_place_and_keeps_the_old_pdf() {
 fn every_error_is_reported_in_one_run() {
     let scratch = Scratch::new("cli-many");
     let month = copy_march(&scratch);
-    edit(&month.join("units.yaml"), "        late_completed: 1\n        extension_rejected: 0\n        redone: 0\n        visited: 28", "        late_completed: 41\n        extension_rejected: 0\n        redone: 0\n        visited: 28");
+    edit(
+        &month.join("units.yaml"),
+        "        late_completed: 1\n        extension_rejected: 0\n        redone: 0\n        visited: 28",
+        "        late_completed: 41\n        extension_rejected: 0\n        redone: 0\n        visited: 28",
+    );
     edit(&month.join("tickets.yaml"), "{ name: 求助, count: 345 }", "{ name: 求助, count: 344 }");
     edit(&month.join("tickets.yaml"), "{ type: 表扬, unit: 韭菜园街道 }", "{ type: 表扬, unit: 韭菜圆街道 }");
     let output = bulletin(&["check", month.to_str().unwrap()]);
@@ -111,13 +109,12 @@ fn zero_denominators_print_a_dash() {
     let output = bulletin(&["build", month.to_str().unwrap(), "--out", out.str()]);
     assert!(output.status.success(), "{}", stderr(&output));
     let text = pdf_text(&out.path().join("2020-03.pdf"));
-    let row: Vec<&str> = text
-        .lines()
-        .find(|l| l.trim_start().starts_with("残联"))
-        .expect("残联's row")
-        .split_whitespace()
-        .collect();
-    assert_eq!(row, ["残联", "2", "1", "0", "0", "0", "0", "—", "0", "0", "0", "0", "—", "0.00%", "0.00%", "59.9", "28"]);
+    let row: Vec<&str> =
+        text.lines().find(|l| l.trim_start().starts_with("残联")).expect("残联's row").split_whitespace().collect();
+    assert_eq!(
+        row,
+        ["残联", "2", "1", "0", "0", "0", "0", "—", "0", "0", "0", "0", "—", "0.00%", "0.00%", "59.9", "28"]
+    );
 }
 
 #[test]
@@ -141,7 +138,11 @@ fn help_explains_the_exit_codes() {
 fn short_and_json_formats() {
     let scratch = Scratch::new("cli-formats");
     let month = copy_march(&scratch);
-    edit(&month.join("units.yaml"), "        visited: 86\n        satisfied: 83\n", "        visited: 86\n        satisfied: 90\n");
+    edit(
+        &month.join("units.yaml"),
+        "        visited: 86\n        satisfied: 83\n",
+        "        visited: 86\n        satisfied: 90\n",
+    );
     let dir = month.to_str().unwrap();
 
     let short = bulletin(&["check", dir, "--format", "short"]);
@@ -174,7 +175,10 @@ fn the_bundled_month_checks_clean_but_warns_and_strict_fails_it() {
     assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
     let message = stderr(&ok);
     // The reference's own discrepancy: the city counts 2120, the units 2172.
-    assert!(message.contains("warning: the city counts 2120 tickets for 芙蓉区, the units signed 2172 in all"), "{message}");
+    assert!(
+        message.contains("warning: the city counts 2120 tickets for 芙蓉区, the units signed 2172 in all"),
+        "{message}"
+    );
     let strict = bulletin(&["check", "months/2020-03", "--strict"]);
     assert_eq!(strict.status.code(), Some(1));
     assert!(stderr(&strict).contains("error: the city counts 2120 tickets"), "{}", stderr(&strict));

@@ -7,7 +7,9 @@ use bulletin::derive::Figures;
 use bulletin::narrative::Sentences;
 
 fn march() -> Figures {
-    let (month, _warnings) = bulletin::check(&common::project().join("months/2020-03"), bulletin::CheckOptions::default()).expect("2020-03 is valid");
+    let (month, _warnings) =
+        bulletin::check(&common::project().join("months/2020-03"), bulletin::CheckOptions::default())
+            .expect("2020-03 is valid");
     let sentences = Sentences::load(&common::project().join("layouts")).expect("sentence templates load");
     bulletin::figures(&month, &sentences).expect("figures derive")
 }
@@ -15,11 +17,8 @@ fn march() -> Figures {
 #[test]
 fn city_ranks_use_competition_ranking() {
     let figures = march();
-    let rows: Vec<(&str, usize, usize)> = figures
-        .city_table
-        .iter()
-        .map(|r| (r.name.as_str(), r.satisfaction_rank, r.score_rank))
-        .collect();
+    let rows: Vec<(&str, usize, usize)> =
+        figures.city_table.iter().map(|r| (r.name.as_str(), r.satisfaction_rank, r.score_rank)).collect();
     // Our district first, then by satisfaction; 天心 and 开福 share score rank 3.
     assert_eq!(rows, [("芙蓉区", 2, 1), ("岳麓区", 1, 2), ("天心区", 3, 3), ("开福区", 4, 3), ("雨花区", 5, 5)]);
     assert_eq!((figures.own_satisfaction_rank, figures.own_score_rank), (2, 1));
@@ -35,9 +34,20 @@ fn well_performing_list_is_computed_and_includes_the_forgotten_unit() {
     assert_eq!(
         figures.well_performing,
         [
-            "住房和城乡建设局", "市政设施维护中心", "卫生健康局", "医疗保障局", "行政审批服务局",
-            "定王台街道", "东屯渡街道", "马王堆街道", "火星街道", "朝阳街道", "东岸街道",
-            "五里牌街道", "文艺路街道", "东湖街道",
+            "住房和城乡建设局",
+            "市政设施维护中心",
+            "卫生健康局",
+            "医疗保障局",
+            "行政审批服务局",
+            "定王台街道",
+            "东屯渡街道",
+            "马王堆街道",
+            "火星街道",
+            "朝阳街道",
+            "东岸街道",
+            "五里牌街道",
+            "文艺路街道",
+            "东湖街道",
         ]
     );
 }
@@ -123,7 +133,14 @@ fn top_categories_and_business_tickets() {
     let top: Vec<(&str, u32)> = figures.top_categories.iter().map(|c| (c.name.as_str(), c.count)).collect();
     assert_eq!(
         top,
-        [("社区工作", 220), ("消费维权", 152), ("建筑施工噪音", 147), ("卫生服务类", 134), ("养老保险", 87), ("物业管理", 82)]
+        [
+            ("社区工作", 220),
+            ("消费维权", 152),
+            ("建筑施工噪音", 147),
+            ("卫生服务类", 134),
+            ("养老保险", 87),
+            ("物业管理", 82)
+        ]
     );
     assert_eq!(figures.business.len(), 1);
     assert_eq!(figures.business[0].kind, "表扬");

@@ -42,10 +42,7 @@ struct Edit {
 }
 
 fn hex(text: &str) -> Vec<u8> {
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).expect("hex digits"))
-        .collect()
+    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(&text[i..i + 2], 16).expect("hex digits")).collect()
 }
 
 fn apply(month: &Path, edit: &Edit) {
@@ -63,7 +60,8 @@ fn apply(month: &Path, edit: &Edit) {
     } else if let Some(find) = &edit.find {
         let bytes = fs::read(&path).expect("read");
         let find = find.as_bytes();
-        let positions: Vec<usize> = bytes.windows(find.len()).enumerate().filter(|(_, w)| *w == find).map(|(i, _)| i).collect();
+        let positions: Vec<usize> =
+            bytes.windows(find.len()).enumerate().filter(|(_, w)| *w == find).map(|(i, _)| i).collect();
         assert_eq!(positions.len(), 1, "`{}` must occur once in {}", String::from_utf8_lossy(find), edit.file);
         let replacement = match (&edit.replace, &edit.replace_hex) {
             (Some(text), None) => text.as_bytes().to_vec(),
@@ -79,7 +77,6 @@ fn apply(month: &Path, edit: &Edit) {
         panic!("an edit of {} does nothing", edit.file);
     }
 }
-
 
 #[test]
 fn every_invalid_fixture_fails_with_its_diagnostics_and_keeps_the_pdf() {
@@ -98,8 +95,9 @@ fn every_invalid_fixture_fails_with_its_diagnostics_and_keeps_the_pdf() {
     let mut failures = Vec::new();
     for dir in &rules {
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
-        let fixture: Fixture = serde_yaml::from_str(&fs::read_to_string(dir.join("fixture.yaml")).expect("fixture.yaml"))
-            .unwrap_or_else(|err| panic!("{name}/fixture.yaml: {err}"));
+        let fixture: Fixture =
+            serde_yaml::from_str(&fs::read_to_string(dir.join("fixture.yaml")).expect("fixture.yaml"))
+                .unwrap_or_else(|err| panic!("{name}/fixture.yaml: {err}"));
         let work = scratch.path().join(&name);
         let month = work.join("2020-03");
         common::copy_dir(&project().join("months/2020-03"), &month);
@@ -131,7 +129,8 @@ fn every_invalid_fixture_fails_with_its_diagnostics_and_keeps_the_pdf() {
             problems.push(format!("exit code {:?}, expected 1", output.status.code()));
         }
         if stderr != expected {
-            problems.push(format!("stderr differs from expected.txt:\n--- got ---\n{stderr}--- expected ---\n{expected}"));
+            problems
+                .push(format!("stderr differs from expected.txt:\n--- got ---\n{stderr}--- expected ---\n{expected}"));
         }
         if fs::read(out.join("2020-03.pdf")).ok().as_deref() != Some(good_pdf.as_slice()) {
             problems.push("the good PDF was changed".into());

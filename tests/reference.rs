@@ -72,8 +72,7 @@ fn march_2020_matches_the_reference() {
     let out = Scratch::new("reference");
     let pdf = build_month("2020-03", &out);
     let text = pdf_text(&pdf);
-    let pdf_rows: Vec<Vec<String>> =
-        text.lines().map(|l| l.split_whitespace().map(str::to_owned).collect()).collect();
+    let pdf_rows: Vec<Vec<String>> = text.lines().map(|l| l.split_whitespace().map(str::to_owned).collect()).collect();
     // Running text may cross a page: leave the page numbers out.
     let body: Vec<&str> = text.lines().filter(|l| !common::is_page_number(l)).collect();
     let pdf_squeezed = squeeze(&body.join("\n"));
@@ -157,7 +156,9 @@ fn pdf_embeds_only_bundled_fonts() {
         );
     }
     // Each GB/T 9704 role has its face: title, body, headings, page numbers.
-    for family in ["FandolSong-Bold", "FandolFang-Regular", "FandolHei-Regular", "FandolKai-Regular", "FandolSong-Regular"] {
+    for family in
+        ["FandolSong-Bold", "FandolFang-Regular", "FandolHei-Regular", "FandolKai-Regular", "FandolSong-Regular"]
+    {
         assert!(fonts.iter().any(|f| f.contains(family)), "{family} is not used:\n{listing}");
     }
 }

@@ -17,16 +17,65 @@ struct Rng(bulletin::archive::Rng);
 
 impl Rng {
     fn below(&mut self, n: usize) -> usize {
-        if n == 0 { 0 } else { (self.0.next_u64() % n as u64) as usize }
+        if n == 0 {
+            0
+        } else {
+            (self.0.next_u64() % n as u64) as usize
+        }
     }
 }
 
 /// Fragments that stress YAML, numbers and Unicode.
 const FRAGMENTS: &[&str] = &[
-    "-", ":", ": ", "{", "}", "[", "]", "'", "\"", "\t", "#", "&a ", "*a", "!!binary ", "~", "null", "[]", "{}",
-    "-1", "0", "4294967296", "99999999999999999999", "1e400", ".nan", "-.inf", "１２", "９９．４１", "0x1F", "1.2.3",
-    "\u{feff}", "\u{0}", "䶮", "𠀾", "\u{202e}", "é", "\r\n", "\n\n", "  ", "? ", "|\n", ">-\n", "---\n", "...\n",
-    "satisfied: 999\n", "visited: 0\n", "completed: 0\n", "score: 70\n", "score: 100\n", "tickets: 0\n",
+    "-",
+    ":",
+    ": ",
+    "{",
+    "}",
+    "[",
+    "]",
+    "'",
+    "\"",
+    "\t",
+    "#",
+    "&a ",
+    "*a",
+    "!!binary ",
+    "~",
+    "null",
+    "[]",
+    "{}",
+    "-1",
+    "0",
+    "4294967296",
+    "99999999999999999999",
+    "1e400",
+    ".nan",
+    "-.inf",
+    "１２",
+    "９９．４１",
+    "0x1F",
+    "1.2.3",
+    "\u{feff}",
+    "\u{0}",
+    "䶮",
+    "𠀾",
+    "\u{202e}",
+    "é",
+    "\r\n",
+    "\n\n",
+    "  ",
+    "? ",
+    "|\n",
+    ">-\n",
+    "---\n",
+    "...\n",
+    "satisfied: 999\n",
+    "visited: 0\n",
+    "completed: 0\n",
+    "score: 70\n",
+    "score: 100\n",
+    "tickets: 0\n",
 ];
 
 fn mutate(rng: &mut Rng, original: &[u8]) -> Vec<u8> {
@@ -60,7 +109,8 @@ fn mutate(rng: &mut Rng, original: &[u8]) -> Vec<u8> {
             4 => {
                 // Replace a number by another.
                 let text = String::from_utf8_lossy(&bytes).into_owned();
-                let digits: Vec<usize> = text.char_indices().filter(|(_, c)| c.is_ascii_digit()).map(|(i, _)| i).collect();
+                let digits: Vec<usize> =
+                    text.char_indices().filter(|(_, c)| c.is_ascii_digit()).map(|(i, _)| i).collect();
                 if !digits.is_empty() {
                     let i = digits[rng.below(digits.len())];
                     let replacement = ["0", "7", "-3", "1000000", "70.5", "x"][rng.below(6)];
@@ -134,7 +184,8 @@ fn fuzz_corpus_replays_without_panic() {
     let base = MonthFiles::read(&common::project().join("months/2020-03")).expect("read 2020-03");
     let sentences = Sentences::load(&common::project().join("layouts")).expect("sentences");
     let corpus = common::project().join("fuzz/corpus/month");
-    let mut inputs: Vec<_> = std::fs::read_dir(&corpus).expect("fuzz/corpus/month").flatten().map(|e| e.path()).collect();
+    let mut inputs: Vec<_> =
+        std::fs::read_dir(&corpus).expect("fuzz/corpus/month").flatten().map(|e| e.path()).collect();
     inputs.sort();
     assert!(!inputs.is_empty(), "the fuzz corpus is empty");
     for input in inputs {

@@ -42,7 +42,10 @@ fn new_month_lists_what_is_left_then_builds_once_filled() {
     assert_eq!(checked.status.code(), Some(1));
     let report = String::from_utf8_lossy(&checked.stderr);
     assert_eq!(report.matches(": error: not filled in yet").count(), 43 * 13 + 5 * 3 + (1 + 6 + 2 + 5 + 5), "{report}");
-    assert!(report.contains("units.yaml:13:9: error: not filled in yet [groups[0].units[0].signed (定王台街道)]"), "{report}");
+    assert!(
+        report.contains("units.yaml:13:9: error: not filled in yet [groups[0].units[0].signed (定王台街道)]"),
+        "{report}"
+    );
     assert!(report.contains("cases/01-案例.txt:2:8: error: the case is not written yet"), "{report}");
     assert_eq!(report.lines().filter(|l| l.contains(": error:")).count(), 593 + 1, "{report}");
 
@@ -59,7 +62,11 @@ fn new_month_lists_what_is_left_then_builds_once_filled() {
     assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
     let text = common::pdf_text(&out.join("2020-04.pdf"));
     // Every rate of an all-zero month has a zero denominator: "—", never 0% or NaN.
-    let row: Vec<&str> = text.lines().find(|l| l.trim_start().starts_with("定王台街道")).unwrap().split_whitespace().collect();
-    assert_eq!(row, ["定王台街道", "0", "0", "0", "0", "0", "0", "—", "0", "0", "0", "0", "—", "0.00%", "0.00%", "0", "1"]);
+    let row: Vec<&str> =
+        text.lines().find(|l| l.trim_start().starts_with("定王台街道")).unwrap().split_whitespace().collect();
+    assert_eq!(
+        row,
+        ["定王台街道", "0", "0", "0", "0", "0", "0", "—", "0", "0", "0", "0", "—", "0.00%", "0.00%", "0", "1"]
+    );
     assert!(!text.contains("NaN"));
 }

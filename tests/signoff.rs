@@ -45,7 +45,20 @@ fn a_month_without_sign_off_builds_a_watermarked_draft() {
     let scratch = Scratch::new("signoff-draft");
     let month = unsigned_month(&scratch);
     let out = scratch.path().join("out");
-    let output = run(scratch.path(), &["build", month.to_str().unwrap(), "--out", out.to_str().unwrap(), "--layouts", project().join("layouts").to_str().unwrap(), "--fonts", project().join("fonts").to_str().unwrap()], &[]);
+    let output = run(
+        scratch.path(),
+        &[
+            "build",
+            month.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--layouts",
+            project().join("layouts").to_str().unwrap(),
+            "--fonts",
+            project().join("fonts").to_str().unwrap(),
+        ],
+        &[],
+    );
     assert!(output.status.success(), "{}", stderr(&output));
     let draft = out.join("2020-03.draft.pdf");
     assert!(draft.is_file(), "no draft PDF");
@@ -62,9 +75,14 @@ fn a_month_without_sign_off_builds_a_watermarked_draft() {
 
     // --final refuses it, says why, and writes nothing.
     let refused = scratch.path().join("refused");
-    let output = run(scratch.path(), &["build", "--final", month.to_str().unwrap(), "--out", refused.to_str().unwrap()], &[]);
+    let output =
+        run(scratch.path(), &["build", "--final", month.to_str().unwrap(), "--out", refused.to_str().unwrap()], &[]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(stderr(&output).contains("a final bulletin needs a sign-off record, and month.yaml has none"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("a final bulletin needs a sign-off record, and month.yaml has none"),
+        "{}",
+        stderr(&output)
+    );
     assert!(!refused.exists(), "--final wrote something");
 }
 
@@ -75,9 +93,17 @@ fn an_incomplete_record_is_named_by_final() {
     let path = month.join("month.yaml");
     let text = fs::read_to_string(&path).unwrap();
     fs::write(&path, format!("{text}\nsignoff:\n  issuer: 芙蓉区“12345”市民服务热线办公室\n")).unwrap();
-    let output = run(project(), &["build", "--final", month.to_str().unwrap(), "--out", scratch.path().join("out").to_str().unwrap()], &[]);
+    let output = run(
+        project(),
+        &["build", "--final", month.to_str().unwrap(), "--out", scratch.path().join("out").to_str().unwrap()],
+        &[],
+    );
     assert_eq!(output.status.code(), Some(1));
-    assert!(stderr(&output).contains("the sign-off record is incomplete: date, approved_by missing"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("the sign-off record is incomplete: date, approved_by missing"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
@@ -112,7 +138,13 @@ fn the_final_pdf_has_no_draft_mark_and_carries_its_metadata_and_sources() {
 
     let attached = Command::new("pdfdetach").arg("-list").arg(&pdf).output().expect("pdfdetach runs");
     let attached = String::from_utf8_lossy(&attached.stdout);
-    for name in ["source/month.yaml", "source/city.yaml", "source/units.yaml", "source/tickets.yaml", "source/cases-01-韦博教育.txt"] {
+    for name in [
+        "source/month.yaml",
+        "source/city.yaml",
+        "source/units.yaml",
+        "source/tickets.yaml",
+        "source/cases-01-韦博教育.txt",
+    ] {
         assert!(attached.contains(name), "{name} is not attached:\n{attached}");
     }
 }
@@ -121,7 +153,11 @@ fn the_final_pdf_has_no_draft_mark_and_carries_its_metadata_and_sources() {
 fn builds_are_identical_across_clocks_and_time_zones() {
     let first = Scratch::new("signoff-clock-a");
     let second = Scratch::new("signoff-clock-b");
-    let a = run(project(), &["build", "months/2020-03", "--out", first.str()], &[("TZ", "UTC"), ("SOURCE_DATE_EPOCH", "0")]);
+    let a = run(
+        project(),
+        &["build", "months/2020-03", "--out", first.str()],
+        &[("TZ", "UTC"), ("SOURCE_DATE_EPOCH", "0")],
+    );
     assert!(a.status.success(), "{}", stderr(&a));
     // Another process, zone and epoch, and (through faketime) another clock.
     let b = Command::new("faketime")
@@ -132,7 +168,8 @@ fn builds_are_identical_across_clocks_and_time_zones() {
         .output()
         .expect("faketime (Debian package faketime) runs");
     assert!(b.status.success(), "{}", stderr(&b));
-    let (a_pdf, b_pdf) = (fs::read(first.path().join("2020-03.pdf")).unwrap(), fs::read(second.path().join("2020-03.pdf")).unwrap());
+    let (a_pdf, b_pdf) =
+        (fs::read(first.path().join("2020-03.pdf")).unwrap(), fs::read(second.path().join("2020-03.pdf")).unwrap());
     assert!(a_pdf == b_pdf, "the PDFs differ across clocks and zones");
     // Both runs print the same digest, and it is the file's.
     let digest = bulletin::sha256_hex(&a_pdf);
@@ -150,7 +187,8 @@ fn signatures_verify_with_minisign_and_catch_changes_and_other_keys() {
     let secret = keys.join("bulletin.key");
     let public = keys.join("bulletin.pub");
     // The secret key is stored encrypted, readable by its owner only.
-    let boxed = minisign::SecretKeyBox::from_string(&fs::read_to_string(&secret).unwrap()).expect("a minisign secret key");
+    let boxed =
+        minisign::SecretKeyBox::from_string(&fs::read_to_string(&secret).unwrap()).expect("a minisign secret key");
     assert!(boxed.into_unencrypted_secret_key().is_err(), "the secret key opens without its password");
     #[cfg(unix)]
     {
@@ -173,16 +211,26 @@ fn signatures_verify_with_minisign_and_catch_changes_and_other_keys() {
     let signature = out.join("2020-03.pdf.minisig");
     let signature_text = fs::read_to_string(&signature).expect("a signature");
     let digest = bulletin::sha256_hex(&fs::read(&pdf).unwrap());
-    assert!(signature_text.contains(&format!("trusted comment: bulletin district:芙蓉区 period:2020-03 sha256:{digest}")), "{signature_text}");
+    assert!(
+        signature_text.contains(&format!("trusted comment: bulletin district:芙蓉区 period:2020-03 sha256:{digest}")),
+        "{signature_text}"
+    );
 
     // Debian's minisign accepts it.
     let stock = Command::new("minisign")
         .args(["-V", "-m", pdf.to_str().unwrap(), "-p", public.to_str().unwrap()])
         .output()
         .expect("minisign (Debian package minisign) runs");
-    assert!(stock.status.success(), "minisign -V: {}{}", String::from_utf8_lossy(&stock.stdout), String::from_utf8_lossy(&stock.stderr));
+    assert!(
+        stock.status.success(),
+        "minisign -V: {}{}",
+        String::from_utf8_lossy(&stock.stdout),
+        String::from_utf8_lossy(&stock.stderr)
+    );
 
-    let verify = |pdf: &Path, key: &Path| run(project(), &["verify", pdf.to_str().unwrap(), "--pubkey", key.to_str().unwrap()], &[]);
+    let verify = |pdf: &Path, key: &Path| {
+        run(project(), &["verify", pdf.to_str().unwrap(), "--pubkey", key.to_str().unwrap()], &[])
+    };
     let ok = verify(&pdf, &public);
     assert!(ok.status.success(), "{}", stderr(&ok));
     assert!(String::from_utf8_lossy(&ok.stdout).contains("period:2020-03"));

@@ -49,11 +49,7 @@ impl Drop for Scratch {
 pub fn build_month(month: &str, out: &Scratch) -> PathBuf {
     let dir = format!("months/{month}");
     let output = bulletin(&["build", &dir, "--out", out.str()]);
-    assert!(
-        output.status.success(),
-        "bulletin build {dir} failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert!(output.status.success(), "bulletin build {dir} failed:\n{}", String::from_utf8_lossy(&output.stderr));
     out.path().join(format!("{month}.pdf"))
 }
 
