@@ -14,21 +14,21 @@ use crate::world::Fonts;
 
 /// The characters of `figures` that no bundled font covers.
 pub fn missing(figures: &Figures, fonts: &Fonts) -> BTreeSet<char> {
-    fn walk(value: &Value, fonts: &Fonts, out: &mut BTreeSet<char>) {
+    fn walk(value: &Value, out: &mut BTreeSet<char>) {
         match value {
-            Value::String(text) => {
-                out.extend(text.chars().filter(|c| !c.is_whitespace() && !c.is_control() && !fonts.covers(*c)))
-            }
-            Value::Array(items) => items.iter().for_each(|v| walk(v, fonts, out)),
-            Value::Object(map) => map.values().for_each(|v| walk(v, fonts, out)),
+            Value::String(text) => out.extend(text.chars().filter(|c| !c.is_whitespace() && !c.is_control())),
+            Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
+            Value::Object(map) => map.values().for_each(|v| walk(v, out)),
             _ => {}
         }
     }
-    let mut out = BTreeSet::new();
+    // Each distinct character once: a month prints thousands of characters
+    // but only a few hundred different ones, and coverage lookups are not free.
+    let mut used = BTreeSet::new();
     if let Ok(value) = serde_json::to_value(figures) {
-        walk(&value, fonts, &mut out);
+        walk(&value, &mut used);
     }
-    out
+    used.into_iter().filter(|c| !fonts.covers(*c)).collect()
 }
 
 /// Diagnostics for the missing characters: one per place in the month's
