@@ -199,7 +199,7 @@ pub fn new_month(months: &Path, period: &str) -> Result<PathBuf, Error> {
 }
 
 /// The raw figures of a unit, in units.yaml's order.
-const UNIT_FIGURES: [&str; 13] = [
+pub const UNIT_FIGURES: [&str; 13] = [
     "signed",
     "late_signed",
     "late_returned",

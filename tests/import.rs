@@ -12,21 +12,7 @@ use common::{bulletin, Scratch};
 
 const REFERENCE: &str = include_str!("reference/2020-03-bulletin.txt");
 const HEADER: &str = "部门名称\t签收总数\t未按时签收数\t未及时退回数\t退单驳回数\t办结工单总数\t未按时办结数\t按时办结率\t延期驳回数\t发回重办数\t回访工单总数\t回访满意数\t回访满意度\t延期办理率\t重复交办率\t总分\t排名";
-const FIGURES: [&str; 13] = [
-    "signed",
-    "late_signed",
-    "late_returned",
-    "return_rejected",
-    "completed",
-    "late_completed",
-    "extension_rejected",
-    "redone",
-    "visited",
-    "satisfied",
-    "extension_rate",
-    "repeat_rate",
-    "score",
-];
+use bulletin::scaffold::UNIT_FIGURES as FIGURES;
 
 /// The appendix rows of the reference: (group, cells), streets first.
 fn appendix() -> Vec<(&'static str, Vec<&'static str>)> {
