@@ -59,8 +59,6 @@ pub struct ParsedCase {
     pub units: Vec<(String, usize)>,
     pub order: Option<i64>,
     pub blocks: Vec<Block>,
-    /// The line (1-based) where the title stands, for diagnostics.
-    pub title_line: usize,
 }
 
 /// What is wrong with a case file, at a 1-based line.
@@ -231,22 +229,7 @@ pub fn parse(text: &str) -> Result<ParsedCase, CaseError> {
             hint: Some("the first line is the case's title; the paragraphs follow, separated by blank lines".into()),
         });
     }
-    Ok(ParsedCase { title, units, order: front.order, blocks, title_line })
-}
-
-/// Every text of a case that reaches the PDF, in order.
-pub fn texts(title: &str, blocks: &[Block]) -> Vec<String> {
-    fn runs(runs: &[Run], all: &mut Vec<String>) {
-        all.extend(runs.iter().map(|r| r.text.clone()));
-    }
-    let mut all = vec![title.to_owned()];
-    for block in blocks {
-        match block {
-            Block::Paragraph { runs: r } | Block::Heading { runs: r } => runs(r, &mut all),
-            Block::List { items, .. } => items.iter().for_each(|item| runs(item, &mut all)),
-        }
-    }
-    all
+    Ok(ParsedCase { title, units, order: front.order, blocks })
 }
 
 #[cfg(test)]

@@ -82,12 +82,6 @@ impl Decimal {
         Self { units: value, scale: 0 }
     }
 
-    /// `numerator / denominator`, rounded to `scale` decimals; `None` when
-    /// the denominator is zero.
-    pub fn ratio(numerator: u64, denominator: u64, scale: u32, rule: Rounding) -> Option<Self> {
-        Self::scaled_ratio(u128::from(numerator), u128::from(denominator), scale, rule)
-    }
-
     /// `100 × numerator / denominator`, rounded to `scale` decimals.
     pub fn percent(numerator: u64, denominator: u64, scale: u32, rule: Rounding) -> Option<Self> {
         Self::scaled_ratio(u128::from(numerator) * 100, u128::from(denominator), scale, rule)
@@ -118,10 +112,6 @@ impl Decimal {
 
     pub fn is_negative(self) -> bool {
         self.units < 0
-    }
-
-    pub fn scale(self) -> u32 {
-        self.scale
     }
 
     /// Parses a plain decimal such as `99.41`, `70`, `-3.5` or `1.00`
@@ -294,7 +284,7 @@ mod tests {
     fn zero_denominator_has_no_value() {
         assert_eq!(HALF2.percent(0, 0), None);
         assert_eq!(TRUNC2.percent(5, 0), None);
-        assert_eq!(Decimal::ratio(1, 0, 2, Rounding::HalfUp), None);
+        assert_eq!(Decimal::percent(1, 0, 2, Rounding::HalfUp), None);
     }
 
     #[test]

@@ -63,14 +63,6 @@ impl Fonts {
         Ok(Self { book, fonts })
     }
 
-    /// The family names of the loaded fonts, sorted and without repeats.
-    pub fn families(&self) -> Vec<String> {
-        let mut names: Vec<String> = self.fonts.iter().map(|f| f.info().family.clone()).collect();
-        names.sort();
-        names.dedup();
-        names
-    }
-
     /// Whether some bundled font has a glyph for `c`.
     pub fn covers(&self, c: char) -> bool {
         self.fonts.iter().any(|f| f.info().coverage.contains(c as u32))
@@ -109,10 +101,6 @@ impl Layouts {
             return Err(Error::Missing { what: "main layout", path: dir.join(&MAIN_LAYOUT[1..]) });
         }
         Ok(Self { dir: dir.to_owned(), files })
-    }
-
-    pub fn dir(&self) -> &Path {
-        &self.dir
     }
 
     /// Every file by its virtual path (`/bulletin.typ`).
