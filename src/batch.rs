@@ -58,7 +58,8 @@ pub fn resources_fingerprint(layouts: &Path, fonts: &Path) -> Result<String, Err
     Ok(hex(&hasher.finalize()))
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Lowercase hex of `bytes`.
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -14,6 +14,11 @@ use crate::world::Fonts;
 
 /// The characters of `figures` that no bundled font covers.
 pub fn missing(figures: &Figures, fonts: &Fonts) -> BTreeSet<char> {
+    serde_json::to_value(figures).map(|value| missing_in(&value, fonts)).unwrap_or_default()
+}
+
+/// The characters of the strings in `value` that no bundled font covers.
+pub fn missing_in(value: &Value, fonts: &Fonts) -> BTreeSet<char> {
     fn walk(value: &Value, out: &mut BTreeSet<char>) {
         match value {
             Value::String(text) => out.extend(text.chars().filter(|c| !c.is_whitespace() && !c.is_control())),
@@ -25,9 +30,7 @@ pub fn missing(figures: &Figures, fonts: &Fonts) -> BTreeSet<char> {
     // Each distinct character once: a month prints thousands of characters
     // but only a few hundred different ones, and coverage lookups are not free.
     let mut used = BTreeSet::new();
-    if let Ok(value) = serde_json::to_value(figures) {
-        walk(&value, &mut used);
-    }
+    walk(value, &mut used);
     used.into_iter().filter(|c| !fonts.covers(*c)).collect()
 }
 

@@ -14,6 +14,7 @@ use std::path::Path;
 use minijinja::{Environment, Error as TemplateError, ErrorKind, UndefinedBehavior, Value};
 
 use crate::derive::Figures;
+use crate::world::Layouts;
 use crate::Error;
 
 /// The sentence templates of a layouts folder, by name.
@@ -28,22 +29,54 @@ pub const SENTENCES_DIR: &str = "sentences";
 impl Sentences {
     /// Reads every `*.j2` of `layouts/sentences/`.
     pub fn load(layouts: &Path) -> Result<Self, Error> {
-        let dir = layouts.join(SENTENCES_DIR);
-        let entries = fs::read_dir(&dir).map_err(|err| Error::io("read", &dir, err))?;
+        Self::load_dir(&layouts.join(SENTENCES_DIR))
+    }
+
+    /// Reads every `*.j2` of `dir`, by file stem.
+    pub fn load_dir(dir: &Path) -> Result<Self, Error> {
+        let entries = fs::read_dir(dir).map_err(|err| Error::io("read", dir, err))?;
         let mut templates = BTreeMap::new();
         for entry in entries {
-            let path = entry.map_err(|err| Error::io("read", &dir, err))?.path();
+            let path = entry.map_err(|err| Error::io("read", dir, err))?.path();
             if path.extension().is_some_and(|e| e == "j2") {
                 let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
                 let text = fs::read_to_string(&path).map_err(|err| Error::io("read", &path, err))?;
                 templates.insert(name, text);
             }
         }
-        Ok(Self { templates, dir })
+        Ok(Self { templates, dir: dir.to_owned() })
+    }
+
+    /// The `*.j2` files of `layouts/<folder>/`, as loaded with the layouts.
+    pub fn from_layouts(layouts: &Layouts, folder: &str) -> Result<Self, Error> {
+        let prefix = format!("/{folder}/");
+        let mut templates = BTreeMap::new();
+        for (path, bytes) in layouts.files() {
+            let Some(name) = path.strip_prefix(&prefix).and_then(|n| n.strip_suffix(".j2")) else { continue };
+            if name.contains('/') {
+                continue;
+            }
+            let text = std::str::from_utf8(bytes).map_err(|_| Error::Template {
+                path: layouts.disk_path(path),
+                message: "the template is not UTF-8 text".into(),
+            })?;
+            templates.insert(name.to_owned(), text.to_owned());
+        }
+        if templates.is_empty() {
+            return Err(Error::Missing { what: "sentence templates (*.j2)", path: layouts.disk_path(&prefix) });
+        }
+        Ok(Self { templates, dir: layouts.disk_path(&prefix) })
     }
 
     /// Renders every sentence into `figures.text`.
     pub fn render(&self, figures: &mut Figures) -> Result<(), Error> {
+        figures.text = self.render_with(&*figures)?;
+        Ok(())
+    }
+
+    /// Renders every template with `context`: each output by template name,
+    /// trimmed.
+    pub fn render_with(&self, context: &impl serde::Serialize) -> Result<BTreeMap<String, String>, Error> {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.add_filter("cn_num", cn_num_filter);
@@ -56,15 +89,14 @@ impl Sentences {
         for (name, source) in &self.templates {
             env.add_template(name, source).map_err(|err| template_error(name, err))?;
         }
-        let context = Value::from_serialize(&*figures);
+        let context = Value::from_serialize(context);
         let mut text = BTreeMap::new();
         for name in self.templates.keys() {
             let template = env.get_template(name).map_err(|err| template_error(name, err))?;
             let rendered = template.render(&context).map_err(|err| template_error(name, err))?;
             text.insert(name.clone(), rendered.trim().to_owned());
         }
-        figures.text = text;
-        Ok(())
+        Ok(text)
     }
 }
 

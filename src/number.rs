@@ -164,6 +164,16 @@ impl Decimal {
         }
     }
 
+    /// `self − other`, exact (at the larger of the two scales); saturates
+    /// at the `i64` range.
+    pub fn minus(self, other: Self) -> Self {
+        let scale = self.scale.max(other.scale);
+        let left = i128::from(self.units) * 10i128.pow(scale - self.scale);
+        let right = i128::from(other.units) * 10i128.pow(scale - other.scale);
+        let units = (left - right).clamp(i128::from(i64::MIN), i128::from(i64::MAX));
+        Self { units: units as i64, scale }
+    }
+
     /// Compares with the fraction `numerator / denominator` (denominator
     /// non-zero) without rounding either side.
     pub fn cmp_ratio(self, numerator: u64, denominator: u64) -> Ordering {
@@ -230,6 +240,15 @@ pub fn competition_ranks<K: Ord>(keys: &[K]) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn differences_are_exact() {
+        let d = |text: &str| Decimal::parse(text).unwrap();
+        assert_eq!(d("70").minus(d("69.5")).to_string(), "0.5");
+        assert_eq!(d("70").minus(d("62.75")).format(Style::Fixed), "7.25");
+        assert_eq!(d("70.00").minus(d("70")).to_string(), "0");
+        assert_eq!(d("1.1").minus(d("2.25")).to_string(), "-1.15");
+    }
 
     const TRUNC2: FigureRule = FigureRule::new(2, Rounding::Truncate, Style::Fixed);
     const HALF2: FigureRule = FigureRule::new(2, Rounding::HalfUp, Style::Fixed);

@@ -2,6 +2,7 @@
 //! every Typst warning as a failure (a warning there means a wrong font or a
 //! silently dropped element), export the PDF, and write it atomically.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -14,7 +15,7 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
 
 use crate::derive::{self, Figures};
-use crate::world::{BulletinWorld, Resources};
+use crate::world::{BulletinWorld, Resources, MAIN_LAYOUT};
 use crate::Error;
 
 /// A compiled bulletin, before it is written anywhere.
@@ -38,7 +39,37 @@ pub fn render(figures: &Figures, sources: &[(String, Vec<u8>)], resources: &Reso
         .iter()
         .map(|(name, bytes)| (format!("/source/{}", derive::source_name(name)), Bytes::new(bytes.clone())))
         .collect();
-    let world = BulletinWorld::new(&resources.fonts, &resources.layouts, data, extra, today)?;
+    let job = Job {
+        main: MAIN_LAYOUT,
+        data,
+        extra,
+        today,
+        // A stable document id: the same district and month give the same id.
+        ident: format!("bulletin/{}/{}", figures.district, figures.period.key),
+        archival: !figures.draft,
+    };
+    compile(job, resources)
+}
+
+/// One Typst compilation: a layout, its data and what else it reads.
+pub struct Job<'a> {
+    /// The layout compiled, by virtual path (`/bulletin.typ`).
+    pub main: &'a str,
+    /// What the layout reads as `/data.json`.
+    pub data: Vec<u8>,
+    /// Further virtual files by path.
+    pub extra: BTreeMap<String, Bytes>,
+    /// The date `datetime.today()` answers.
+    pub today: (i32, u8, u8),
+    /// The PDF's document id, stable across builds.
+    pub ident: String,
+    /// PDF/A-3b rather than a plain PDF.
+    pub archival: bool,
+}
+
+/// Compiles a layout into PDF bytes. Any Typst warning is a failure.
+pub fn compile(job: Job, resources: &Resources) -> Result<Rendered, Error> {
+    let world = BulletinWorld::new(&resources.fonts, &resources.layouts, job.main, job.data, job.extra, job.today)?;
     let warned = typst::compile::<PagedDocument>(&world);
     let document = match warned.output {
         Ok(document) if warned.warnings.is_empty() => document,
@@ -49,17 +80,12 @@ pub fn render(figures: &Figures, sources: &[(String, Vec<u8>)], resources: &Reso
             return Err(Error::Layout { messages: describe(&world, &all) });
         }
     };
-    let standards = if figures.draft {
-        PdfStandards::default()
-    } else {
+    let standards = if job.archival {
         PdfStandards::new(&[PdfStandard::A_3b]).map_err(|err| Error::Render { message: err.message().to_string() })?
+    } else {
+        PdfStandards::default()
     };
-    let options = PdfOptions {
-        // A stable document id: the same district and month give the same id.
-        ident: Smart::Custom(format!("bulletin/{}/{}", figures.district, figures.period.key)),
-        standards,
-        ..PdfOptions::default()
-    };
+    let options = PdfOptions { ident: Smart::Custom(job.ident), standards, ..PdfOptions::default() };
     let pdf =
         typst_pdf::pdf(&document, &options).map_err(|errors| Error::Layout { messages: describe(&world, &errors) })?;
     Ok(Rendered { pdf, pages: document.pages().len() })

@@ -112,21 +112,43 @@ pub fn secret_key(flag: Option<&Path>) -> Result<SecretKey, Error> {
         .map_err(|e| signing_error(format!("cannot open the secret key (wrong password?): {e}")))
 }
 
-/// The trusted comment of a bulletin's signature.
-pub fn trusted_comment(district: &str, period: &str, sha256: &str) -> String {
-    format!("bulletin district:{district} period:{period} sha256:{sha256}")
-}
-
 /// Signs `pdf` into `<pdf>.minisig`; returns the signature's path.
 pub fn sign(pdf: &Path, key: &SecretKey, district: &str, period: &str) -> Result<PathBuf, Error> {
     let bytes = std::fs::read(pdf).map_err(|err| Error::io("read", pdf, err))?;
-    let comment = trusted_comment(district, period, &sha256_hex(&bytes));
-    let public = PublicKey::from_secret_key(key).map_err(|e| signing_error(e.to_string()))?;
-    let signature = minisign::sign(Some(&public), key, Cursor::new(&bytes), Some(&comment), Some("bulletin signature"))
-        .map_err(|e| signing_error(e.to_string()))?;
+    let signature = sign_bytes(&bytes, key, &format!("bulletin district:{district} period:{period}"))?;
     let path = signature_path(pdf);
-    write_atomically(&path, signature.to_string().as_bytes())?;
+    write_atomically(&path, signature.as_bytes())?;
     Ok(path)
+}
+
+/// A minisign signature of `bytes` (the text of a `.minisig` file) whose
+/// trusted comment is `what` followed by ` sha256:<the bytes' SHA-256>`,
+/// the form `verify` checks.
+pub fn sign_bytes(bytes: &[u8], key: &SecretKey, what: &str) -> Result<String, Error> {
+    sign_or_reuse(bytes, key, what, None)
+}
+
+/// Like [`sign_bytes`], but returns `previous` (the text of an earlier
+/// signature) when it still signs these bytes with this key and comment.
+/// minisign's signatures are hedged (random noise in every signature), so
+/// signing again would change the file; reusing keeps a redone output
+/// byte-identical when its content did not change.
+pub fn sign_or_reuse(bytes: &[u8], key: &SecretKey, what: &str, previous: Option<&str>) -> Result<String, Error> {
+    let comment = format!("{what} sha256:{}", sha256_hex(bytes));
+    let public = PublicKey::from_secret_key(key).map_err(|e| signing_error(e.to_string()))?;
+    if let Some(signature) = previous.and_then(|text| SignatureBox::from_string(text).ok()) {
+        let same_key = signature.keynum() == public.keynum();
+        let same_comment = signature.trusted_comment().is_ok_and(|c| c == comment);
+        if same_key
+            && same_comment
+            && minisign::verify(&public, &signature, Cursor::new(bytes), true, false, false).is_ok()
+        {
+            return Ok(previous.unwrap_or_default().to_owned());
+        }
+    }
+    let signature = minisign::sign(Some(&public), key, Cursor::new(bytes), Some(&comment), Some("bulletin signature"))
+        .map_err(|e| signing_error(e.to_string()))?;
+    Ok(signature.to_string())
 }
 
 /// `2020-03.pdf` → `2020-03.pdf.minisig`.

@@ -42,32 +42,46 @@ impl Checked {
     }
 }
 
-/// A file of the month as read from disk.
-struct SourceFile {
-    path: PathBuf,
-    text: String,
+/// A YAML or text file as read from disk, decoded.
+pub(crate) struct SourceFile {
+    pub(crate) path: PathBuf,
+    pub(crate) text: String,
 }
 
-fn key(name: &str) -> Segment {
+pub(crate) fn key(name: &str) -> Segment {
     Segment::Key(name.to_owned())
 }
 
-fn index(i: usize) -> Segment {
+pub(crate) fn index(i: usize) -> Segment {
     Segment::Index(i)
 }
 
-struct Validator {
-    diagnostics: Vec<Diagnostic>,
+/// Whether `id` is a plain code: lowercase letters, digits, `-` and `_`.
+pub(crate) fn is_plain_id(id: &str) -> bool {
+    !id.is_empty() && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+/// Collects the diagnostics of one check; shared by the month's files and
+/// the units registry.
+#[derive(Default)]
+pub(crate) struct Validator {
+    pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
 impl Validator {
-    fn error(&mut self, file: &SourceFile, path: &[Segment], label: Option<&str>, message: String) -> &mut Diagnostic {
+    pub(crate) fn error(
+        &mut self,
+        file: &SourceFile,
+        path: &[Segment],
+        label: Option<&str>,
+        message: String,
+    ) -> &mut Diagnostic {
         let diagnostic = Diagnostic::error(&file.path, message).at_field(&file.text, path, label);
         self.diagnostics.push(diagnostic);
         self.diagnostics.last_mut().expect("just pushed")
     }
 
-    fn warning(&mut self, file: &SourceFile, path: &[Segment], label: Option<&str>, message: String) {
+    pub(crate) fn warning(&mut self, file: &SourceFile, path: &[Segment], label: Option<&str>, message: String) {
         let diagnostic = Diagnostic::warning(&file.path, message).at_field(&file.text, path, label);
         self.diagnostics.push(diagnostic);
     }
@@ -82,6 +96,12 @@ impl Validator {
             );
             return None;
         };
+        self.decode(path, bytes)
+    }
+
+    /// A file's bytes as UTF-8 text (a leading BOM dropped), or an error at
+    /// the first invalid byte.
+    pub(crate) fn decode(&mut self, path: PathBuf, bytes: &[u8]) -> Option<SourceFile> {
         match std::str::from_utf8(bytes) {
             Ok(text) => Some(SourceFile { path, text: text.trim_start_matches('\u{feff}').to_owned() }),
             Err(err) => {
@@ -103,7 +123,7 @@ impl Validator {
 
     /// Parses a YAML file into its raw type: YAML syntax first (serde_yaml's
     /// location), then the file's schema (every problem at once), then serde.
-    fn parse<T: DeserializeOwned>(&mut self, file: &SourceFile, kind: FileKind) -> Option<T> {
+    pub(crate) fn parse<T: DeserializeOwned>(&mut self, file: &SourceFile, kind: FileKind) -> Option<T> {
         let yaml: serde_yaml::Value = match serde_yaml::from_str(&file.text) {
             Ok(value) => value,
             Err(err) => {
@@ -231,7 +251,7 @@ pub fn check_month(dir: &Path) -> std::io::Result<Checked> {
 
 /// Checks a month's files; see [`check_month`].
 pub fn check_files(files: &MonthFiles) -> Checked {
-    let mut v = Validator { diagnostics: Vec::new() };
+    let mut v = Validator::default();
     let month_src = v.read(files, MONTH_FILE);
     let city_src = v.read(files, CITY_FILE);
     let units_src = v.read(files, UNITS_FILE);
@@ -291,7 +311,14 @@ pub fn check_files(files: &MonthFiles) -> Checked {
     Checked { month, diagnostics }
 }
 
-fn non_empty(v: &mut Validator, file: &SourceFile, path: &[Segment], label: Option<&str>, text: &str, what: &str) {
+pub(crate) fn non_empty(
+    v: &mut Validator,
+    file: &SourceFile,
+    path: &[Segment],
+    label: Option<&str>,
+    text: &str,
+    what: &str,
+) {
     if text.trim().is_empty() {
         v.error(file, path, label, format!("{what} is empty"));
     }
@@ -475,9 +502,7 @@ fn check_units(v: &mut Validator, file: &SourceFile, u: &UnitsFile, rules: &Rule
             };
             let label = Some(unit.name.as_str());
             let where_ = format!("groups[{g}].units[{i}]");
-            if unit.id.is_empty()
-                || !unit.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
-            {
+            if !is_plain_id(&unit.id) {
                 v.error(file, &at("id"), label, format!("unit id `{}` is not a plain code", unit.id)).hint =
                     Some("ids are lowercase letters, digits, `-` and `_` (e.g. the name in pinyin: mapoling)".into());
             }

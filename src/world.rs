@@ -132,17 +132,20 @@ fn file_id(path: &str) -> Option<FileId> {
 }
 
 impl<'a> BulletinWorld<'a> {
-    /// `data` is the figures as JSON; `extra` more virtual files by path;
-    /// `today` the date Typst's `datetime.today()` answers.
+    /// `main` is the layout compiled (`/bulletin.typ`); `data` the figures
+    /// as JSON; `extra` more virtual files by path; `today` the date
+    /// Typst's `datetime.today()` answers.
     pub fn new(
         fonts: &'a Fonts,
         layouts: &'a Layouts,
+        main: &str,
         data: Vec<u8>,
         extra: BTreeMap<String, Bytes>,
         today: (i32, u8, u8),
     ) -> Result<Self, Error> {
-        let main = file_id(MAIN_LAYOUT)
-            .ok_or_else(|| Error::Missing { what: "main layout", path: layouts.disk_path(MAIN_LAYOUT) })?;
+        let main = file_id(main)
+            .filter(|_| layouts.files.contains_key(main))
+            .ok_or_else(|| Error::Missing { what: "layout", path: layouts.disk_path(main) })?;
         let today = Datetime::from_ymd(today.0, today.1, today.2)
             .ok_or_else(|| Error::Render { message: format!("{}-{}-{} is not a date", today.0, today.1, today.2) })?;
         Ok(Self {
