@@ -26,6 +26,8 @@ pub enum Error {
     Scaffold { message: String },
     /// A spreadsheet could not be imported.
     Import { path: PathBuf, message: String },
+    /// A message could not be built or sent.
+    Mail { message: String },
 }
 
 impl Error {
@@ -49,7 +51,7 @@ impl fmt::Display for Error {
                 Ok(())
             }
             Self::Render { message } => write!(f, "rendering failed: {message}"),
-            Self::Signing { message } | Self::Scaffold { message } => write!(f, "{message}"),
+            Self::Signing { message } | Self::Scaffold { message } | Self::Mail { message } => write!(f, "{message}"),
             Self::Import { path, message } => write!(f, "`{}`: {message}", path.display()),
         }
     }

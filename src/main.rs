@@ -151,6 +151,44 @@ enum Command {
         #[arg(long)]
         key: Option<PathBuf>,
     },
+    /// Send a final month to its member units: for each unit a folder
+    /// `OUT/<period>/<unit-id>/` with the signed bulletin and the unit's
+    /// one-page sheet (its figures, score and rank, what cost it points,
+    /// the lists it is on, its trend over the archived months), both
+    /// signed; a signed manifest (`manifest.json`, `manifest.csv`) of every
+    /// file with its SHA-256 and size; and an outbox of one e-mail (`.eml`)
+    /// per unit.
+    ///
+    /// Recipients come from the units registry (default: `registry.yaml`
+    /// beside the month folder). The key comes from --key or $BULLETIN_KEY,
+    /// its password from $BULLETIN_KEY_PASSWORD or a prompt. A draft month
+    /// is refused. With --send, the outbox goes out through the registry's
+    /// `smtp:` server (credentials from $BULLETIN_SMTP_USER and
+    /// $BULLETIN_SMTP_PASSWORD); units already accepted are recorded in
+    /// `outbox/sent.json` and skipped when run again.
+    Distribute {
+        /// The month folder, e.g. `months/2020-03`.
+        month: PathBuf,
+        /// Where the distributions go.
+        #[arg(long, default_value = "dist")]
+        out: PathBuf,
+        /// The units registry (default: `registry.yaml` beside the month folder).
+        #[arg(long)]
+        registry: Option<PathBuf>,
+        /// The secret key (default: $BULLETIN_KEY).
+        #[arg(long)]
+        key: Option<PathBuf>,
+        /// Deliver the outbox by SMTP after writing it.
+        #[arg(long)]
+        send: bool,
+        /// Worker threads for the unit sheets (default: the number of cores).
+        #[arg(long, short = 'j')]
+        jobs: Option<usize>,
+        #[command(flatten)]
+        resources: ResourceArgs,
+        #[command(flatten)]
+        report: ReportArgs,
+    },
     /// Check that a PDF is the one the office signed. Exit 0 when it is, 1
     /// when it is not (changed, another key, no signature).
     Verify {
@@ -227,6 +265,14 @@ fn main() -> ExitCode {
         Command::Keygen { out } => keygen(&out),
         Command::Sign { months, out, key } => sign_months(months, &out, key.as_deref()),
         Command::Verify { pdf, pubkey, signature } => verify(&pdf, &pubkey, signature.as_deref()),
+        Command::Distribute { month, out, registry, key, send, jobs, resources, report } => {
+            let registry = registry.unwrap_or_else(|| {
+                let parent = month.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+                parent.join(bulletin::registry::REGISTRY_FILE)
+            });
+            let jobs = jobs.unwrap_or_else(default_jobs);
+            distribute(&month, &out, &registry, key.as_deref(), send, jobs, &resources, report.format)
+        }
         Command::Check { months, report } => check(months, &report),
         Command::Schema { out } => schema(&out),
         Command::New { period, months } => new_month(&months, &period),
@@ -293,6 +339,10 @@ fn report(dir: &Path, failure: &Failure, format: Format) -> u8 {
     }
 }
 
+fn default_jobs() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
 fn default_key_dir() -> PathBuf {
     let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
     home.join(".config").join("bulletin")
@@ -331,7 +381,7 @@ fn build(
         },
         None => None,
     };
-    let jobs = batch_args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let jobs = batch_args.jobs.unwrap_or_else(default_jobs);
     let batch = bulletin::batch::Batch {
         out,
         layouts: &args.layouts,
@@ -441,6 +491,119 @@ fn sign_built(dir: &Path, pdf: &Path, key: &minisign::SecretKey) -> Result<PathB
     })?;
     let period = format!("{:04}-{:02}", month.period.year, month.period.month);
     bulletin::signoff::sign(pdf, key, &month.district, &period)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn distribute(
+    month: &Path,
+    out: &Path,
+    registry: &Path,
+    key: Option<&Path>,
+    send: bool,
+    jobs: usize,
+    args: &ResourceArgs,
+    format: Format,
+) -> u8 {
+    use bulletin::mail::Delivery;
+    if !month.is_dir() {
+        eprintln!("error: no month folder at `{}`", month.display());
+        return EXIT_OPERATIONAL;
+    }
+    let registry = match bulletin::registry::Registry::load(registry) {
+        Ok(registry) => registry,
+        Err(diagnostics) => {
+            print_diagnostics(&diagnostics, format);
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            eprintln!(
+                "{}: {errors} error{} in the units registry",
+                registry.display(),
+                if errors == 1 { "" } else { "s" }
+            );
+            return EXIT_DATA;
+        }
+    };
+    // Everything that can fail before any work fails first: the mail
+    // settings and credentials, then the key (which may ask for a password).
+    let smtp = match (send, &registry.smtp) {
+        (false, _) => None,
+        (true, None) => {
+            eprintln!(
+                "error: --send needs the mail server: add `smtp:` (host, port, security) to `{}`",
+                registry.path.display()
+            );
+            return EXIT_OPERATIONAL;
+        }
+        (true, Some(smtp)) => match bulletin::mail::credentials_from_env() {
+            Ok(credentials) => Some((smtp.clone(), credentials)),
+            Err(err) => {
+                eprintln!("error: {err}");
+                return EXIT_OPERATIONAL;
+            }
+        },
+    };
+    let key = match bulletin::signoff::secret_key(key) {
+        Ok(key) => key,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return EXIT_OPERATIONAL;
+        }
+    };
+    let resources = match bulletin::Resources::load(&args.layouts, &args.fonts) {
+        Ok(resources) => resources,
+        Err(err) => {
+            eprintln!("error: {err}\nhint: run bulletin from the project folder, or pass --layouts and --fonts");
+            return EXIT_OPERATIONAL;
+        }
+    };
+    let options = bulletin::distribute::Options { out, registry: &registry, key: &key, jobs };
+    let distributed = match bulletin::distribute::distribute(month, options, &resources) {
+        Ok(distributed) => distributed,
+        Err(failure) => return report(month, &failure, format),
+    };
+    print_diagnostics(&distributed.warnings, format);
+    let units = distributed.manifest.units.len();
+    eprintln!(
+        "distributed {} to {units} units in {} (manifest.json, manifest.csv and every PDF signed; outbox: {units} messages)",
+        distributed.manifest.period,
+        distributed.dir.display()
+    );
+    let Some((smtp, credentials)) = smtp else { return 0 };
+    let outbox = distributed.dir.join(bulletin::mail::OUTBOX);
+    let outgoing = distributed.outgoing();
+    let result = bulletin::mail::send(&outbox, &registry.sender, &outgoing, &smtp, credentials, |delivery| {
+        match delivery {
+        Delivery::Sent { unit, response } => eprintln!("sent {unit} ({response})"),
+        Delivery::AlreadySent { unit, changed: false } => eprintln!("already sent {unit}"),
+        Delivery::AlreadySent { unit, changed: true } => eprintln!(
+            "already sent {unit}, an earlier version of its message (remove its entry from outbox/sent.json to send this one)"
+        ),
+        Delivery::Refused { unit, reason } => eprintln!("error: the server refused the message to {unit}: {reason}"),
+    }
+    });
+    let record = outbox.join(bulletin::mail::SENT_FILE);
+    match result {
+        Ok(deliveries) => {
+            let count = |f: fn(&Delivery) -> bool| deliveries.iter().filter(|d| f(d)).count();
+            let sent = count(|d| matches!(d, Delivery::Sent { .. }));
+            let earlier = count(|d| matches!(d, Delivery::AlreadySent { .. }));
+            let refused = count(|d| matches!(d, Delivery::Refused { .. }));
+            eprintln!("{sent} sent, {earlier} sent before, {refused} refused (record: {})", record.display());
+            if refused > 0 {
+                EXIT_OPERATIONAL
+            } else {
+                0
+            }
+        }
+        Err(err) => {
+            let done = bulletin::mail::read_sent(&outbox).map(|sent| sent.len()).unwrap_or(0);
+            eprintln!("error: {err}");
+            eprintln!(
+                "{done} of {units} units sent so far (record: {}); run the same command again to send the rest",
+                record.display()
+            );
+            EXIT_OPERATIONAL
+        }
+    }
 }
 
 fn keygen(out: &Path) -> u8 {

@@ -17,26 +17,33 @@ use crate::diag::closest;
 use crate::locate::Segment;
 use crate::number::Decimal;
 use crate::raw::{CityFile, MonthFile, TicketsFile, UnitsFile};
+use crate::registry::RegistryFile;
 
-/// The YAML files of a month folder that have a schema.
+/// The YAML files that have a schema: those of a month folder, and the
+/// units registry kept beside the months.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileKind {
     Month,
     City,
     Units,
     Tickets,
+    Registry,
 }
 
 impl FileKind {
-    pub const ALL: [FileKind; 4] = [FileKind::Month, FileKind::City, FileKind::Units, FileKind::Tickets];
+    pub const ALL: [FileKind; 5] =
+        [FileKind::Month, FileKind::City, FileKind::Units, FileKind::Tickets, FileKind::Registry];
+    /// The files of a month folder.
+    pub const MONTH: [FileKind; 4] = [FileKind::Month, FileKind::City, FileKind::Units, FileKind::Tickets];
 
-    /// The file's name in a month folder.
+    /// The file's name (in a month folder; the registry's beside them).
     pub fn file_name(self) -> &'static str {
         match self {
             Self::Month => "month.yaml",
             Self::City => "city.yaml",
             Self::Units => "units.yaml",
             Self::Tickets => "tickets.yaml",
+            Self::Registry => "registry.yaml",
         }
     }
 
@@ -47,7 +54,7 @@ impl FileKind {
 
     /// The JSON Schema (draft-07, every subschema inlined), generated once.
     pub fn schema(self) -> &'static Value {
-        static SCHEMAS: std::sync::OnceLock<[Value; 4]> = std::sync::OnceLock::new();
+        static SCHEMAS: std::sync::OnceLock<[Value; 5]> = std::sync::OnceLock::new();
         let all = SCHEMAS.get_or_init(|| FileKind::ALL.map(FileKind::generate));
         &all[self as usize]
     }
@@ -67,6 +74,7 @@ impl FileKind {
             Self::City => of::<CityFile>("city.yaml — 全市排名数据"),
             Self::Units => of::<UnitsFile>("units.yaml — 成员单位考核数据"),
             Self::Tickets => of::<TicketsFile>("tickets.yaml — 工单分类与专题数据"),
+            Self::Registry => of::<RegistryFile>("registry.yaml — 成员单位名册与分发设置"),
         }
     }
 }

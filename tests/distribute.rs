@@ -1,0 +1,509 @@
+//! Distribution (issue 7): a packet per unit with the signed bulletin and a
+//! one-page unit sheet, a signed manifest whose digests match the files,
+//! an outbox of messages that Python's `email` module parses back, and
+//! delivery to a real SMTP server (aiosmtpd) that resumes after the server
+//! goes away midway.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+
+use common::{pdf_text, project, squeeze, Scratch};
+use serde_json::Value;
+
+const PASSWORD: &str = "distribution test";
+
+/// Runs the binary in `cwd`; `build` and `distribute` with the layouts and
+/// fonts of the project.
+fn run(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_bulletin"));
+    command.args(args);
+    if matches!(args.first(), Some(&"build" | &"distribute")) {
+        command
+            .args(["--layouts", project().join("layouts").to_str().unwrap()])
+            .args(["--fonts", project().join("fonts").to_str().unwrap()]);
+    }
+    command
+        .current_dir(cwd)
+        .env_remove("BULLETIN_KEY")
+        .env_remove("BULLETIN_SMTP_USER")
+        .env_remove("BULLETIN_SMTP_PASSWORD")
+        .env("BULLETIN_KEY_PASSWORD", PASSWORD);
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.output().expect("bulletin runs")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// A scratch archive: `months/2020-03` and `months/registry.yaml` copied
+/// from the project (the registry edited by `edit`), and a key pair.
+struct Archive {
+    scratch: Scratch,
+}
+
+impl Archive {
+    fn new(name: &str, edit: impl FnOnce(String) -> String) -> Self {
+        let scratch = Scratch::new(name);
+        let months = scratch.path().join("months");
+        common::copy_dir(&project().join("months/2020-03"), &months.join("2020-03"));
+        let registry = fs::read_to_string(project().join("months/registry.yaml")).unwrap();
+        fs::write(months.join("registry.yaml"), edit(registry)).unwrap();
+        let keys = scratch.path().join("keys");
+        let output = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+            .args(["keygen", "--out", keys.to_str().unwrap()])
+            .env("BULLETIN_KEY_PASSWORD", PASSWORD)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "keygen: {}", stderr(&output));
+        Self { scratch }
+    }
+
+    fn root(&self) -> &Path {
+        self.scratch.path()
+    }
+
+    fn distribute(&self, extra: &[&str]) -> Output {
+        let key = self.root().join("keys/bulletin.key");
+        let mut args = vec!["distribute", "months/2020-03", "--key", key.to_str().unwrap()];
+        args.extend(extra);
+        run(self.root(), &args, &[])
+    }
+
+    fn dist(&self) -> PathBuf {
+        self.root().join("dist/2020-03")
+    }
+}
+
+/// One distribution of 2020-03 shared by the tests that only read it.
+fn distributed() -> &'static Archive {
+    static ARCHIVE: OnceLock<Archive> = OnceLock::new();
+    ARCHIVE.get_or_init(|| {
+        let archive = Archive::new("distribute", |text| text);
+        let output = archive.distribute(&[]);
+        assert!(output.status.success(), "distribute failed:\n{}", stderr(&output));
+        archive
+    })
+}
+
+fn manifest(dir: &Path) -> Value {
+    serde_json::from_slice(&fs::read(dir.join("manifest.json")).unwrap()).unwrap()
+}
+
+/// Unit ids of units.yaml with their group's name, full name and score, in
+/// file order, read with a plain YAML parse.
+fn units() -> Vec<(String, String, String, String)> {
+    let text = fs::read_to_string(project().join("months/2020-03/units.yaml")).unwrap();
+    let yaml: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    let mut out = Vec::new();
+    for group in yaml["groups"].as_sequence().unwrap() {
+        for unit in group["units"].as_sequence().unwrap() {
+            let score = match &unit["score"] {
+                serde_yaml::Value::Number(n) => n.to_string(),
+                other => panic!("score {other:?}"),
+            };
+            out.push((
+                unit["id"].as_str().unwrap().to_owned(),
+                group["name"].as_str().unwrap().to_owned(),
+                unit["name"].as_str().unwrap().to_owned(),
+                score,
+            ));
+        }
+    }
+    out
+}
+
+fn sheet_text(dir: &Path, id: &str) -> String {
+    squeeze(&pdf_text(&dir.join(id).join(format!("2020-03-{id}.pdf"))))
+}
+
+fn pages(pdf: &Path) -> usize {
+    let output = Command::new("pdfinfo").arg(pdf).output().expect("pdfinfo runs");
+    let text = String::from_utf8_lossy(&output.stdout);
+    let line = text.lines().find(|l| l.starts_with("Pages:")).expect("a Pages line");
+    line.split_whitespace().last().unwrap().parse().unwrap()
+}
+
+#[test]
+fn every_unit_gets_a_folder_with_the_signed_bulletin_and_a_one_page_sheet() {
+    let archive = distributed();
+    let dir = archive.dist();
+    let ids: Vec<String> = units().into_iter().map(|u| u.0).collect();
+    assert_eq!(ids.len(), 43);
+    let folders: BTreeSet<String> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().unwrap().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    let mut expected: BTreeSet<String> = ids.iter().cloned().collect();
+    expected.insert("outbox".into());
+    assert_eq!(folders, expected);
+
+    // The bulletin is the one `build --final` makes, in every folder.
+    let out = archive.root().join("out");
+    let built = run(archive.root(), &["build", "months/2020-03", "--final", "--out", out.to_str().unwrap()], &[]);
+    assert!(built.status.success(), "{}", stderr(&built));
+    let bulletin = fs::read(out.join("2020-03.pdf")).unwrap();
+    let public = archive.root().join("keys/bulletin.pub");
+    for id in &ids {
+        let unit = dir.join(id);
+        let mut names: Vec<String> =
+            fs::read_dir(&unit).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        names.sort();
+        let sheet = format!("2020-03-{id}.pdf");
+        assert_eq!(
+            names,
+            vec![sheet.clone(), format!("{sheet}.minisig"), "2020-03.pdf".into(), "2020-03.pdf.minisig".into()]
+        );
+        assert!(fs::read(unit.join("2020-03.pdf")).unwrap() == bulletin, "{id}: bulletin differs from build --final");
+        assert_eq!(pages(&unit.join(&sheet)), 1, "{id}: the sheet is not one page");
+        for pdf in [unit.join("2020-03.pdf"), unit.join(&sheet)] {
+            let verified =
+                run(archive.root(), &["verify", pdf.to_str().unwrap(), "--pubkey", public.to_str().unwrap()], &[]);
+            assert!(verified.status.success(), "{}: {}", pdf.display(), stderr(&verified));
+        }
+    }
+    let sheet = dir.join("mapoling/2020-03-mapoling.pdf");
+    let trusted = String::from_utf8_lossy(
+        &run(archive.root(), &["verify", sheet.to_str().unwrap(), "--pubkey", public.to_str().unwrap()], &[]).stdout,
+    )
+    .into_owned();
+    assert!(trusted.contains("period:2020-03 unit:mapoling sha256:"), "{trusted}");
+}
+
+/// Competition rank of `score` among `scores`: 1 + the number higher.
+fn rank(score: &str, scores: &[&str]) -> usize {
+    let value = |s: &str| (s.parse::<f64>().unwrap() * 100.0).round() as i64;
+    1 + scores.iter().filter(|s| value(s) > value(score)).count()
+}
+
+#[test]
+fn each_sheet_shows_the_units_own_figures_and_rank() {
+    let dir = distributed().dist();
+    let mapoling = sheet_text(&dir, "mapoling");
+    for expected in [
+        "马坡岭街道2020年3月“12345”市民服务热线工作情况",
+        "马坡岭街道总分69.4分（满分70分），在街道组14个单位中排名第10位，距满分差0.6分。",
+        "扣分相关指标：回访不满意3件。",
+        "回访满意度96.51%，低于97%",
+        "不满意工单3件，占全区不满意工单的30%",
+        "回访工单总数86",
+        "回访满意数83",
+    ] {
+        assert!(mapoling.contains(expected), "mapoling sheet lacks {expected}:\n{mapoling}");
+    }
+    let canlian = sheet_text(&dir, "canlian");
+    assert!(canlian.contains("在区直部门组29个单位中排名第28位"), "{canlian}");
+    assert!(canlian.contains("组内排名28/29"), "{canlian}");
+
+    // Every sheet: its own name and its rank, as counted here from units.yaml.
+    let all = units();
+    for (id, group, name, score) in &all {
+        let scores: Vec<&str> = all.iter().filter(|u| &u.1 == group).map(|u| u.3.as_str()).collect();
+        let text = sheet_text(&dir, id);
+        let expected = format!("在{group}组{}个单位中排名第{}位", scores.len(), rank(score, &scores));
+        assert!(text.contains(name.as_str()), "{id}: no {name}");
+        assert!(text.contains(&expected), "{id}: no {expected}:\n{text}");
+        let full = score == "70";
+        assert_eq!(text.contains("为满分"), full, "{id}: full marks {score}");
+    }
+
+    // A unit on the well-performing list, one with several figures that cost points.
+    let bulletin = squeeze(&pdf_text(&dir.join("dingwangtai/2020-03.pdf")));
+    let well = all.iter().find(|u| bulletin.contains(&format!("{}、", u.2)) && u.3 == "70").expect("a listed unit");
+    let text = sheet_text(&dir, &well.0);
+    assert!(text.contains("列入本期通报“12345”市民服务热线工作完成度较好单位名单"), "{}: {text}", well.0);
+    let renshe = sheet_text(&dir, "renshe");
+    assert!(renshe.contains("扣分相关指标：未及时退回1件、未按时办结2件、发回重办1件、回访不满意1件。"), "{renshe}");
+}
+
+#[test]
+fn the_manifest_lists_every_file_with_its_digest_and_is_signed() {
+    let archive = distributed();
+    let dir = archive.dist();
+    let manifest = manifest(&dir);
+    let units = manifest["units"].as_array().unwrap();
+    assert_eq!(units.len(), 43);
+    assert_eq!(manifest["period"], "2020-03");
+    let mut listed = 0;
+    for unit in units {
+        assert!(!unit["recipients"].as_array().unwrap().is_empty());
+        let files: Vec<&Value> = unit["files"].as_array().unwrap().iter().chain([&unit["message"]]).collect();
+        assert_eq!(files.len(), 5);
+        for file in files {
+            let bytes = fs::read(dir.join(file["path"].as_str().unwrap())).unwrap();
+            assert_eq!(file["bytes"].as_u64().unwrap() as usize, bytes.len(), "{file}");
+            assert_eq!(file["sha256"].as_str().unwrap(), bulletin::sha256_hex(&bytes), "{file}");
+            listed += 1;
+        }
+    }
+    // The CSV has the same rows (a BOM first, for Excel and WPS).
+    let csv = fs::read_to_string(dir.join("manifest.csv")).unwrap();
+    let csv = csv.strip_prefix('\u{feff}').expect("a UTF-8 BOM");
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), listed);
+    for row in &rows {
+        let bytes = fs::read(dir.join(&row[3])).unwrap();
+        assert_eq!(&row[4], bulletin::sha256_hex(&bytes));
+    }
+    // Both manifests are signed; Debian's minisign agrees.
+    let public = archive.root().join("keys/bulletin.pub");
+    for name in ["manifest.json", "manifest.csv"] {
+        let output = Command::new("minisign")
+            .args(["-V", "-p", public.to_str().unwrap(), "-m", dir.join(name).to_str().unwrap()])
+            .output()
+            .expect("minisign (Debian package minisign) must be installed for this test");
+        assert!(output.status.success(), "{name}: {}", String::from_utf8_lossy(&output.stderr));
+    }
+}
+
+/// Parses every message of the outbox with Python's `email` module: per
+/// file, its recipients, subject, body and attachments (name, SHA-256).
+fn parse_outbox(outbox: &Path) -> BTreeMap<String, Value> {
+    let script = r#"
+import email, email.policy, hashlib, json, pathlib, sys
+out = {}
+for path in sorted(pathlib.Path(sys.argv[1]).glob("*.eml")):
+    message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    out[path.stem] = {
+        "to": [a.addr_spec for a in message["To"].addresses],
+        "from": message["From"].addresses[0].addr_spec,
+        "subject": str(message["Subject"]),
+        "date": str(message["Date"]),
+        "body": message.get_body(preferencelist=("plain",)).get_content(),
+        "attachments": {part.get_filename(): hashlib.sha256(part.get_payload(decode=True)).hexdigest()
+                        for part in message.iter_attachments()},
+    }
+print(json.dumps(out))
+"#;
+    let output = Command::new("python3").args(["-c", script]).arg(outbox).output().expect("python3 runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn outbox_messages_parse_back_with_their_recipients_and_attachments() {
+    let dir = distributed().dist();
+    let parsed = parse_outbox(&dir.join("outbox"));
+    assert_eq!(parsed.len(), 43);
+    let registry: serde_yaml::Value =
+        serde_yaml::from_str(&fs::read_to_string(project().join("months/registry.yaml")).unwrap()).unwrap();
+    for unit in registry["units"].as_sequence().unwrap() {
+        let id = unit["id"].as_str().unwrap();
+        let message = &parsed[id];
+        let recipients: Vec<&str> =
+            unit["recipients"].as_sequence().unwrap().iter().map(|r| r["email"].as_str().unwrap()).collect();
+        assert_eq!(message["to"], serde_json::json!(recipients), "{id}");
+        assert_eq!(message["from"], "rexian@example.com");
+        let name = unit["name"].as_str().unwrap();
+        assert_eq!(message["subject"], format!("2020年3月“12345”市民服务热线工作情况通报（{name}）"));
+        assert_eq!(message["date"], "Fri, 17 Apr 2020 01:00:00 +0000", "{id}: the sign-off day");
+        assert!(message["body"].as_str().unwrap().starts_with(&format!("{name}：")), "{id}");
+        let attachments = message["attachments"].as_object().unwrap();
+        let names: BTreeSet<&str> = attachments.keys().map(String::as_str).collect();
+        let sheet = format!("2020-03-{id}.pdf");
+        let sheet_signature = format!("{sheet}.minisig");
+        let expected: BTreeSet<&str> =
+            ["2020-03.pdf", "2020-03.pdf.minisig", sheet.as_str(), sheet_signature.as_str()].into();
+        assert_eq!(names, expected, "{id}");
+        for (name, digest) in attachments {
+            let bytes = fs::read(dir.join(id).join(name)).unwrap();
+            assert_eq!(digest.as_str().unwrap(), bulletin::sha256_hex(&bytes), "{id}: {name}");
+        }
+    }
+}
+
+/// Every file under `dir` by its relative path, but the delivery record.
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file() && e.file_name() != "sent.json")
+        .map(|e| (e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), fs::read(e.path()).unwrap()))
+        .collect()
+}
+
+#[test]
+fn distributing_again_gives_the_same_bytes() {
+    // Run again (on one thread this time): every file is the same, the
+    // signatures included (still valid, so kept).
+    let archive = Archive::new("distribute-again", |text| text);
+    let output = archive.distribute(&[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let first = files(&archive.dist());
+    assert_eq!(first.len(), 43 * 5 + 4);
+    let output = archive.distribute(&["--jobs", "1"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let second = files(&archive.dist());
+    assert_eq!(first.keys().collect::<Vec<_>>(), second.keys().collect::<Vec<_>>());
+    for (name, bytes) in &first {
+        assert!(&second[name] == bytes, "{name} differs between two runs");
+    }
+    // Another office key, another run elsewhere: the same PDFs.
+    let other = files(&distributed().dist());
+    for (name, bytes) in first.iter().filter(|(name, _)| name.ends_with(".pdf")) {
+        assert!(&other[name] == bytes, "{name} differs between two archives");
+    }
+}
+
+#[test]
+fn a_draft_is_not_distributed() {
+    let archive = Archive::new("distribute-draft", |text| text);
+    let month = archive.root().join("months/2020-03/month.yaml");
+    let text = fs::read_to_string(&month).unwrap();
+    fs::write(&month, text.replace("  approved_by:", "  # approved_by:")).unwrap();
+    let output = archive.distribute(&[]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let message = stderr(&output);
+    assert!(message.contains("this month is a draft (征求意见稿): only a final bulletin is distributed"), "{message}");
+    assert!(message.contains("lacks approved_by"), "{message}");
+    assert!(!archive.root().join("dist").exists(), "a refused draft wrote files");
+}
+
+#[test]
+fn registry_problems_name_the_file_line_and_field() {
+    let archive = Archive::new("distribute-registry", |text| {
+        text.replacen("mapoling@example.com", "mapoling＠example.com", 1)
+            .replacen("  - id: canlian\n", "  - id: canlain\n", 1)
+            .replacen(
+                "- id: dongtundu\n    name: 东屯渡街道",
+                "- id: dongtundu\n    name: 东屯渡街道\n    recipients: []\n  - id: dongtundu2\n    name: 东屯渡",
+                1,
+            )
+    });
+    let output = archive.distribute(&["--format", "short"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let message = stderr(&output);
+    let registry = fs::read_to_string(archive.root().join("months/registry.yaml")).unwrap();
+    let line_of = |needle: &str| registry.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    let expect = [
+        format!(
+            "months/registry.yaml:{}:9: error: `mapoling＠example.com` is not an e-mail address",
+            line_of("mapoling＠")
+        ),
+        format!("months/registry.yaml:{}:5: error: the unit has no recipients", line_of("recipients: []")),
+    ];
+    for expected in &expect {
+        assert!(message.contains(expected.as_str()), "missing {expected}:\n{message}");
+    }
+    assert!(!archive.root().join("dist").exists());
+
+    // With the addresses fixed, the ids are checked against the months.
+    let path = archive.root().join("months/registry.yaml");
+    let fixed = registry
+        .replace("mapoling＠example.com", "mapoling@example.com")
+        .replace("    recipients: []\n", "    recipients:\n      - name: 联络员\n        email: a@example.com\n");
+    fs::write(&path, &fixed).unwrap();
+    let output = archive.distribute(&[]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let message = stderr(&output);
+    let units = fs::read_to_string(archive.root().join("months/2020-03/units.yaml")).unwrap();
+    let unit_line = units.lines().position(|l| l.contains("id: canlian")).unwrap() + 1;
+    let fixed_line = |needle: &str| fixed.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    for expected in [
+        format!("error: unit `canlian` (残联) is not in the units registry\n  --> months/2020-03/units.yaml:{unit_line}:9\n"),
+        format!(
+            "error: unknown unit id `canlain`: no month's units.yaml has it\n  --> months/registry.yaml:{}:5\n",
+            fixed_line("id: canlain")
+        ),
+        "= hint: did you mean `canlian`?".to_owned(),
+        format!("error: unknown unit id `dongtundu2`: no month's units.yaml has it\n  --> months/registry.yaml:{}:5\n", fixed_line("id: dongtundu2")),
+    ] {
+        assert!(message.contains(&expected), "missing {expected}:\n{message}");
+    }
+    assert!(!archive.root().join("dist").exists());
+}
+
+/// A free port on 127.0.0.1.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// Starts tests/smtp_server.py and waits until it accepts connections.
+fn smtp_server(port: u16, out: &Path, stop_after: Option<usize>) -> std::process::Child {
+    let mut command = Command::new("python3");
+    command.arg(project().join("tests/smtp_server.py")).args(["--port", &port.to_string()]).arg("--out").arg(out);
+    if let Some(k) = stop_after {
+        command.args(["--stop-after", &k.to_string()]);
+    }
+    let mut child = command.stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().expect("python3 runs");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    assert_eq!(line.trim(), "ready", "the SMTP server did not start (pip install aiosmtpd)");
+    child
+}
+
+/// The units the server stored, by the recipients of each envelope.
+fn received(out: &Path) -> Vec<(Vec<String>, Vec<u8>)> {
+    let mut found: Vec<PathBuf> = fs::read_dir(out).unwrap().map(|e| e.unwrap().path()).collect();
+    found.sort();
+    found
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .map(|p| {
+            let envelope: Value = serde_json::from_slice(&fs::read(p).unwrap()).unwrap();
+            let to = envelope["to"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_owned()).collect();
+            (to, fs::read(p.with_extension("eml")).unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn send_delivers_every_message_and_a_rerun_sends_only_the_rest() {
+    let port = free_port();
+    let archive = Archive::new("distribute-send", |text| {
+        text.replace(
+            "  host: smtp.example.com\n  port: 587\n  security: starttls",
+            &format!("  host: 127.0.0.1\n  port: {port}\n  security: none"),
+        )
+    });
+    let first_out = archive.root().join("smtp-1");
+    let mut server = smtp_server(port, &first_out, Some(10));
+    let output = archive.distribute(&["--send"]);
+    let _ = server.wait();
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let message = stderr(&output);
+    assert!(message.contains("10 of 43 units sent so far"), "{message}");
+    assert!(message.contains("run the same command again to send the rest"), "{message}");
+    let first = received(&first_out);
+    assert_eq!(first.len(), 10);
+    let sent: Value = serde_json::from_slice(&fs::read(archive.dist().join("outbox/sent.json")).unwrap()).unwrap();
+    assert_eq!(sent.as_object().unwrap().len(), 10);
+
+    let second_out = archive.root().join("smtp-2");
+    let mut server = smtp_server(port, &second_out, None);
+    let output = archive.distribute(&["--send"]);
+    server.kill().unwrap();
+    let _ = server.wait();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stderr(&output).contains("33 sent, 10 sent before, 0 refused"), "{}", stderr(&output));
+    let second = received(&second_out);
+    assert_eq!(second.len(), 33);
+
+    // Together: each unit once, to its own recipients, the outbox's bytes.
+    let manifest = manifest(&archive.dist());
+    let mut expected: BTreeMap<Vec<String>, Vec<u8>> = BTreeMap::new();
+    for unit in manifest["units"].as_array().unwrap() {
+        let to =
+            unit["recipients"].as_array().unwrap().iter().map(|r| r["email"].as_str().unwrap().to_owned()).collect();
+        let eml = fs::read(archive.dist().join(unit["message"]["path"].as_str().unwrap())).unwrap();
+        expected.insert(to, eml);
+    }
+    let all: BTreeMap<Vec<String>, Vec<u8>> = first.into_iter().chain(second).collect();
+    assert_eq!(all.len(), 43, "a unit was sent twice or not at all");
+    for (to, bytes) in &expected {
+        assert!(all.get(to) == Some(bytes), "{to:?}: not delivered as in the outbox");
+    }
+    let sent: Value = serde_json::from_slice(&fs::read(archive.dist().join("outbox/sent.json")).unwrap()).unwrap();
+    assert_eq!(sent.as_object().unwrap().len(), 43);
+}
