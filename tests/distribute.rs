@@ -121,8 +121,10 @@ fn units() -> Vec<(String, String, String, String)> {
     out
 }
 
+/// The text of a unit's sheet in `dist/<period>`, white space removed.
 fn sheet_text(dir: &Path, id: &str) -> String {
-    squeeze(&pdf_text(&dir.join(id).join(format!("2020-03-{id}.pdf"))))
+    let period = dir.file_name().unwrap().to_str().unwrap();
+    squeeze(&pdf_text(&dir.join(id).join(format!("{period}-{id}.pdf"))))
 }
 
 fn pages(pdf: &Path) -> usize {
@@ -506,4 +508,72 @@ fn send_delivers_every_message_and_a_rerun_sends_only_the_rest() {
     }
     let sent: Value = serde_json::from_slice(&fs::read(archive.dist().join("outbox/sent.json")).unwrap()).unwrap();
     assert_eq!(sent.as_object().unwrap().len(), 43);
+}
+
+/// `numerator / denominator` as a percentage with two decimals, rounded
+/// half up or truncated, computed here with integers; "—" for a zero
+/// denominator.
+fn percent(numerator: u64, denominator: u64, half_up: bool) -> String {
+    if denominator == 0 {
+        return "—".into();
+    }
+    let scaled = numerator * 10_000;
+    let mut hundredths = scaled / denominator;
+    if half_up && (scaled % denominator) * 2 >= denominator {
+        hundredths += 1;
+    }
+    format!("{}.{:02}%", hundredths / 100, hundredths % 100)
+}
+
+#[test]
+fn the_sheet_charts_the_valid_months_of_the_last_twelve() {
+    let scratch = Scratch::new("distribute-history");
+    let months = scratch.path().join("months");
+    let base = bulletin::validate::MonthFiles::read(&project().join("months/2020-03")).unwrap();
+    let generated = bulletin::archive::generate(&base, 14); // 2015-01 … 2016-02
+    bulletin::archive::write(&months, &generated).unwrap();
+    fs::copy(project().join("months/registry.yaml"), months.join("registry.yaml")).unwrap();
+    // A broken month is left out of the history, with a warning.
+    let broken = months.join("2015-06/month.yaml");
+    let text = fs::read_to_string(&broken).unwrap();
+    fs::write(&broken, text + "bogus: 1\n").unwrap();
+    let keys = scratch.path().join("keys");
+    let output = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .args(["keygen", "--out", keys.to_str().unwrap()])
+        .env("BULLETIN_KEY_PASSWORD", PASSWORD)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let key = keys.join("bulletin.key");
+    let output = run(scratch.path(), &["distribute", "months/2016-02", "--key", key.to_str().unwrap()], &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("warning: this month has errors and is left out of the unit sheets' history\n  --> months/2015-06/month.yaml"),
+        "{}",
+        stderr(&output)
+    );
+
+    // Mapoling's rates month by month, from each month's units.yaml.
+    let (mut satisfaction, mut on_time, mut labels) = (String::new(), String::new(), String::new());
+    for month in generated[2..].iter().filter(|m| m.name != "2015-06") {
+        let yaml: serde_yaml::Value = serde_yaml::from_slice(&month.files["units.yaml"]).unwrap();
+        let unit = yaml["groups"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .flat_map(|g| g["units"].as_sequence().unwrap())
+            .find(|u| u["id"] == "mapoling")
+            .unwrap();
+        let count = |key: &str| unit[key].as_u64().unwrap();
+        satisfaction += &percent(count("satisfied"), count("visited"), true);
+        on_time += &percent(count("completed") - count("late_completed"), count("completed"), false);
+        let (year, number) = month.name.split_once('-').unwrap();
+        labels += &format!("{year}.{}", number.trim_start_matches('0'));
+    }
+    let text = sheet_text(&scratch.path().join("dist/2016-02"), "mapoling");
+    assert!(text.contains("近十一个月回访满意度和按时办结率："), "{text}");
+    assert!(text.contains(&format!("月份{labels}")), "months {labels}:\n{text}");
+    assert!(text.contains(&format!("回访满意度{satisfaction}")), "satisfaction {satisfaction}:\n{text}");
+    assert!(text.contains(&format!("按时办结率{on_time}")), "on-time {on_time}:\n{text}");
+    assert!(!text.contains("2015.2"), "a month older than twelve is shown");
 }
