@@ -14,8 +14,12 @@
 //! ```
 //!
 //! The folder is assembled beside its final place and swapped in whole, so
-//! a failed run leaves the previous distribution as it was. Everything in
-//! it but `sent.json` is the same bytes on every machine.
+//! a failed run leaves the previous distribution as it was; a lock file
+//! (`.<period>.lock`) keeps two runs, or a run and a delivery, apart. The
+//! PDFs are the same bytes on every machine. Signatures carry random noise
+//! (minisign), so a first distribution elsewhere signs differently; a
+//! redistribution keeps the signatures that still hold, and then every
+//! file but `sent.json` comes out the same.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -76,6 +80,8 @@ pub struct Distributed {
     pub manifest: Manifest,
     /// Warnings about the month, the registry or the archive.
     pub warnings: Vec<Diagnostic>,
+    /// Held until dropped: no other run distributes or sends this month.
+    _lock: std::fs::File,
 }
 
 impl Distributed {
@@ -157,18 +163,62 @@ pub fn distribute(month_dir: &Path, options: Options, resources: &Resources) -> 
     }
 
     let final_dir = options.out.join(&period);
-    let staging = options.out.join(format!(".{period}.staging-{}", std::process::id()));
-    let target = Target { staging: &staging, previous: &final_dir };
-    let result = assemble(target, month_dir, &options, resources, &sheets, data, &mail_text, issuer, date);
-    let manifest = match result {
-        Ok(manifest) => manifest,
-        Err(failure) => {
-            let _ = std::fs::remove_dir_all(&staging);
-            return Err(failure);
+    let lock = lock(options.out, &period)?;
+    let staging = Staging(options.out.join(format!(".{period}.staging-{}", std::process::id())));
+    let target = Target { staging: &staging.0, previous: &final_dir };
+    let manifest = assemble(target, month_dir, &options, resources, &sheets, data, &mail_text, issuer, date)?;
+    swap_in(&staging.0, &final_dir)?;
+    Ok(Distributed { dir: final_dir, manifest, warnings, _lock: lock })
+}
+
+/// Takes the month's lock in `out` (waiting for another run to finish),
+/// then tidies what an interrupted run left: a previous distribution moved
+/// aside but not replaced is put back; stale staging folders go.
+fn lock(out: &Path, period: &str) -> Result<std::fs::File, Error> {
+    std::fs::create_dir_all(out).map_err(|err| Error::io("create", out, err))?;
+    let final_dir = out.join(period);
+    if final_dir.exists() && !final_dir.is_dir() {
+        let in_the_way = std::io::Error::new(std::io::ErrorKind::AlreadyExists, "a file is in the way");
+        return Err(Error::io("use as the distribution folder", &final_dir, in_the_way));
+    }
+    let path = out.join(format!(".{period}.lock"));
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|err| Error::io("create", &path, err))?;
+    file.lock().map_err(|err| Error::io("lock", &path, err))?;
+    let leftovers: Vec<PathBuf> = std::fs::read_dir(out)
+        .map_err(|err| Error::io("read", out, err))?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            name.starts_with(&format!(".{period}.old-")) || name.starts_with(&format!(".{period}.staging-"))
+        })
+        .collect();
+    for leftover in leftovers {
+        let moved_aside = leftover.file_name().is_some_and(|n| n.to_string_lossy().contains(".old-"));
+        if moved_aside && !final_dir.exists() {
+            std::fs::rename(&leftover, &final_dir).map_err(|err| Error::io("restore", &leftover, err))?;
+        } else {
+            let _ = std::fs::remove_dir_all(&leftover);
         }
-    };
-    swap_in(&staging, &final_dir)?;
-    Ok(Distributed { dir: final_dir, manifest, warnings })
+    }
+    Ok(file)
+}
+
+/// A folder being assembled: removed when dropped (after an error or a
+/// panic) unless it was renamed into place.
+struct Staging(PathBuf);
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if self.0.exists() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
 }
 
 /// Renders the sheets on `jobs` threads; each result in unit order.
@@ -373,7 +423,9 @@ fn swap_in(staging: &Path, final_dir: &Path) -> Result<(), Error> {
             let _ = std::fs::rename(&old, final_dir);
             return Err(Error::io("rename into place", final_dir, err));
         }
-        std::fs::remove_dir_all(&old).map_err(|err| Error::io("remove", &old, err))?;
+        // The new distribution is in place; an old copy that will not go
+        // is removed by the next run.
+        let _ = std::fs::remove_dir_all(&old);
     } else {
         std::fs::rename(staging, final_dir).map_err(|err| Error::io("rename into place", final_dir, err))?;
     }

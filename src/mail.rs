@@ -1,10 +1,10 @@
 //! The outbox: one RFC 5322 message per unit, and its delivery over SMTP.
 //!
 //! Messages are built with lettre's builder from the templates
-//! `layouts/mail/subject.j2` and `layouts/mail/body.j2`. They are the same
-//! bytes on every machine: the Date is the sign-off date (09:00 Beijing
-//! time), the Message-ID is made of the period, the unit and the sender's
-//! domain, and the MIME boundary is derived from the content.
+//! `layouts/mail/subject.j2` and `layouts/mail/body.j2`. Nothing in them
+//! depends on the clock or the machine: the Date is the sign-off date
+//! (09:00 Beijing time), the Message-ID is made of the period, the unit and
+//! the sender's domain, and the MIME boundary is derived from the content.
 //!
 //! Delivery records each unit the server accepted in `outbox/sent.json`,
 //! rewritten after every message, so that a run cut short (a server gone,
@@ -18,6 +18,7 @@ use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
+use lettre::transport::smtp::extension::ClientId;
 use lettre::{Address, Message, SmtpTransport, Transport};
 use serde::{Deserialize, Serialize};
 use sha2::Digest;
@@ -60,6 +61,11 @@ pub struct Letter<'a> {
 }
 
 fn mailbox(contact: &Contact) -> Result<Mailbox, Error> {
+    // lettre cannot write a header with a line break in a name (and would
+    // panic trying); the registry refuses such names, this keeps it so.
+    if contact.name.chars().any(char::is_control) {
+        return Err(mail_error(format!("the name `{}` has a control character", contact.name.escape_debug())));
+    }
     let address: Address = contact
         .email
         .parse()
@@ -187,11 +193,19 @@ pub fn credentials_from_env() -> Result<Option<Credentials>, Error> {
     }
 }
 
-fn transport(smtp: &Smtp, credentials: Option<Credentials>) -> Result<SmtpTransport, Error> {
+/// How long to wait for the server: RFC 5321 allows it up to 10 minutes
+/// after the data; two are plenty for a few hundred kilobytes.
+const SMTP_TIMEOUT: Duration = Duration::from_secs(120);
+
+fn transport(smtp: &Smtp, hello: &str, credentials: Option<Credentials>) -> Result<SmtpTransport, Error> {
     let tls =
         |host: &str| TlsParameters::new(host.to_owned()).map_err(|err| mail_error(format!("TLS for `{host}`: {err}")));
-    let mut builder =
-        SmtpTransport::builder_dangerous(smtp.host.as_str()).port(smtp.port).timeout(Some(Duration::from_secs(30)));
+    let mut builder = SmtpTransport::builder_dangerous(smtp.host.as_str())
+        .port(smtp.port)
+        .timeout(Some(SMTP_TIMEOUT))
+        // Greet with the sender's domain, not this computer's name (which
+        // may be no domain at all, or not one to show outside).
+        .hello_name(ClientId::Domain(hello.to_owned()));
     builder = match smtp.security {
         Security::Starttls => builder.tls(Tls::Required(tls(&smtp.host)?)),
         Security::Tls => builder.tls(Tls::Wrapper(tls(&smtp.host)?)),
@@ -223,8 +237,15 @@ pub fn send(
     mut progress: impl FnMut(&Delivery),
 ) -> Result<Vec<Delivery>, Error> {
     let mut sent = read_sent(outbox)?;
-    let transport = transport(smtp, credentials)?;
     let from: Address = sender.email.parse().map_err(|err| mail_error(format!("the sender's address: {err}")))?;
+    let transport = transport(smtp, from.domain(), credentials)?;
+    // Connect, greet, encrypt and log in once before any message: a wrong
+    // password or an unreachable server stops here, not once per unit.
+    if outgoing.iter().any(|m| !sent.contains_key(&m.unit)) {
+        transport
+            .test_connection()
+            .map_err(|err| mail_error(format!("cannot reach the mail server {}:{} ({err})", smtp.host, smtp.port)))?;
+    }
     let mut report = Vec::new();
     for message in outgoing {
         let bytes = std::fs::read(&message.path).map_err(|err| Error::io("read", &message.path, err))?;

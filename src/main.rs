@@ -266,10 +266,8 @@ fn main() -> ExitCode {
         Command::Sign { months, out, key } => sign_months(months, &out, key.as_deref()),
         Command::Verify { pdf, pubkey, signature } => verify(&pdf, &pubkey, signature.as_deref()),
         Command::Distribute { month, out, registry, key, send, jobs, resources, report } => {
-            let registry = registry.unwrap_or_else(|| {
-                let parent = month.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-                parent.join(bulletin::registry::REGISTRY_FILE)
-            });
+            let registry = registry
+                .unwrap_or_else(|| bulletin::sheet::archive_root(&month).join(bulletin::registry::REGISTRY_FILE));
             let jobs = jobs.unwrap_or_else(default_jobs);
             distribute(&month, &out, &registry, key.as_deref(), send, jobs, &resources, report.format)
         }

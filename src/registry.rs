@@ -119,14 +119,32 @@ pub struct Registry {
 /// The registry's file name, beside the month folders.
 pub const REGISTRY_FILE: &str = "registry.yaml";
 
+/// An address the outbox can carry and SMTP deliver: plain ASCII
+/// `user@domain`, no quoted local part, no address literal.
 fn checked_email(v: &mut Validator, file: &SourceFile, path: &[Segment], label: Option<&str>, email: &str) {
-    if let Err(err) = lettre::Address::from_str(email) {
-        let hint = if !email.is_ascii() {
-            "full-width characters (＠, ．) or spaces typed with a Chinese input method often do this; retype the address in English mode"
-        } else {
-            "an address is user@domain, e.g. zhangsan@example.com"
-        };
-        v.error(file, path, label, format!("`{email}` is not an e-mail address ({err})")).hint = Some(hint.into());
+    let problem = if !email.is_ascii() {
+        Some((
+            "it has characters outside ASCII".to_owned(),
+            "full-width characters (＠, ．) or spaces typed with a Chinese input method often do this; retype the address in English mode",
+        ))
+    } else if email.contains(['"', '[', ']']) {
+        Some(("quoted names and address literals are not accepted".to_owned(), "write the address as user@domain"))
+    } else {
+        lettre::Address::from_str(email)
+            .err()
+            .map(|err| (err.to_string(), "an address is user@domain, e.g. zhangsan@example.com"))
+    };
+    if let Some((why, hint)) = problem {
+        v.error(file, path, label, format!("`{email}` is not an e-mail address ({why})")).hint = Some(hint.into());
+    }
+}
+
+/// A name for a mail header: one line, no control characters.
+fn checked_name(v: &mut Validator, file: &SourceFile, path: &[Segment], label: Option<&str>, name: &str, what: &str) {
+    non_empty(v, file, path, label, name, what);
+    if name.chars().any(char::is_control) {
+        v.error(file, path, label, format!("{what} has a line break or another control character")).hint =
+            Some("write the name on one line".into());
     }
 }
 
@@ -143,7 +161,7 @@ impl Registry {
         let Some(file) = v.decode(path.to_owned(), &bytes) else { return Err(v.diagnostics) };
         let Some(raw) = v.parse::<RegistryFile>(&file, FileKind::Registry) else { return Err(v.diagnostics) };
 
-        non_empty(&mut v, &file, &[key("sender"), key("name")], None, &raw.sender.name, "the sender's name");
+        checked_name(&mut v, &file, &[key("sender"), key("name")], None, &raw.sender.name, "the sender's name");
         checked_email(&mut v, &file, &[key("sender"), key("email")], None, &raw.sender.email);
         let smtp = raw.smtp.as_ref().map(|smtp| {
             non_empty(&mut v, &file, &[key("smtp"), key("host")], None, &smtp.host, "the mail server's host");
@@ -184,7 +202,7 @@ impl Registry {
             let mut seen = BTreeSet::new();
             for (r, recipient) in unit.recipients.iter().enumerate() {
                 let path = |field: &str| vec![key("units"), index(i), key("recipients"), index(r), key(field)];
-                non_empty(&mut v, &file, &path("name"), label, &recipient.name, "the recipient's name");
+                checked_name(&mut v, &file, &path("name"), label, &recipient.name, "the recipient's name");
                 checked_email(&mut v, &file, &path("email"), label, &recipient.email);
                 if !seen.insert(recipient.email.to_lowercase()) {
                     v.warning(&file, &path("email"), label, format!("`{}` is listed twice", recipient.email));

@@ -134,7 +134,9 @@ pub fn sheets(month: &Month, figures: &Figures, history: &History) -> Vec<Sheet>
         let group = &month.groups[at.group];
         let appendix = &figures.appendix[at.group];
         let Some(row) = appendix.rows.iter().find(|r| r.id == unit.id) else { continue };
-        let gap = month.rules.full_marks.minus(unit.score);
+        // The gap from the score as printed: 69.999 shown as 70 is full marks.
+        let shown = unit.score.rescale(score_rule.decimals, score_rule.rounding);
+        let gap = month.rules.full_marks.minus(shown);
         let costs: Vec<CostItem> = COSTS
             .iter()
             .map(|(name, read)| CostItem { name, count: read(row) })
@@ -197,10 +199,7 @@ impl History {
     /// distributed, already checked.
     pub fn scan(month_dir: &Path, month: &Month, figures: &Figures) -> Self {
         let mut history = Self::default();
-        let root = match month_dir.parent() {
-            Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
-            _ => PathBuf::from("."),
-        };
+        let root = archive_root(month_dir);
         let earliest = months_before(month.period, HISTORY_MONTHS - 1);
         let mut archived: Vec<(Period, PathBuf)> = walkdir::WalkDir::new(&root)
             .min_depth(1)
@@ -246,6 +245,21 @@ impl History {
     }
 }
 
+/// The folder that holds `month_dir` and its sibling months (`months`
+/// for `months/2020-03`, also when named as `.` from inside it).
+pub fn archive_root(month_dir: &Path) -> PathBuf {
+    // `.` or `..` name no folder of their own: resolve them first. Other
+    // paths keep their form, so that messages show them as typed.
+    let dir = match month_dir.file_name() {
+        Some(_) => month_dir.to_owned(),
+        None => month_dir.canonicalize().unwrap_or_else(|_| month_dir.to_owned()),
+    };
+    match dir.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
+        _ => PathBuf::from("."),
+    }
+}
+
 /// The month `count` months before `period`.
 fn months_before(period: Period, count: usize) -> Period {
     let index = i64::from(period.year) * 12 + i64::from(period.month) - 1 - count as i64;
@@ -287,6 +301,13 @@ mod tests {
         assert_eq!(chart(&["76.92"]).ticks, vec![70, 80, 90, 100]);
         assert_eq!(chart(&["0.00"]).ticks, vec![0, 20, 40, 60, 80, 100]);
         assert_eq!(chart(&["41"]).ticks, vec![40, 60, 80, 100]);
+        assert_eq!(chart(&["33.3"]).ticks, vec![20, 40, 60, 80, 100]);
+        for lowest in 0..=100 {
+            let chart = chart(&[&lowest.to_string()]);
+            assert_eq!(chart.ticks.last(), Some(&100), "{lowest}");
+            assert_eq!(chart.ticks.first(), Some(&chart.low), "{lowest}");
+            assert!(chart.low <= lowest.min(90), "{lowest}");
+        }
         assert_eq!(chart(&[]).low, 90);
     }
 }

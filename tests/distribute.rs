@@ -376,6 +376,7 @@ fn a_draft_is_not_distributed() {
 fn registry_problems_name_the_file_line_and_field() {
     let archive = Archive::new("distribute-registry", |text| {
         text.replacen("mapoling@example.com", "mapoling＠example.com", 1)
+            .replacen("- name: 定王台街道热线联络员", "- name: \"定王台\\n联络员\"", 1)
             .replacen("  - id: canlian\n", "  - id: canlain\n", 1)
             .replacen(
                 "- id: dongtundu\n    name: 东屯渡街道",
@@ -394,6 +395,10 @@ fn registry_problems_name_the_file_line_and_field() {
             line_of("mapoling＠")
         ),
         format!("months/registry.yaml:{}:5: error: the unit has no recipients", line_of("recipients: []")),
+        format!(
+            "months/registry.yaml:{}:9: error: the recipient's name has a line break or another control character",
+            line_of("定王台\\n联络员")
+        ),
     ];
     for expected in &expect {
         assert!(message.contains(expected.as_str()), "missing {expected}:\n{message}");
@@ -404,6 +409,7 @@ fn registry_problems_name_the_file_line_and_field() {
     let path = archive.root().join("months/registry.yaml");
     let fixed = registry
         .replace("mapoling＠example.com", "mapoling@example.com")
+        .replace("定王台\\n联络员", "定王台联络员")
         .replace("    recipients: []\n", "    recipients:\n      - name: 联络员\n        email: a@example.com\n");
     fs::write(&path, &fixed).unwrap();
     let output = archive.distribute(&[]);
@@ -576,4 +582,37 @@ fn the_sheet_charts_the_valid_months_of_the_last_twelve() {
     assert!(text.contains(&format!("回访满意度{satisfaction}")), "satisfaction {satisfaction}:\n{text}");
     assert!(text.contains(&format!("按时办结率{on_time}")), "on-time {on_time}:\n{text}");
     assert!(!text.contains("2015.2"), "a month older than twelve is shown");
+}
+
+#[test]
+fn a_failed_distribution_leaves_the_previous_one_as_it_was() {
+    let archive = Archive::new("distribute-failed", |text| text);
+    let output = archive.distribute(&[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let before = files(&archive.dist());
+
+    // A unit sheet layout that does not compile: the bulletin builds, the
+    // sheets fail, nothing of the new run stays.
+    let layouts = archive.root().join("layouts");
+    common::copy_dir(&project().join("layouts"), &layouts);
+    let sheet = layouts.join("unit-sheet.typ");
+    fs::write(&sheet, fs::read_to_string(&sheet).unwrap() + "\n#undefined-function()\n").unwrap();
+    let key = archive.root().join("keys/bulletin.key");
+    let output = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .args(["distribute", "months/2020-03", "--key", key.to_str().unwrap()])
+        .args(["--layouts", layouts.to_str().unwrap(), "--fonts", project().join("fonts").to_str().unwrap()])
+        .current_dir(archive.root())
+        .env("BULLETIN_KEY_PASSWORD", PASSWORD)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("/unit-sheet.typ:"), "{}", stderr(&output));
+    let after = files(&archive.dist());
+    assert!(before == after, "the previous distribution changed");
+    let leftovers: Vec<String> = fs::read_dir(archive.root().join("dist"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name != "2020-03" && name != ".2020-03.lock")
+        .collect();
+    assert!(leftovers.is_empty(), "left behind: {leftovers:?}");
 }
