@@ -44,6 +44,16 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// Makes a key pair in `keys` (password [`PASSWORD`]).
+fn keygen(keys: &Path) {
+    let output = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .args(["keygen", "--out", keys.to_str().unwrap()])
+        .env("BULLETIN_KEY_PASSWORD", PASSWORD)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "keygen: {}", stderr(&output));
+}
+
 /// A scratch archive: `months/2020-03` and `months/registry.yaml` copied
 /// from the project (the registry edited by `edit`), and a key pair.
 struct Archive {
@@ -57,13 +67,7 @@ impl Archive {
         common::copy_dir(&project().join("months/2020-03"), &months.join("2020-03"));
         let registry = fs::read_to_string(project().join("months/registry.yaml")).unwrap();
         fs::write(months.join("registry.yaml"), edit(registry)).unwrap();
-        let keys = scratch.path().join("keys");
-        let output = Command::new(env!("CARGO_BIN_EXE_bulletin"))
-            .args(["keygen", "--out", keys.to_str().unwrap()])
-            .env("BULLETIN_KEY_PASSWORD", PASSWORD)
-            .output()
-            .unwrap();
-        assert!(output.status.success(), "keygen: {}", stderr(&output));
+        keygen(&scratch.path().join("keys"));
         Self { scratch }
     }
 
@@ -81,17 +85,20 @@ impl Archive {
     fn dist(&self) -> PathBuf {
         self.root().join("dist/2020-03")
     }
+
+    /// A new archive, distributed once.
+    fn distributed(name: &str) -> Self {
+        let archive = Self::new(name, |text| text);
+        let output = archive.distribute(&[]);
+        assert!(output.status.success(), "distribute failed:\n{}", stderr(&output));
+        archive
+    }
 }
 
 /// One distribution of 2020-03 shared by the tests that only read it.
 fn distributed() -> &'static Archive {
     static ARCHIVE: OnceLock<Archive> = OnceLock::new();
-    ARCHIVE.get_or_init(|| {
-        let archive = Archive::new("distribute", |text| text);
-        let output = archive.distribute(&[]);
-        assert!(output.status.success(), "distribute failed:\n{}", stderr(&output));
-        archive
-    })
+    ARCHIVE.get_or_init(|| Archive::distributed("distribute"))
 }
 
 fn manifest(dir: &Path) -> Value {
@@ -339,9 +346,7 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 fn distributing_again_gives_the_same_bytes() {
     // Run again (on one thread this time): every file is the same, the
     // signatures included (still valid, so kept).
-    let archive = Archive::new("distribute-again", |text| text);
-    let output = archive.distribute(&[]);
-    assert!(output.status.success(), "{}", stderr(&output));
+    let archive = Archive::distributed("distribute-again");
     let first = files(&archive.dist());
     assert_eq!(first.len(), 43 * 5 + 4);
     let output = archive.distribute(&["--jobs", "1"]);
@@ -543,14 +548,8 @@ fn the_sheet_charts_the_valid_months_of_the_last_twelve() {
     let broken = months.join("2015-06/month.yaml");
     let text = fs::read_to_string(&broken).unwrap();
     fs::write(&broken, text + "bogus: 1\n").unwrap();
-    let keys = scratch.path().join("keys");
-    let output = Command::new(env!("CARGO_BIN_EXE_bulletin"))
-        .args(["keygen", "--out", keys.to_str().unwrap()])
-        .env("BULLETIN_KEY_PASSWORD", PASSWORD)
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{}", stderr(&output));
-    let key = keys.join("bulletin.key");
+    keygen(&scratch.path().join("keys"));
+    let key = scratch.path().join("keys/bulletin.key");
     let output = run(scratch.path(), &["distribute", "months/2016-02", "--key", key.to_str().unwrap()], &[]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(
@@ -586,9 +585,7 @@ fn the_sheet_charts_the_valid_months_of_the_last_twelve() {
 
 #[test]
 fn a_failed_distribution_leaves_the_previous_one_as_it_was() {
-    let archive = Archive::new("distribute-failed", |text| text);
-    let output = archive.distribute(&[]);
-    assert!(output.status.success(), "{}", stderr(&output));
+    let archive = Archive::distributed("distribute-failed");
     let before = files(&archive.dist());
 
     // A unit sheet layout that does not compile: the bulletin builds, the
