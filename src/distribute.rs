@@ -107,6 +107,8 @@ pub struct Options<'a> {
     pub key: &'a SecretKey,
     /// Worker threads for the unit sheets.
     pub jobs: usize,
+    /// How strictly the month is checked (warnings as errors).
+    pub check: CheckOptions,
 }
 
 /// What the mail templates see.
@@ -124,7 +126,7 @@ fn entry(path: String, bytes: &[u8]) -> FileEntry {
 
 /// Distributes the final month in `month_dir`; see the module docs.
 pub fn distribute(month_dir: &Path, options: Options, resources: &Resources) -> Result<Distributed, Failure> {
-    let (month, mut warnings) = crate::check(month_dir, CheckOptions::default())?;
+    let (month, mut warnings) = crate::check(month_dir, options.check)?;
     let Some((issuer, date, _)) = month.signoff.complete() else {
         let diagnostic = Diagnostic::error(
             month_dir.join(MONTH_FILE),

@@ -269,7 +269,7 @@ fn main() -> ExitCode {
             let registry = registry
                 .unwrap_or_else(|| bulletin::sheet::archive_root(&month).join(bulletin::registry::REGISTRY_FILE));
             let jobs = jobs.unwrap_or_else(default_jobs);
-            distribute(&month, &out, &registry, key.as_deref(), send, jobs, &resources, report.format)
+            distribute(&month, &out, &registry, key.as_deref(), send, jobs, &resources, &report)
         }
         Command::Check { months, report } => check(months, &report),
         Command::Schema { out } => schema(&out),
@@ -500,9 +500,10 @@ fn distribute(
     send: bool,
     jobs: usize,
     args: &ResourceArgs,
-    format: Format,
+    report_args: &ReportArgs,
 ) -> u8 {
     use bulletin::mail::Delivery;
+    let format = report_args.format;
     if !month.is_dir() {
         eprintln!("error: no month folder at `{}`", month.display());
         return EXIT_OPERATIONAL;
@@ -553,7 +554,8 @@ fn distribute(
             return EXIT_OPERATIONAL;
         }
     };
-    let options = bulletin::distribute::Options { out, registry: &registry, key: &key, jobs };
+    let check = CheckOptions { strict: report_args.strict };
+    let options = bulletin::distribute::Options { out, registry: &registry, key: &key, jobs, check };
     let distributed = match bulletin::distribute::distribute(month, options, &resources) {
         Ok(distributed) => distributed,
         Err(failure) => return report(month, &failure, format),
