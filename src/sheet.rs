@@ -106,7 +106,10 @@ impl Chart {
             11..=50 => 10,
             _ => 20,
         };
-        Self { low, high: 100, ticks: (low..=100).step_by(step).collect() }
+        // On the widest scale the bottom is a multiple of the step, so that
+        // the ticks meet 100.
+        let low = low / step * step;
+        Self { low, high: 100, ticks: (low..=100).step_by(step as usize).collect() }
     }
 }
 
