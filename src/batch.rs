@@ -17,10 +17,12 @@ use sha2::{Digest, Sha256};
 use crate::validate::MonthFiles;
 use crate::{BuildOptions, Built, Error, Failure, Resources};
 
-/// Memoized results unused for this many builds are evicted. Measured on
-/// 120 months: 0 peaks at 134 MiB, 8 at 236 MiB, with no gain in time
-/// (what months share is little next to what they do not).
-const EVICT_AFTER: usize = 0;
+/// Memoized results unused for this many builds are evicted. 1 keeps what
+/// the next month can reuse (the layouts' own modules, subsets of fonts that
+/// print the same glyphs every month) without memory growing: on 120 months
+/// 0 and 1 both peak at 140 MiB, 10 at 262 MiB; 1 costs 2.7% fewer
+/// instructions than 0, 10 only 1.3% fewer again.
+const EVICT_AFTER: usize = 1;
 
 /// What became of one month.
 #[derive(Debug)]

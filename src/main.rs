@@ -11,6 +11,11 @@ use bulletin::schema::FileKind;
 use bulletin::{BuildOptions, CheckOptions, Failure};
 use clap::{Parser, Subcommand, ValueEnum};
 
+/// Typst allocates and frees many small objects: glibc's malloc, free and
+/// realloc took about 15% of a build's instructions; mimalloc needs fewer.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Builds the monthly bulletin of a district's "12345" citizen-service
 /// hotline office from a folder of YAML figures and plain-text cases.
 ///

@@ -28,6 +28,10 @@ pub const MAIN_LAYOUT: &str = "/bulletin.typ";
 pub struct Fonts {
     book: LazyHash<FontBook>,
     fonts: Vec<Font>,
+    /// The code points some font covers, as sorted, disjoint, non-adjacent
+    /// inclusive ranges: a lookup is a binary search, where asking each
+    /// font's `Coverage` walks its runs from the start.
+    coverage: Vec<(u32, u32)>,
 }
 
 impl Fonts {
@@ -60,13 +64,39 @@ impl Fonts {
             return Err(Error::Missing { what: "font in the fonts folder", path: dir.to_owned() });
         }
         let book = LazyHash::new(FontBook::from_fonts(&fonts));
-        Ok(Self { book, fonts })
+        let coverage = union_of_coverages(&fonts);
+        Ok(Self { book, fonts, coverage })
     }
 
     /// Whether some bundled font has a glyph for `c`.
     pub fn covers(&self, c: char) -> bool {
-        self.fonts.iter().any(|f| f.info().coverage.contains(c as u32))
+        let c = c as u32;
+        let after = self.coverage.partition_point(|&(first, _)| first <= c);
+        after > 0 && c <= self.coverage[after - 1].1
     }
+}
+
+/// The code points any of `fonts` covers, as sorted, disjoint and
+/// non-adjacent inclusive ranges.
+fn union_of_coverages(fonts: &[Font]) -> Vec<(u32, u32)> {
+    let mut ranges: Vec<(u32, u32)> = Vec::new();
+    for font in fonts {
+        for c in font.info().coverage.iter() {
+            match ranges.last_mut() {
+                Some((_, last)) if c == *last + 1 => *last = c,
+                _ => ranges.push((c, c)),
+            }
+        }
+    }
+    ranges.sort_unstable();
+    let mut merged: Vec<(u32, u32)> = Vec::with_capacity(ranges.len());
+    for (first, last) in ranges {
+        match merged.last_mut() {
+            Some((_, end)) if first <= end.saturating_add(1) => *end = (*end).max(last),
+            _ => merged.push((first, last)),
+        }
+    }
+    merged
 }
 
 /// The layouts folder, read once: Typst sources and other files by their
@@ -216,4 +246,19 @@ impl World for BulletinWorld<'_> {
 pub struct Resources {
     pub fonts: Arc<Fonts>,
     pub layouts: Arc<Layouts>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Fonts;
+
+    #[test]
+    fn covers_agrees_with_each_fonts_coverage() {
+        let fonts = Fonts::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts")).unwrap();
+        let samples = (0..0x3_0000).step_by(5).chain([0x4E00, 0x9FFF, 0xE000, 0x10_FFFF]);
+        for c in samples.filter_map(char::from_u32) {
+            let expected = fonts.fonts.iter().any(|f| f.info().coverage.contains(c as u32));
+            assert_eq!(fonts.covers(c), expected, "U+{:04X}", c as u32);
+        }
+    }
 }
