@@ -4,7 +4,7 @@ engine) compiling the same layouts with the same data.
 
     pip install typst            # the peer
     cargo build --release
-    python3 scripts/bench.py     # [--months 120] [--runs 7] [--work DIR]
+    python3 scripts/bench.py     # [--months 120] [--runs 7] [--archive-runs 3] [--work DIR]
 
 Measures, in one run on this machine:
   1. one month, cold process: `bulletin build` vs the peer compiling the
@@ -112,6 +112,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--months", type=int, default=120)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--archive-runs", type=int, default=3, help="full rebuilds of each archive, alternating with the peer")
     parser.add_argument("--work", type=Path)
     args = parser.parse_args()
     if not BIN.exists():
@@ -135,14 +136,19 @@ def main():
         if not archive.exists():
             run(["cargo", "run", "--release", "-q", "--example", "gen_archive", "--", "--months", str(n), "--out", archive])
         out = work / f"out{n}"
-        wall, cpu, rss = timed([BIN, "build", "--all", archive, "--out", out, "--force"])
-        noop = timed([BIN, "build", "--all", archive, "--out", out])
         emit = work / f"emit{n}"
         run([BIN, "build", "--all", archive, "--out", out, "--emit-typst", emit])
         projects = sorted(str(p) for p in emit.iterdir())
         peer_out = work / f"peer{n}"
         peer_out.mkdir(exist_ok=True)
-        p_wall, p_cpu, p_rss = timed([sys.executable, "-c", PEER_MANY, FONTS, peer_out, *projects])
+        # Ours and the peer's alternate, --archive-runs times; medians.
+        ours_runs, peer_runs = [], []
+        for _ in range(args.archive_runs):
+            ours_runs.append(timed([BIN, "build", "--all", archive, "--out", out, "--force"]))
+            peer_runs.append(timed([sys.executable, "-c", PEER_MANY, FONTS, peer_out, *projects]))
+        wall, cpu, rss = (statistics.median(r[i] for r in ours_runs) for i in range(3))
+        p_wall, p_cpu, p_rss = (statistics.median(r[i] for r in peer_runs) for i in range(3))
+        noop = timed([BIN, "build", "--all", archive, "--out", out])
         results[n] = (wall, cpu, rss, noop, p_wall, p_cpu, p_rss)
     n = args.months
     wall, cpu, rss, noop, p_wall, p_cpu, p_rss = results[n]

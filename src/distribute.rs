@@ -231,26 +231,19 @@ fn render_sheets(
     resources: &Resources,
 ) -> Vec<Result<render::Rendered, Error>> {
     let slots: Vec<OnceLock<Result<render::Rendered, Error>>> = sheets.iter().map(|_| OnceLock::new()).collect();
-    let data: Vec<std::sync::Mutex<Option<Vec<u8>>>> =
-        data.into_iter().map(|d| std::sync::Mutex::new(Some(d))).collect();
     let next = AtomicUsize::new(0);
-    std::thread::scope(|scope| {
-        for _ in 0..jobs.clamp(1, sheets.len().max(1)) {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(sheet) = sheets.get(i) else { break };
-                let bytes = data[i].lock().ok().and_then(|mut d| d.take()).unwrap_or_default();
-                let job = Job {
-                    main: sheet::SHEET_LAYOUT,
-                    data: bytes,
-                    extra: BTreeMap::new(),
-                    today: (sheet.signoff.date.year, sheet.signoff.date.month, sheet.signoff.date.day),
-                    ident: format!("bulletin/{}/{}/{}", sheet.district, sheet.period.key, sheet.unit.id),
-                    archival: true,
-                };
-                let _ = slots[i].set(render::compile(job, &resources.world));
-            });
-        }
+    crate::batch::run_workers(jobs.clamp(1, sheets.len().max(1)), || loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some(sheet) = sheets.get(i) else { break };
+        let job = Job {
+            main: sheet::SHEET_LAYOUT,
+            data: data[i].clone(),
+            extra: BTreeMap::new(),
+            today: (sheet.signoff.date.year, sheet.signoff.date.month, sheet.signoff.date.day),
+            ident: format!("bulletin/{}/{}/{}", sheet.district, sheet.period.key, sheet.unit.id),
+            archival: true,
+        };
+        let _ = slots[i].set(render::compile(job, &resources.world));
     });
     typst::comemo::evict(0);
     slots

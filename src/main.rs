@@ -13,6 +13,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 /// Typst allocates and frees many small objects: glibc's malloc, free and
 /// realloc took about 15% of a build's instructions; mimalloc needs fewer.
+/// 120 months on 2 cores, three alternating runs each: 9.2 s wall and
+/// 15.6 s CPU with glibc, 8.7 s and 14.7 s with mimalloc; peak memory rises
+/// from 140 to 225 MiB, flat over the archive.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
