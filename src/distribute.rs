@@ -38,7 +38,7 @@ use crate::render::{self, write_atomically, Job};
 use crate::sheet::{self, History, Sheet};
 use crate::signoff::sign_or_reuse;
 use crate::validate::MONTH_FILE;
-use crate::{glyphs, BuildOptions, CheckOptions, Error, Failure, Resources};
+use crate::{glyphs, CheckOptions, Error, Failure, Resources};
 
 /// A file of the distribution, as the manifest lists it.
 #[derive(Clone, Debug, Serialize)]
@@ -164,11 +164,14 @@ pub fn distribute(month_dir: &Path, options: Options, resources: &Resources) -> 
         data.push(serde_json::to_vec_pretty(&value).map_err(|err| Error::Render { message: err.to_string() })?);
     }
 
+    // The bulletin itself, exactly as `build --final` makes it.
+    let bulletin = crate::render_month(month_dir, &month, &figures, resources)?.pdf;
+
     let final_dir = options.out.join(&period);
     let lock = lock(options.out, &period)?;
     let staging = Staging(options.out.join(format!(".{period}.staging-{}", std::process::id())));
     let target = Target { staging: &staging.0, previous: &final_dir };
-    let manifest = assemble(target, month_dir, &options, resources, &sheets, data, &mail_text, issuer, date)?;
+    let manifest = assemble(target, &bulletin, &options, resources, &sheets, data, &mail_text, issuer, date)?;
     swap_in(&staging.0, &final_dir)?;
     Ok(Distributed { dir: final_dir, manifest, warnings, _lock: lock })
 }
@@ -271,7 +274,7 @@ impl Target<'_> {
 #[allow(clippy::too_many_arguments)]
 fn assemble(
     target: Target,
-    month_dir: &Path,
+    bulletin: &[u8],
     options: &Options,
     resources: &Resources,
     sheets: &[Sheet],
@@ -281,16 +284,6 @@ fn assemble(
     date: crate::month::Date,
 ) -> Result<Manifest, Failure> {
     let staging = target.staging;
-    if staging.exists() {
-        std::fs::remove_dir_all(staging).map_err(|err| Error::io("remove", staging, err))?;
-    }
-    // The bulletin itself, exactly as `build --final` makes it.
-    let built =
-        crate::build(month_dir, staging, BuildOptions { require_final: true, ..BuildOptions::default() }, || {
-            Ok(resources.clone())
-        })?;
-    let bulletin = std::fs::read(&built.pdf).map_err(|err| Error::io("read", &built.pdf, err))?;
-    std::fs::remove_file(&built.pdf).map_err(|err| Error::io("remove", &built.pdf, err))?;
     let Some(first) = sheets.first() else {
         return Err(Failure::Operational(Error::Render { message: "the month has no units".into() }));
     };
@@ -308,10 +301,10 @@ fn assemble(
         let sheet_signature =
             target.sign(&format!("{}/{sheet_name}", unit.id), &sheet_pdf, options.key, &sheet_what)?;
         let bulletin_signature =
-            target.sign(&format!("{}/{bulletin_name}", unit.id), &bulletin, options.key, &bulletin_what)?;
+            target.sign(&format!("{}/{bulletin_name}", unit.id), bulletin, options.key, &bulletin_what)?;
         let signature_name = |pdf: &str| format!("{pdf}.minisig");
         let contents: [(String, &[u8]); 4] = [
-            (bulletin_name.clone(), &bulletin),
+            (bulletin_name.clone(), bulletin),
             (signature_name(&bulletin_name), bulletin_signature.as_bytes()),
             (sheet_name.clone(), &sheet_pdf),
             (signature_name(&sheet_name), sheet_signature.as_bytes()),

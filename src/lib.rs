@@ -175,6 +175,24 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The month's bulletin as PDF bytes: every character it prints checked
+/// against the bundled fonts (a missing glyph is an error where it was
+/// typed in `dir`), then compiled.
+pub fn render_month(
+    dir: &Path,
+    month: &Month,
+    figures: &Figures,
+    resources: &Resources,
+) -> Result<render::Rendered, Failure> {
+    let missing = glyphs::missing(figures, &resources.world.fonts);
+    if !missing.is_empty() {
+        let mut diagnostics = glyphs::diagnostics(dir, month, &missing);
+        diagnostics.sort_by_key(diag::Diagnostic::sort_key);
+        return Err(Failure::Data(diagnostics));
+    }
+    Ok(render::render(figures, &month.sources, &resources.world)?)
+}
+
 /// Builds the month in `dir` into `out/<period>.pdf` (final, with a
 /// complete sign-off record) or `out/<period>.draft.pdf`. `resources` is
 /// called once the month is valid (so bad data is reported without
@@ -201,14 +219,14 @@ pub fn build(
     }
     let resources = resources()?;
     let figures = figures(&month, &resources.sentences)?;
-    let missing = glyphs::missing(&figures, &resources.world.fonts);
-    if !missing.is_empty() {
-        let mut diagnostics = glyphs::diagnostics(dir, &month, &missing);
-        diagnostics.sort_by_key(diag::Diagnostic::sort_key);
-        diagnostics.extend(warnings);
-        return Err(Failure::Data(diagnostics));
-    }
-    let rendered = render::render(&figures, &month.sources, &resources.world)?;
+    let rendered = match render_month(dir, &month, &figures, &resources) {
+        Ok(rendered) => rendered,
+        Err(Failure::Data(mut diagnostics)) => {
+            diagnostics.extend(warnings);
+            return Err(Failure::Data(diagnostics));
+        }
+        Err(failure) => return Err(failure),
+    };
     let pdf = out.join(pdf_name(&figures.period.key, figures.draft));
     render::write_atomically(&pdf, &rendered.pdf)?;
     Ok(Built {
