@@ -14,7 +14,11 @@ Measures, in one run on this machine:
      one `typst.Compiler`; wall and CPU time, months per second;
   3. a no-op rebuild of the same archive (nothing changed);
   4. peak memory (max RSS) of the full rebuild, for 30 and for N months;
-  5. `bulletin watch`: from saving a case file to the new PDF on disk.
+  5. `bulletin watch`: from saving a case file to the new PDF on disk;
+  6. the machine itself, at the start and at the end: how many cores' worth
+     of a pure-CPU loop it runs with every core busy. On a shared virtual
+     machine this is often well under the number of cores, and it bounds
+     what any parallel build can gain over the peer's one process.
 Prints a table; nothing here is a pass/fail test.
 """
 
@@ -72,6 +76,30 @@ for project in projects:
 """
 
 
+SPIN = """
+import time
+start = time.perf_counter()
+x = 0
+for i in range(6_000_000):
+    x += i * i
+print(time.perf_counter() - start)
+"""
+
+
+def core_capacity(cores, rounds=3):
+    """How many cores' worth of work this machine does right now: a fixed
+    pure-CPU loop timed alone, then on every core at once (its cores are
+    shared with other guests, so this is not always the number of cores)."""
+    def spin(n):
+        procs = [subprocess.Popen([sys.executable, "-c", SPIN], stdout=subprocess.PIPE, text=True) for _ in range(n)]
+        return [float(p.communicate()[0]) for p in procs]
+    samples = []
+    for _ in range(rounds):
+        alone = spin(1)[0]
+        samples.append(sum(alone / t for t in spin(cores)))
+    return statistics.median(samples)
+
+
 def median_of(runs, args):
     samples = [timed(args) for _ in range(runs)]
     return statistics.median(s[0] for s in samples), statistics.median(s[1] for s in samples)
@@ -121,6 +149,7 @@ def main():
     work.mkdir(parents=True, exist_ok=True)
     cores = os.cpu_count()
     rows = []
+    capacity_before = core_capacity(cores)
 
     # 1. One month, cold process.
     run([BIN, "build", "months/2020-03", "--out", work / "one", "--emit-typst", work / "emit-one"])
@@ -173,6 +202,8 @@ def main():
     # 5. watch.
     median, worst = watch_latency(work, 5)
     rows.append(("watch: save → new PDF (median / max s)", f"{median:.3f} / {worst:.3f}", "", ""))
+    capacity = f"{capacity_before:.2f} / {core_capacity(cores):.2f}"
+    rows.append((f"machine: {cores} busy cores do the work of (start / end)", capacity, "", ""))
 
     width = max(len(r[0]) for r in rows)
     print(f"{'measure':<{width}}  {'bulletin':>14}  {'typst-py':>14}  {'ratio':>7}   ({cores} cores)")
