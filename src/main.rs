@@ -59,7 +59,7 @@ enum Command {
         /// Sign each final PDF (implies --final); see `bulletin sign`.
         #[arg(long)]
         sign: bool,
-        /// The secret key for --sign (default: $BULLETIN_KEY).
+        /// The secret key for --sign (default: $BULLETIN_KEY, else ~/.config/bulletin/bulletin.key).
         #[arg(long, requires = "sign")]
         key: Option<PathBuf>,
         #[command(flatten)]
@@ -139,15 +139,16 @@ enum Command {
     /// month folder.
     Keygen {
         /// The folder for the key pair.
-        #[arg(long, default_value_os_t = default_key_dir())]
+        #[arg(long, default_value_os_t = bulletin::signoff::default_key_dir())]
         out: PathBuf,
     },
     /// Sign the final PDFs of month folders: writes `OUT/<period>.pdf.minisig`
     /// (minisign format) with a trusted comment holding the district, the
     /// period and the PDF's SHA-256.
     ///
-    /// The key comes from --key or $BULLETIN_KEY (a path, or the key's
-    /// text); its password from $BULLETIN_KEY_PASSWORD or a prompt.
+    /// The key comes from --key, $BULLETIN_KEY (a path, or the key's text)
+    /// or where `keygen` puts it (~/.config/bulletin/bulletin.key); its
+    /// password from $BULLETIN_KEY_PASSWORD or a prompt.
     Sign {
         /// Month folders whose built final PDF is signed.
         #[arg(required = true)]
@@ -155,7 +156,7 @@ enum Command {
         /// Where the PDFs are.
         #[arg(long, default_value = "out")]
         out: PathBuf,
-        /// The secret key (default: $BULLETIN_KEY).
+        /// The secret key (default: $BULLETIN_KEY, else ~/.config/bulletin/bulletin.key).
         #[arg(long)]
         key: Option<PathBuf>,
     },
@@ -168,8 +169,9 @@ enum Command {
     /// per unit.
     ///
     /// Recipients come from the units registry (default: `registry.yaml`
-    /// beside the month folder). The key comes from --key or $BULLETIN_KEY,
-    /// its password from $BULLETIN_KEY_PASSWORD or a prompt. A draft month
+    /// beside the month folder). The key comes from --key, $BULLETIN_KEY or
+    /// ~/.config/bulletin/bulletin.key, its password from
+    /// $BULLETIN_KEY_PASSWORD or a prompt. A draft month
     /// is refused. With --send, the outbox goes out through the registry's
     /// `smtp:` server (credentials from $BULLETIN_SMTP_USER and
     /// $BULLETIN_SMTP_PASSWORD); units already accepted are recorded in
@@ -183,7 +185,7 @@ enum Command {
         /// The units registry (default: `registry.yaml` beside the month folder).
         #[arg(long)]
         registry: Option<PathBuf>,
-        /// The secret key (default: $BULLETIN_KEY).
+        /// The secret key (default: $BULLETIN_KEY, else ~/.config/bulletin/bulletin.key).
         #[arg(long)]
         key: Option<PathBuf>,
         /// Deliver the outbox by SMTP after writing it.
@@ -347,11 +349,6 @@ fn report(dir: &Path, failure: &Failure, format: Format) -> u8 {
 
 fn default_jobs() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
-}
-
-fn default_key_dir() -> PathBuf {
-    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
-    home.join(".config").join("bulletin")
 }
 
 fn build(

@@ -88,22 +88,31 @@ fn restrict_permissions(_: &Path) -> Result<(), Error> {
     Ok(())
 }
 
-/// The secret key from `--key PATH`, or from `BULLETIN_KEY` (a path, or
-/// the key file's text itself), decrypted with the password.
+/// Where `keygen` puts the key pair unless told otherwise, and where the
+/// secret key is looked for last: `~/.config/bulletin`.
+pub fn default_key_dir() -> PathBuf {
+    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
+    home.join(".config").join("bulletin")
+}
+
+/// The secret key from `--key PATH`, from `BULLETIN_KEY` (a path, or the
+/// key file's text itself), or from where `keygen` writes it by default;
+/// decrypted with the password.
 pub fn secret_key(flag: Option<&Path>) -> Result<SecretKey, Error> {
-    let text = match flag {
-        Some(path) => std::fs::read_to_string(path).map_err(|err| Error::io("read the key", path, err))?,
-        None => match std::env::var(KEY_ENV) {
-            Ok(value) if value.trim_start().starts_with("untrusted comment:") => value,
-            Ok(path) => {
-                std::fs::read_to_string(&path).map_err(|err| Error::io("read the key", Path::new(&path), err))?
-            }
-            Err(_) => {
-                return Err(signing_error(format!(
-                    "no signing key: pass --key PATH or set {KEY_ENV} (make one with `bulletin keygen`)"
-                )))
-            }
-        },
+    let read = |path: &Path| std::fs::read_to_string(path).map_err(|err| Error::io("read the key", path, err));
+    let default = default_key_dir().join(SECRET_KEY_FILE);
+    let text = match (flag, std::env::var(KEY_ENV)) {
+        (Some(path), _) => read(path)?,
+        (None, Ok(value)) if value.trim_start().starts_with("untrusted comment:") => value,
+        (None, Ok(path)) => read(Path::new(&path))?,
+        (None, Err(_)) if default.is_file() => read(&default)?,
+        (None, Err(_)) => {
+            return Err(signing_error(format!(
+                "no signing key: pass --key PATH, set {KEY_ENV}, or make one with `bulletin keygen` \
+                 (it goes to `{}`, where it is found without either)",
+                default.display()
+            )))
+        }
     };
     let secret =
         SecretKeyBox::from_string(&text).map_err(|e| signing_error(format!("not a minisign secret key: {e}")))?;

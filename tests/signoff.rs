@@ -266,3 +266,31 @@ fn signatures_verify_with_minisign_and_catch_changes_and_other_keys() {
     assert_eq!(failed.status.code(), Some(2));
     assert!(stderr(&failed).contains("wrong password"), "{}", stderr(&failed));
 }
+
+#[test]
+fn the_key_is_found_where_keygen_puts_it() {
+    let scratch = Scratch::new("signoff-home");
+    let home = scratch.path().join("home");
+    fs::create_dir_all(&home).unwrap();
+    let out = scratch.path().join("out");
+    let env = [("HOME", home.to_str().unwrap()), ("BULLETIN_KEY_PASSWORD", "pw")];
+    let build = ["build", "--sign", "months/2020-03", "--out", out.to_str().unwrap()];
+
+    // No key anywhere: the error says how to make one and where it goes.
+    let missing = run(project(), &build, &env);
+    assert_eq!(missing.status.code(), Some(2), "{}", stderr(&missing));
+    let expected = home.join(".config/bulletin/bulletin.key");
+    assert!(stderr(&missing).contains(&format!("`{}`", expected.display())), "{}", stderr(&missing));
+    assert!(!out.join("2020-03.pdf.minisig").exists());
+
+    // `keygen` with no --out, then signing with no --key and no $BULLETIN_KEY.
+    let made = run(scratch.path(), &["keygen"], &env);
+    assert!(made.status.success(), "{}", stderr(&made));
+    assert!(expected.is_file());
+    let signed = run(project(), &build, &env);
+    assert!(signed.status.success(), "{}", stderr(&signed));
+    let public = home.join(".config/bulletin/bulletin.pub");
+    let pdf = out.join("2020-03.pdf");
+    let verified = run(project(), &["verify", pdf.to_str().unwrap(), "--pubkey", public.to_str().unwrap()], &[]);
+    assert!(verified.status.success(), "{}", stderr(&verified));
+}
