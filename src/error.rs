@@ -40,7 +40,13 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Io { action, path, source } => write!(f, "failed to {action} `{}` ({source})", path.display()),
-            Self::Missing { what, path } => write!(f, "no {what} at `{}`", path.display()),
+            Self::Missing { what, path } => {
+                write!(f, "no {what} at `{}`", path.display())?;
+                if matches!(*what, "layouts folder" | "fonts folder") {
+                    write!(f, " (run bulletin in the project folder, or pass --layouts DIR and --fonts DIR)")?;
+                }
+                Ok(())
+            }
             Self::Font { path } => write!(f, "`{}` holds no font that Typst can read", path.display()),
             Self::Template { path, message } => write!(f, "sentence template `{}` failed: {message}", path.display()),
             Self::Layout { messages } => {

@@ -55,8 +55,7 @@ pub struct Resources {
 
 impl Resources {
     pub fn load(layouts: &Path, fonts: &Path) -> Result<Self, Error> {
-        let sentences = Sentences::load(layouts)?;
-        let layouts = Layouts::load(layouts)?;
+        let (layouts, sentences) = (Layouts::load(layouts)?, Sentences::load(layouts)?);
         let fonts = Fonts::load(fonts)?;
         Ok(Self {
             world: world::Resources { fonts: Arc::new(fonts), layouts: Arc::new(layouts) },
@@ -184,13 +183,28 @@ pub fn render_month(
     figures: &Figures,
     resources: &Resources,
 ) -> Result<render::Rendered, Failure> {
-    let missing = glyphs::missing(figures, &resources.world.fonts);
-    if !missing.is_empty() {
-        let mut diagnostics = glyphs::diagnostics(dir, month, &missing);
-        diagnostics.sort_by_key(diag::Diagnostic::sort_key);
-        return Err(Failure::Data(diagnostics));
-    }
+    check_glyphs(dir, month, figures, resources)?;
     Ok(render::render(figures, &month.sources, &resources.world)?)
+}
+
+/// What a build checks of a valid month before compiling it: its figures
+/// and sentences derive, and every character it prints has a glyph in the
+/// bundled fonts. `check` runs this too, so that it never passes a month
+/// that `build` refuses.
+pub fn check_printable(dir: &Path, month: &Month, resources: &Resources) -> Result<(), Failure> {
+    let figures = figures(month, &resources.sentences)?;
+    check_glyphs(dir, month, &figures, resources)
+}
+
+/// A missing glyph is an error where its character was typed in `dir`.
+fn check_glyphs(dir: &Path, month: &Month, figures: &Figures, resources: &Resources) -> Result<(), Failure> {
+    let missing = glyphs::missing(figures, &resources.world.fonts);
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let mut diagnostics = glyphs::diagnostics(dir, month, &missing);
+    diagnostics.sort_by_key(diag::Diagnostic::sort_key);
+    Err(Failure::Data(diagnostics))
 }
 
 /// Builds the month in `dir` into `out/<period>.pdf` (final, with a

@@ -70,6 +70,13 @@ enum Command {
         /// Month folders such as `months/2020-03`. Without any: every month
         /// folder under `months/`.
         months: Vec<PathBuf>,
+        /// Check only the month's files, not that its text derives and
+        /// prints with the layouts' sentences and the bundled fonts (which
+        /// needs --layouts and --fonts).
+        #[arg(long)]
+        data_only: bool,
+        #[command(flatten)]
+        resources: ResourceArgs,
         #[command(flatten)]
         report: ReportArgs,
     },
@@ -281,7 +288,9 @@ fn main() -> ExitCode {
             let jobs = jobs.unwrap_or_else(default_jobs);
             distribute(&month, &out, &registry, key.as_deref(), send, jobs, &resources, &report)
         }
-        Command::Check { months, report } => check(months, &report),
+        Command::Check { months, data_only, resources, report } => {
+            check(months, (!data_only).then_some(&resources), &report)
+        }
         Command::Schema { out } => schema(&out),
         Command::New { period, months } => new_month(&months, &period),
         Command::Import { sheet, month, group, months } => import(&sheet, &months.join(&month), &group),
@@ -698,7 +707,7 @@ fn verify(pdf: &Path, pubkey: &Path, signature: Option<&Path>) -> u8 {
     }
 }
 
-fn check(months: Vec<PathBuf>, report_args: &ReportArgs) -> u8 {
+fn check(months: Vec<PathBuf>, resources: Option<&ResourceArgs>, report_args: &ReportArgs) -> u8 {
     let dirs = match month_dirs(months) {
         Ok(dirs) => dirs,
         Err(message) => {
@@ -707,10 +716,29 @@ fn check(months: Vec<PathBuf>, report_args: &ReportArgs) -> u8 {
         }
     };
     let options = CheckOptions { strict: report_args.strict };
+    // Loaded for the first valid month, then shared.
+    let mut loaded: Option<bulletin::Resources> = None;
     let mut code = 0;
     for dir in &dirs {
-        match bulletin::check(dir, options) {
-            Ok((_, warnings)) => {
+        let checked = bulletin::check(dir, options).and_then(|(month, warnings)| {
+            if let Some(args) = resources {
+                let resources = match &loaded {
+                    Some(resources) => resources,
+                    None => loaded.insert(bulletin::Resources::load(&args.layouts, &args.fonts)?),
+                };
+                match bulletin::check_printable(dir, &month, resources) {
+                    Err(Failure::Data(mut diagnostics)) => {
+                        diagnostics.extend(warnings);
+                        return Err(Failure::Data(diagnostics));
+                    }
+                    Err(failure) => return Err(failure),
+                    Ok(()) => {}
+                }
+            }
+            Ok(warnings)
+        });
+        match checked {
+            Ok(warnings) => {
                 print_diagnostics(&warnings, report_args.format);
                 if !matches!(report_args.format, Format::Json) {
                     eprintln!("{}: ok", dir.display());

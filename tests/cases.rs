@@ -93,4 +93,15 @@ fn a_character_without_a_glyph_is_an_error_at_its_place() {
     let line = fs::read_to_string(&tickets).unwrap().lines().position(|l| l.contains("养老\u{E000}保险")).unwrap() + 1;
     assert!(errors[1].contains(&format!("tickets.yaml:{line}:15: error")), "{stderr}");
     assert!(!out.path().join("2020-03.pdf").exists(), "a PDF was written");
+
+    // `check` says the same, so it never passes what `build` refuses;
+    // `--data-only` checks the files alone.
+    let checked = bulletin(&["check", month.to_str().unwrap(), "--format", "short"]);
+    assert_eq!(checked.status.code(), Some(1));
+    let check_stderr = String::from_utf8_lossy(&checked.stderr);
+    let check_errors: Vec<&str> =
+        check_stderr.lines().filter(|l| l.contains("error: no bundled font has a glyph")).collect();
+    assert_eq!(check_errors, errors, "{check_stderr}");
+    let data_only = bulletin(&["check", "--data-only", month.to_str().unwrap()]);
+    assert_eq!(data_only.status.code(), Some(0), "{}", String::from_utf8_lossy(&data_only.stderr));
 }
