@@ -757,14 +757,33 @@ fn read_cases(v: &mut Validator, files: &MonthFiles, groups: Option<&[Group]>) -
         return Vec::new();
     }
     let prefix = format!("{CASES_DIR}/");
-    let names: Vec<&String> = files
-        .files
-        .keys()
-        .filter(|name| {
-            name.strip_prefix(&prefix)
-                .is_some_and(|rest| CASE_EXTENSIONS.iter().any(|x| rest.ends_with(&format!(".{x}"))))
-        })
-        .collect();
+    let is_case = |rest: &str| {
+        Path::new(rest)
+            .extension()
+            .and_then(|x| x.to_str())
+            .is_some_and(|x| CASE_EXTENSIONS.contains(&x.to_ascii_lowercase().as_str()))
+    };
+    let mut names = Vec::new();
+    // Anything else in cases/ would silently go missing from the bulletin.
+    for name in files.files.keys().chain(&files.folders) {
+        let Some(rest) = name.strip_prefix(&prefix) else { continue };
+        let is_file = files.files.contains_key(name);
+        if is_file && is_case(rest) {
+            names.push(name);
+        } else if !rest.starts_with('.') {
+            let diagnostic = if is_file {
+                Diagnostic::warning(
+                    files.dir.join(name),
+                    "the bulletin does not use this file: a case is a .txt (or .md) file",
+                )
+                .with_hint("save the case as plain text (WPS/Word: 另存为 → 纯文本 .txt, UTF-8)")
+            } else {
+                Diagnostic::warning(files.dir.join(name), "the bulletin does not use this folder")
+                    .with_hint("case files go directly in cases/")
+            };
+            v.diagnostics.push(diagnostic);
+        }
+    }
     if names.is_empty() {
         v.diagnostics.push(
             Diagnostic::error(&dir, "no case file (.txt or .md) in the cases folder")
@@ -816,7 +835,39 @@ fn read_cases(v: &mut Validator, files: &MonthFiles, groups: Option<&[Group]>) -
     }
     // Cases with an `order` first, by it; the others by file name.
     cases.sort_by(|(a, x), (b, y)| a.unwrap_or(i64::MAX).cmp(&b.unwrap_or(i64::MAX)).then_with(|| x.file.cmp(&y.file)));
+    warn_mixed_order(v, files, &cases);
     cases.into_iter().map(|(_, case)| case).collect()
+}
+
+/// Some cases with `order` and some without, or two with the same number,
+/// print in an order nobody may have meant: say which.
+fn warn_mixed_order(v: &mut Validator, files: &MonthFiles, cases: &[(Option<i64>, Case)]) {
+    let without = cases.iter().filter(|(order, _)| order.is_none()).count();
+    let mut numbers: Vec<i64> = cases.iter().filter_map(|(order, _)| *order).collect();
+    numbers.sort_unstable();
+    let repeated = numbers.windows(2).find(|pair| pair[0] == pair[1]).map(|pair| pair[0]);
+    let mixed = without > 0 && without < cases.len();
+    if !mixed && repeated.is_none() {
+        return;
+    }
+    let printed: Vec<String> = cases
+        .iter()
+        .enumerate()
+        .map(|(i, (order, case))| {
+            let order = order.map_or_else(|| "no order".to_owned(), |n| format!("order {n}"));
+            let number = crate::narrative::cn_num(i as u64 + 1).unwrap_or_else(|| (i + 1).to_string());
+            format!("（{number}）{} ({order})", case.file)
+        })
+        .collect();
+    let why = match repeated {
+        Some(n) if !mixed => format!("two cases have `order: {n}`"),
+        _ => "some cases have `order` and some do not".to_owned(),
+    };
+    let anchor = cases.iter().find(|(order, _)| order.is_none()).map_or(&cases[0].1.file, |(_, case)| &case.file);
+    v.diagnostics.push(
+        Diagnostic::warning(files.dir.join(anchor), format!("{why}; the cases print as {}", printed.join(", ")))
+            .with_hint("give every case its own `order`, or none (then they print by file name)"),
+    );
 }
 
 /// "did you mean" for a unit name.

@@ -105,3 +105,46 @@ fn a_character_without_a_glyph_is_an_error_at_its_place() {
     let data_only = bulletin(&["check", "--data-only", month.to_str().unwrap()]);
     assert_eq!(data_only.status.code(), Some(0), "{}", String::from_utf8_lossy(&data_only.stderr));
 }
+
+#[test]
+fn nothing_in_the_cases_folder_goes_missing_unseen() {
+    let scratch = Scratch::new("cases-folder");
+    let month = march_copy(&scratch);
+    let cases = month.join("cases");
+    // An upper-case extension (saved on Windows) is still a case.
+    fs::write(cases.join("02-b.TXT"), "---\ntitle: 第二个案例\n---\n正文。\n").unwrap();
+    fs::write(cases.join("03-c.txt"), "---\ntitle: 第三个案例\norder: 9\n---\n正文。\n").unwrap();
+    fs::write(cases.join("04-d.docx"), "PK").unwrap();
+    fs::create_dir(cases.join("旧稿")).unwrap();
+    fs::write(cases.join(".~lock.04-d.docx#"), "").unwrap();
+    let output = bulletin(&["check", "--data-only", "--format", "short", month.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let at = |name: &str| format!("{}: warning: ", month.join("cases").join(name).display());
+    let lines: Vec<&str> = stderr.lines().filter(|l| l.contains("/cases/")).collect();
+    assert_eq!(
+        lines,
+        [
+            format!(
+                "{}some cases have `order` and some do not; the cases print as （一）cases/03-c.txt (order 9), \
+                 （二）cases/01-韦博教育.txt (no order), （三）cases/02-b.TXT (no order)",
+                at("01-韦博教育.txt")
+            ),
+            format!("{}the bulletin does not use this file: a case is a .txt (or .md) file", at("04-d.docx")),
+            format!("{}the bulletin does not use this folder", at("旧稿")),
+        ],
+        "{stderr}"
+    );
+    // The same number twice.
+    fs::write(cases.join("01-韦博教育.txt"), "---\ntitle: 第一个案例\norder: 9\n---\n正文。\n").unwrap();
+    fs::write(cases.join("02-b.TXT"), "---\ntitle: 第二个案例\norder: 1\n---\n正文。\n").unwrap();
+    let output = bulletin(&["check", "--data-only", "--format", "short", month.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(
+            "warning: two cases have `order: 9`; the cases print as （一）cases/02-b.TXT (order 1), \
+             （二）cases/01-韦博教育.txt (order 9), （三）cases/03-c.txt (order 9)"
+        ),
+        "{stderr}"
+    );
+}
