@@ -302,10 +302,25 @@ fn main() -> ExitCode {
 /// The month folders named, or every folder under `months/` that holds a
 /// `month.yaml`, in name order.
 fn month_dirs(named: Vec<PathBuf>) -> Result<Vec<PathBuf>, String> {
-    if !named.is_empty() {
-        return Ok(named);
+    if named.is_empty() {
+        return month_dirs_under(Path::new("months"));
     }
-    month_dirs_under(Path::new("months"))
+    // The archive named instead of a month: say so rather than report its
+    // months as stray files of one month with five files missing.
+    for dir in &named {
+        if !dir.join("month.yaml").exists() {
+            if let Ok(inner) = month_dirs_under(dir) {
+                let example = inner[0].display();
+                return Err(format!(
+                    "`{}` is a folder of months, not a month\nhint: name a month folder (e.g. `{example}`); \
+                     for every month in it, name none (that takes `months/`) or use `build --all {}`",
+                    dir.display(),
+                    dir.display()
+                ));
+            }
+        }
+    }
+    Ok(named)
 }
 
 /// Every folder under `root` that holds a `month.yaml`, in name order.

@@ -125,6 +125,24 @@ fn a_missing_month_folder_is_an_operational_failure() {
 }
 
 #[test]
+fn the_archive_named_as_a_month_is_explained() {
+    let scratch = Scratch::new("cli-archive");
+    copy_march(&scratch);
+    let archive = scratch.path().to_str().unwrap();
+    let out = scratch.path().join("out");
+    for args in [vec!["check", archive], vec!["build", archive, "--out", out.to_str().unwrap()]] {
+        let command = args[0];
+        let output = bulletin(&args);
+        assert_eq!(output.status.code(), Some(2));
+        let expected = format!(
+            "error: `{archive}` is a folder of months, not a month\nhint: name a month folder (e.g. `{archive}/2020-03`)"
+        );
+        assert!(stderr(&output).starts_with(&expected), "{}", stderr(&output));
+        assert!(!scratch.path().join("out").exists(), "{command} wrote something");
+    }
+}
+
+#[test]
 fn help_explains_the_exit_codes() {
     let output = bulletin(&["--help"]);
     assert!(output.status.success());
