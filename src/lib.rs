@@ -217,7 +217,7 @@ pub fn build(
     options: BuildOptions,
     resources: impl FnOnce() -> Result<Resources, Error>,
 ) -> Result<Built, Failure> {
-    let (month, warnings) = check(dir, options.check)?;
+    let (month, mut warnings) = check(dir, options.check)?;
     if options.require_final && month.signoff.complete().is_none() {
         let missing = month.signoff.missing();
         let message = if missing.len() == 3 {
@@ -243,6 +243,23 @@ pub fn build(
     };
     let pdf = out.join(pdf_name(&figures.period.key, figures.draft));
     render::write_atomically(&pdf, &rendered.pdf)?;
+    // The other kind of PDF of this month, from before the sign-off record
+    // was completed (a draft, now superseded) or reopened (a final).
+    let other = out.join(pdf_name(&figures.period.key, !figures.draft));
+    if other.exists() {
+        if figures.draft {
+            warnings.push(
+                diag::Diagnostic::warning(
+                    &other,
+                    "this final bulletin is from before the sign-off record was reopened; it no longer shows \
+                     the month's figures",
+                )
+                .with_hint("complete `signoff:` in month.yaml to build the final again, or remove the old PDF"),
+            );
+        } else {
+            std::fs::remove_file(&other).map_err(|err| Error::io("remove the superseded draft", &other, err))?;
+        }
+    }
     Ok(Built {
         pdf,
         pages: rendered.pages,

@@ -294,3 +294,34 @@ fn the_key_is_found_where_keygen_puts_it() {
     let verified = run(project(), &["verify", pdf.to_str().unwrap(), "--pubkey", public.to_str().unwrap()], &[]);
     assert!(verified.status.success(), "{}", stderr(&verified));
 }
+
+#[test]
+fn a_final_replaces_the_draft_and_a_reopened_month_warns_of_the_old_final() {
+    let scratch = Scratch::new("signoff-switch");
+    let month = unsigned_month(&scratch);
+    let out = scratch.path().join("out");
+    let build = || run(project(), &["build", month.to_str().unwrap(), "--out", out.to_str().unwrap()], &[]);
+    let (draft, final_pdf) = (out.join("2020-03.draft.pdf"), out.join("2020-03.pdf"));
+    let unsigned = fs::read_to_string(month.join("month.yaml")).unwrap();
+
+    assert!(build().status.success());
+    assert!(draft.is_file() && !final_pdf.exists());
+
+    // Signed off: the final supersedes the draft, which goes.
+    fs::copy(project().join("months/2020-03/month.yaml"), month.join("month.yaml")).unwrap();
+    let output = build();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(final_pdf.is_file());
+    assert!(!draft.exists(), "the superseded draft is still there");
+
+    // Reopened: a draft again, and the old final is named as out of date.
+    fs::write(month.join("month.yaml"), &unsigned).unwrap();
+    let output = build();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(draft.is_file() && final_pdf.is_file());
+    let expected = format!(
+        "warning: this final bulletin is from before the sign-off record was reopened; it no longer shows the month's figures\n  --> {}",
+        final_pdf.display()
+    );
+    assert!(stderr(&output).contains(&expected), "{}", stderr(&output));
+}
