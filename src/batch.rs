@@ -28,8 +28,8 @@ const EVICT_AFTER: usize = 1;
 #[derive(Debug)]
 pub enum Outcome {
     Built(Built),
-    /// Nothing changed since the recorded build of this PDF.
-    UpToDate(PathBuf),
+    /// Nothing changed since the recorded build of this PDF (path, SHA-256).
+    UpToDate(PathBuf, String),
     Failed(Failure),
 }
 
@@ -88,7 +88,8 @@ fn record_path(out: &Path, period: &str) -> PathBuf {
 
 /// Whether `out` holds an up-to-date PDF for these inputs: the record's
 /// hash matches and the PDF it names is there, with the digest recorded.
-fn up_to_date(out: &Path, period: &str, hash: &str) -> Option<PathBuf> {
+/// Returns the PDF and its digest.
+fn up_to_date(out: &Path, period: &str, hash: &str) -> Option<(PathBuf, String)> {
     let record = std::fs::read_to_string(record_path(out, period)).ok()?;
     let mut fields = record.lines().filter_map(|l| l.split_once(' '));
     let (mut inputs, mut pdf, mut digest) = (None, None, None);
@@ -102,7 +103,8 @@ fn up_to_date(out: &Path, period: &str, hash: &str) -> Option<PathBuf> {
     }
     let pdf = out.join(pdf?);
     let bytes = std::fs::read(&pdf).ok()?;
-    (inputs? == hash && crate::sha256_hex(&bytes) == digest?).then_some(pdf)
+    let digest = digest?;
+    (inputs? == hash && crate::sha256_hex(&bytes) == digest).then(|| (pdf, digest.to_owned()))
 }
 
 fn write_record(out: &Path, period: &str, hash: &str, built: &Built) -> Result<(), Error> {
@@ -185,8 +187,8 @@ fn build_one(dir: &Path, batch: Batch, fingerprint: Option<&str>, resources: &Mu
     let hash = fingerprint.map(|f| input_hash(&files, f, batch.options));
     let period = files.name.clone();
     if let (false, Some(hash)) = (batch.force, &hash) {
-        if let Some(pdf) = up_to_date(batch.out, &period, hash) {
-            return Outcome::UpToDate(pdf);
+        if let Some((pdf, sha256)) = up_to_date(batch.out, &period, hash) {
+            return Outcome::UpToDate(pdf, sha256);
         }
     }
     let load = || {

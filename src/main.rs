@@ -134,7 +134,8 @@ enum Command {
     /// file's first line is `# yaml-language-server: $schema=…`).
     Schema {
         /// The folder to write `month.schema.json`, `city.schema.json`,
-        /// `units.schema.json` and `tickets.schema.json` into.
+        /// `units.schema.json`, `tickets.schema.json` and
+        /// `registry.schema.json` into.
         #[arg(long, default_value = "schemas")]
         out: PathBuf,
     },
@@ -167,7 +168,8 @@ enum Command {
         #[arg(long)]
         key: Option<PathBuf>,
     },
-    /// Send a final month to its member units: for each unit a folder
+    /// Prepare (and with --send, deliver) a final month for its member
+    /// units: for each unit a folder
     /// `OUT/<period>/<unit-id>/` with the signed bulletin and the unit's
     /// one-page sheet (its figures, score and rank, what cost it points,
     /// the lists it is on, its trend over the archived months), both
@@ -464,10 +466,11 @@ fn build(
                     None => {}
                 }
             }
-            bulletin::batch::Outcome::UpToDate(pdf) => {
+            bulletin::batch::Outcome::UpToDate(pdf, sha256) => {
                 if human && bar.is_none() {
                     say(format!("up to date {}", pdf.display()));
                 }
+                println!("{sha256}  {}", pdf.display());
                 fresh += 1;
                 // An up-to-date final PDF that lacks its signature gets one.
                 if key.is_some() && !bulletin::signoff::signature_path(&pdf).is_file() {

@@ -215,6 +215,9 @@ pub fn public_key(path: &Path) -> Result<PublicKey, Error> {
 
 /// Verifies `pdf` against its signature (default `<pdf>.minisig`).
 pub fn verify(pdf: &Path, public: &PublicKey, signature: Option<&Path>) -> Result<Result<Verified, Rejection>, Error> {
+    if !pdf.is_file() {
+        return Err(Error::Missing { what: "PDF", path: pdf.to_owned() });
+    }
     let signature_file = signature.map_or_else(|| signature_path(pdf), Path::to_owned);
     if !signature_file.is_file() {
         return Ok(Err(Rejection::MissingSignature(signature_file)));

@@ -293,6 +293,11 @@ fn the_key_is_found_where_keygen_puts_it() {
     let pdf = out.join("2020-03.pdf");
     let verified = run(project(), &["verify", pdf.to_str().unwrap(), "--pubkey", public.to_str().unwrap()], &[]);
     assert!(verified.status.success(), "{}", stderr(&verified));
+    // A PDF that is not there is named as such, not as a missing signature.
+    let absent = out.join("2020-13.pdf");
+    let verified = run(project(), &["verify", absent.to_str().unwrap(), "--pubkey", public.to_str().unwrap()], &[]);
+    assert_eq!(verified.status.code(), Some(2));
+    assert!(stderr(&verified).contains(&format!("no PDF at `{}`", absent.display())), "{}", stderr(&verified));
 }
 
 #[test]
