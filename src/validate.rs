@@ -127,7 +127,11 @@ impl Validator {
         let yaml: serde_yaml::Value = match serde_yaml::from_str(&file.text) {
             Ok(value) => value,
             Err(err) => {
-                self.serde_error(file, &err.to_string(), err.location().map(|l| (l.line(), l.column())));
+                let location = err.location().map(|l| (l.line(), l.column()));
+                match yaml_slip(&file.text, &err.to_string(), location) {
+                    Some(slip) => self.diagnostics.push(slip.into_diagnostic(file)),
+                    None => self.serde_error(file, &err.to_string(), location),
+                }
                 return None;
             }
         };
@@ -181,6 +185,105 @@ impl Validator {
         }
         self.diagnostics.push(diagnostic);
     }
+}
+
+/// A YAML syntax error that comes from a common typing slip, placed on the
+/// line where the slip is (the parser notices it a line later, or at the
+/// start of the mapping).
+struct Slip {
+    line: usize,
+    column: usize,
+    message: String,
+    hint: String,
+    field: Option<String>,
+}
+
+impl Slip {
+    fn into_diagnostic(self, file: &SourceFile) -> Diagnostic {
+        let mut diagnostic =
+            Diagnostic::error(&file.path, self.message).at(&file.text, self.line, self.column).with_hint(self.hint);
+        diagnostic.field = self.field;
+        diagnostic
+    }
+}
+
+/// The key at the start of a YAML line (after indentation and an optional
+/// `- `), with the byte offset where it starts.
+fn leading_key(line: &str) -> Option<(usize, &str)> {
+    let start = line.len() - line.trim_start().len();
+    let rest = &line[start..];
+    let (start, rest) = match rest.strip_prefix("- ") {
+        Some(after) => (start + 2 + (after.len() - after.trim_start().len()), after.trim_start()),
+        None => (start, rest),
+    };
+    let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
+    (end > 0 && rest.as_bytes()[0].is_ascii_alphabetic()).then(|| (start, &rest[..end]))
+}
+
+/// Recognises, for a YAML syntax error at `location` (1-based line), a
+/// full-width colon after a key, a key with no space after its colon, and
+/// a key given twice (pointed at its second occurrence).
+fn yaml_slip(text: &str, message: &str, location: Option<(usize, usize)>) -> Option<Slip> {
+    let (error_line, _) = location?;
+    let lines: Vec<&str> = text.lines().collect();
+    // serde_yaml puts the field path first: "groups[0].units[0]: duplicate …".
+    let duplicate = message.split_once("duplicate entry with key \"");
+    if let Some((path, key)) = duplicate.and_then(|(path, rest)| Some((path, rest.split('"').next()?))) {
+        let field = path.strip_suffix(": ").filter(|p| !p.is_empty() && !p.contains(' ')).map(str::to_owned);
+        // From the mapping's first line, the key's second occurrence at the
+        // same indentation.
+        let first = lines.get(error_line - 1)?;
+        let indent = leading_key(first)?.0;
+        let mut seen = 0;
+        for (index, line) in lines.iter().enumerate().skip(error_line - 1) {
+            match leading_key(line) {
+                Some((at, found)) if at == indent && found == key => {
+                    seen += 1;
+                    if seen == 2 {
+                        return Some(Slip {
+                            line: index + 1,
+                            column: line[..at].chars().count() + 1,
+                            message: format!("`{key}` is given twice here"),
+                            hint: "keep one of the two lines".to_owned(),
+                            field,
+                        });
+                    }
+                }
+                Some((at, _)) if at < indent && index + 1 > error_line => break,
+                _ => {}
+            }
+        }
+        return None;
+    }
+    // The slip is on the error's line or up to two lines before it.
+    for index in (error_line.saturating_sub(3)..error_line.min(lines.len())).rev() {
+        let line = lines[index];
+        let Some((start, key)) = leading_key(line) else { continue };
+        let after = &line[start + key.len()..];
+        let column = |offset: usize| line[..offset].chars().count() + 1;
+        if after.trim_start().starts_with('：') {
+            let offset = start + key.len() + (after.len() - after.trim_start().len());
+            return Some(Slip {
+                line: index + 1,
+                column: column(offset),
+                message: format!("a full-width colon （：） after `{key}`"),
+                hint: format!("type the colon in English mode (半角冒号): `{key}: …`"),
+                field: None,
+            });
+        }
+        if let Some(value) = after.strip_prefix(':') {
+            if value.chars().next().is_some_and(|c| !c.is_whitespace()) {
+                return Some(Slip {
+                    line: index + 1,
+                    column: column(start + key.len() + 1),
+                    message: format!("no space after the colon of `{key}`"),
+                    hint: format!("YAML needs a space there: `{key}: {}`", value.trim_end()),
+                    field: None,
+                });
+            }
+        }
+    }
+    None
 }
 
 /// The `name` of the innermost entry along `path` (a unit, a district), to
