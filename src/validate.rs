@@ -476,8 +476,10 @@ fn check_signoff(
     let date = record.date.as_ref().and_then(|given| {
         let path = [key("signoff"), key("date")];
         let Some(date) = parse_date(given) else {
-            v.error(file, &path, None, format!("`{given}` is not a date")).hint =
-                Some("write the date as YYYY-MM-DD, e.g. 2020-04-17".into());
+            let message =
+                if given.trim().is_empty() { "the sign-off date is empty".to_owned() } else { format!("`{given}` is not a date") };
+            v.error(file, &path, None, message).hint =
+                Some("write the date as YYYY-MM-DD, e.g. 2020-04-17; while the month is a draft, leave `date:` out".into());
             return None;
         };
         if let Some(period) = period {
@@ -495,6 +497,19 @@ fn check_signoff(
                 )
                 .hint = Some("a bulletin is signed off after the month it reports on".into());
                 return None;
+            }
+            let months_after =
+                (date.year * 12 + i32::from(date.month)) - (period.year * 12 + i32::from(period.month));
+            if months_after > 2 {
+                v.warning(
+                    file,
+                    &path,
+                    None,
+                    format!(
+                        "sign-off date {given} is {months_after} months after the period {:04}-{:02}: a typo in the year or month?",
+                        period.year, period.month
+                    ),
+                );
             }
         }
         Some(date)
