@@ -70,3 +70,27 @@ fn new_month_lists_what_is_left_then_builds_once_filled() {
     );
     assert!(!text.contains("NaN"));
 }
+
+#[test]
+fn a_new_month_out_of_sequence_is_pointed_out() {
+    for (period, note) in [
+        ("2020-04", None),
+        (
+            "2020-02",
+            Some("note: 2020-02 comes before the latest month, 2020-03, whose units and rules it was started from"),
+        ),
+        ("2020-07", Some("note: 2020-07 does not follow the latest month, 2020-03: 3 months in between are missing")),
+    ] {
+        let scratch = Scratch::new("scaffold-sequence");
+        let months = scratch.path().join("months");
+        common::copy_dir(&common::project().join("months/2020-03"), &months.join("2020-03"));
+        let made = bulletin(&["new", period, "--months", months.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&made.stderr);
+        assert!(made.status.success(), "{stderr}");
+        assert!(months.join(period).join("month.yaml").is_file());
+        match note {
+            Some(note) => assert!(stderr.contains(note), "{period}: {stderr}"),
+            None => assert!(!stderr.contains("note:"), "{period}: {stderr}"),
+        }
+    }
+}
