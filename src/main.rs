@@ -143,8 +143,8 @@ enum Command {
     /// `bulletin.key` and a public key `bulletin.pub` to publish.
     ///
     /// The password comes from $BULLETIN_KEY_PASSWORD or is asked for
-    /// without echo. The key is never written into a git work tree or a
-    /// month folder.
+    /// without echo, and may not be empty. The key is never written into a
+    /// git work tree, a month folder or the archive of months.
     Keygen {
         /// The folder for the key pair.
         #[arg(long, default_value_os_t = bulletin::signoff::default_key_dir())]

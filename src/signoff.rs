@@ -44,7 +44,10 @@ fn password() -> Result<Option<String>, Error> {
 /// folder, where a secret key must never be written.
 fn forbidden_key_place(dir: &Path) -> Option<PathBuf> {
     let absolute = std::path::absolute(dir).ok()?;
-    absolute.ancestors().find(|a| a.join(".git").exists() || a.join("month.yaml").is_file()).map(Path::to_owned)
+    absolute
+        .ancestors()
+        .find(|a| a.join(".git").exists() || a.join("month.yaml").is_file() || a.join("registry.yaml").is_file())
+        .map(Path::to_owned)
 }
 
 /// Makes a password-protected key pair in `dir`: `bulletin.key` (secret)
@@ -52,8 +55,8 @@ fn forbidden_key_place(dir: &Path) -> Option<PathBuf> {
 pub fn keygen(dir: &Path) -> Result<(PathBuf, PathBuf, String), Error> {
     if let Some(place) = forbidden_key_place(dir) {
         return Err(signing_error(format!(
-            "refusing to write a secret key under `{}`, which is a git work tree or a month folder; \
-             choose a folder of your own (e.g. ~/.config/bulletin)",
+            "refusing to write a secret key under `{}`, which is a git work tree, a month folder or the \
+             archive of months; choose a folder of your own (e.g. ~/.config/bulletin)",
             place.display()
         )));
     }
@@ -65,7 +68,13 @@ pub fn keygen(dir: &Path) -> Result<(PathBuf, PathBuf, String), Error> {
             secret_path.display()
         )));
     }
-    let pair = KeyPair::generate_encrypted_keypair(password()?).map_err(|e| signing_error(e.to_string()))?;
+    let password = password()?;
+    if password.as_deref().is_some_and(str::is_empty) {
+        return Err(signing_error(format!(
+            "{PASSWORD_ENV} is empty: the secret key would be stored unprotected; set a password"
+        )));
+    }
+    let pair = KeyPair::generate_encrypted_keypair(password).map_err(|e| signing_error(e.to_string()))?;
     let secret = pair.sk.to_box(Some("bulletin secret key")).map_err(|e| signing_error(e.to_string()))?;
     let public = pair.pk.to_box().map_err(|e| signing_error(e.to_string()))?;
     std::fs::create_dir_all(dir).map_err(|err| Error::io("create", dir, err))?;

@@ -283,6 +283,19 @@ fn the_key_is_found_where_keygen_puts_it() {
     assert!(stderr(&missing).contains(&format!("`{}`", expected.display())), "{}", stderr(&missing));
     assert!(!out.join("2020-03.pdf.minisig").exists());
 
+    // Never unprotected, never into the archive of months.
+    let empty = run(scratch.path(), &["keygen"], &[("HOME", home.to_str().unwrap()), ("BULLETIN_KEY_PASSWORD", "")]);
+    assert_eq!(empty.status.code(), Some(2));
+    assert!(stderr(&empty).contains("BULLETIN_KEY_PASSWORD is empty"), "{}", stderr(&empty));
+    assert!(!expected.exists());
+    let archive = scratch.path().join("archive");
+    fs::create_dir_all(&archive).unwrap();
+    fs::copy(project().join("months/registry.yaml"), archive.join("registry.yaml")).unwrap();
+    let refused = run(scratch.path(), &["keygen", "--out", archive.join("keys").to_str().unwrap()], &env);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(stderr(&refused).contains("refusing to write a secret key"), "{}", stderr(&refused));
+    assert!(!archive.join("keys").exists());
+
     // `keygen` with no --out, then signing with no --key and no $BULLETIN_KEY.
     let made = run(scratch.path(), &["keygen"], &env);
     assert!(made.status.success(), "{}", stderr(&made));
