@@ -158,10 +158,28 @@ pub fn parse(text: &str) -> Result<ParsedCase, CaseError> {
             })?;
         let yaml = lines[first + 1..end].join("\n");
         front = serde_yaml::from_str::<Option<FrontMatter>>(&yaml)
-            .map_err(|err| CaseError {
-                line: first + 1 + err.location().map_or(1, |l| l.line()),
-                message: format!("front matter: {}", err.to_string().split(" at line ").next().unwrap_or_default()),
-                hint: Some("the keys are `title`, `units` (a list) and `order` (a number)".into()),
+            .map_err(|err| {
+                let message = err.to_string();
+                let message = message.split(" at line ").next().unwrap_or_default();
+                let unknown = message.strip_prefix("unknown field `").and_then(|rest| rest.split('`').next());
+                let (message, hint) =
+                    if let (Some(key), Some(hint)) = (unknown, crate::validate::unknown_field_hint(message)) {
+                        (format!("unknown key `{key}`"), hint)
+                    } else if message.starts_with("units:") {
+                        (
+                            "`units` is not a list".to_owned(),
+                            "a list, even of one unit: `units: [教育局]` or `units: [教育局, 韭菜园街道]`".to_owned(),
+                        )
+                    } else if message.starts_with("order:") {
+                        ("`order` is not a whole number".to_owned(), "e.g. `order: 2`".to_owned())
+                    } else {
+                        (message.to_owned(), "the keys are `title`, `units` (a list) and `order` (a number)".to_owned())
+                    };
+                CaseError {
+                    line: first + 1 + err.location().map_or(1, |l| l.line()),
+                    message: format!("front matter: {message}"),
+                    hint: Some(hint),
+                }
             })?
             .unwrap_or_default();
         body_start = end + 1;
@@ -287,7 +305,10 @@ mod tests {
         let unclosed = parse("---\ntitle: 案例\n正文\n").unwrap_err();
         assert_eq!(unclosed.line, 1);
         let unknown = parse("---\ntitel: 案例\n---\n正文\n").unwrap_err();
-        assert!(unknown.message.contains("unknown field `titel`"), "{}", unknown.message);
+        assert_eq!(unknown.message, "front matter: unknown key `titel`");
+        assert_eq!(unknown.hint.as_deref(), Some("did you mean `title`?"));
+        let single = parse("---\nunits: 教育局\n---\n正文\n").unwrap_err();
+        assert_eq!(single.message, "front matter: `units` is not a list");
     }
 
     #[test]

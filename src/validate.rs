@@ -304,7 +304,7 @@ fn name_along(value: &serde_json::Value, path: &[Segment]) -> Option<String> {
 }
 
 /// For serde's "unknown field `x`, expected one of `a`, `b`": the closest key.
-fn unknown_field_hint(message: &str) -> Option<String> {
+pub(crate) fn unknown_field_hint(message: &str) -> Option<String> {
     let rest = message.strip_prefix("unknown field `")?;
     let (field, expected) = rest.split_once('`')?;
     let known: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
