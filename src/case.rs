@@ -16,7 +16,7 @@
 //! ```
 //!
 //! The front matter is optional (without it the first line is the title).
-//! Only these constructs mean anything: `#`/`##` + space at the start of a
+//! Only these constructs mean anything: `#`, `##` or `###` + space at the start of a
 //! line (a sub-heading), `- ` or `* ` (a bulleted item), `1. ` (a numbered
 //! item), `**…**` within a paragraph (bold), `\**` (two literal asterisks),
 //! and blank lines between paragraphs. Every other character — `# $ * _ @
