@@ -136,6 +136,14 @@ fn checked_email(v: &mut Validator, file: &SourceFile, path: &[Segment], label: 
     };
     if let Some((why, hint)) = problem {
         v.error(file, path, label, format!("`{email}` is not an e-mail address ({why})")).hint = Some(hint.into());
+    } else if email.rsplit_once('@').is_some_and(|(_, domain)| !domain.contains('.')) {
+        // Valid for a local server, but for a member unit a lost `.com`.
+        v.warning(
+            file,
+            path,
+            label,
+            format!("`{email}` has no dot in its domain: is `.com`, `.cn` or `.gov.cn` missing?"),
+        );
     }
 }
 

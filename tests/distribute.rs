@@ -381,6 +381,7 @@ fn a_draft_is_not_distributed() {
 fn registry_problems_name_the_file_line_and_field() {
     let archive = Archive::new("distribute-registry", |text| {
         text.replacen("mapoling@example.com", "mapoling＠example.com", 1)
+            .replacen("dongtundu@example.com", "dongtundu@example", 1)
             .replacen("- name: 定王台街道热线联络员", "- name: \"定王台\\n联络员\"", 1)
             .replacen("  - id: canlian\n", "  - id: canlain\n", 1)
             .replacen(
@@ -400,6 +401,10 @@ fn registry_problems_name_the_file_line_and_field() {
             line_of("mapoling＠")
         ),
         format!("months/registry.yaml:{}:5: error: the unit has no recipients", line_of("recipients: []")),
+        format!(
+            "months/registry.yaml:{}:9: warning: `dongtundu@example` has no dot in its domain: is `.com`, `.cn` or `.gov.cn` missing?",
+            line_of("dongtundu@example")
+        ),
         format!(
             "months/registry.yaml:{}:9: error: the recipient's name has a line break or another control character",
             line_of("定王台\\n联络员")
