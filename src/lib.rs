@@ -225,10 +225,16 @@ pub fn build(
         } else {
             format!("the sign-off record is incomplete: {} missing", missing.join(", "))
         };
-        let diagnostic = diag::Diagnostic::error(dir.join(validate::MONTH_FILE), message).with_hint(
+        let mut diagnostic = diag::Diagnostic::error(dir.join(validate::MONTH_FILE), message).with_hint(
             "add `signoff:` with `issuer` (发文单位), `date` (签发日期, YYYY-MM-DD) and `approved_by` (签发人); \
              without --final the month builds as a draft (征求意见稿)",
         );
+        // At the record, when there is one.
+        let text = month.sources.iter().find(|(name, _)| name == validate::MONTH_FILE);
+        let text = text.map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned()).unwrap_or_default();
+        if let Some(line) = text.lines().position(|l| l.starts_with("signoff:")) {
+            diagnostic = diagnostic.at(&text, line + 1, 1);
+        }
         return Err(Failure::Data(vec![diagnostic]));
     }
     let resources = resources()?;
