@@ -817,7 +817,7 @@ fn import(sheet: &Path, month: &Path, group: &str) -> u8 {
                 }
             }
             eprintln!(
-                "{}: {} problem{}; nothing was written",
+                "import of {} into {group}: {} problem{}; nothing was written",
                 sheet.display(),
                 problems.len(),
                 if problems.len() == 1 { "" } else { "s" }
