@@ -232,10 +232,10 @@ fn yaml_slip(text: &str, message: &str, location: Option<(usize, usize)>) -> Opt
         let field = path.strip_suffix(": ").filter(|p| !p.is_empty() && !p.contains(' ')).map(str::to_owned);
         // From the mapping's first line, the key's second occurrence at the
         // same indentation.
-        let first = lines.get(error_line - 1)?;
-        let indent = leading_key(first)?.0;
+        let first_index = error_line.checked_sub(1)?;
+        let indent = leading_key(lines.get(first_index)?)?.0;
         let mut seen = 0;
-        for (index, line) in lines.iter().enumerate().skip(error_line - 1) {
+        for (index, line) in lines.iter().enumerate().skip(first_index) {
             match leading_key(line) {
                 Some((at, found)) if at == indent && found == key => {
                     seen += 1;
