@@ -481,9 +481,6 @@ fn build(
                 }
             }
             bulletin::batch::Outcome::Failed(failure) => {
-                if let Failure::Operational(bulletin::Error::Missing { .. }) = &failure {
-                    say("hint: run bulletin from the project folder, or pass --layouts and --fonts".to_owned());
-                }
                 if let Some(bar) = &bar {
                     bar.suspend(|| code = code.max(report(dir, &failure, report_args.format)));
                 } else {
@@ -582,7 +579,7 @@ fn distribute(
     let resources = match bulletin::Resources::load(&args.layouts, &args.fonts) {
         Ok(resources) => resources,
         Err(err) => {
-            eprintln!("error: {err}\nhint: run bulletin from the project folder, or pass --layouts and --fonts");
+            eprintln!("error: {err}");
             return EXIT_OPERATIONAL;
         }
     };

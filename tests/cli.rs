@@ -143,6 +143,24 @@ fn the_archive_named_as_a_month_is_explained() {
 }
 
 #[test]
+fn missing_layouts_say_how_to_find_them_once() {
+    let scratch = Scratch::new("cli-no-layouts");
+    let month = copy_march(&scratch);
+    for args in [vec!["build", month.to_str().unwrap()], vec!["check", month.to_str().unwrap()]] {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_bulletin"))
+            .args(&args)
+            .current_dir(scratch.path())
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2));
+        let hint = "(run bulletin in the project folder, or pass --layouts DIR and --fonts DIR)";
+        assert!(stderr(&output).contains(&format!("no layouts folder at `layouts` {hint}")), "{}", stderr(&output));
+        assert_eq!(stderr(&output).matches("project folder").count(), 1, "{}", stderr(&output));
+        assert!(!scratch.path().join("out").exists());
+    }
+}
+
+#[test]
 fn help_explains_the_exit_codes() {
     let output = bulletin(&["--help"]);
     assert!(output.status.success());
