@@ -12,6 +12,17 @@ pub struct Period {
     pub month: u8,
 }
 
+impl Period {
+    /// Months since January of year 0, so that periods subtract and step.
+    pub fn index(self) -> i64 {
+        i64::from(self.year) * 12 + i64::from(self.month) - 1
+    }
+
+    pub fn from_index(index: i64) -> Self {
+        Self { year: index.div_euclid(12) as i32, month: (index.rem_euclid(12) + 1) as u8 }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Date {
     pub year: i32,

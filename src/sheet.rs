@@ -265,8 +265,7 @@ pub fn archive_root(month_dir: &Path) -> PathBuf {
 
 /// The month `count` months before `period`.
 fn months_before(period: Period, count: usize) -> Period {
-    let index = i64::from(period.year) * 12 + i64::from(period.month) - 1 - count as i64;
-    Period { year: index.div_euclid(12) as i32, month: (index.rem_euclid(12) + 1) as u8 }
+    Period::from_index(period.index() - count as i64)
 }
 
 /// The unit ids of a units.yaml, read leniently (a month with errors still

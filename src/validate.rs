@@ -498,8 +498,7 @@ fn check_signoff(
                 .hint = Some("a bulletin is signed off after the month it reports on".into());
                 return None;
             }
-            let months_after =
-                (date.year * 12 + i32::from(date.month)) - (period.year * 12 + i32::from(period.month));
+            let months_after = Period { year: date.year, month: date.month }.index() - period.index();
             if months_after > 2 {
                 v.warning(
                     file,
