@@ -36,9 +36,22 @@ pub struct Run {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Block {
-    Paragraph { runs: Vec<Run> },
-    Heading { runs: Vec<Run> },
-    List { ordered: bool, start: u32, items: Vec<Vec<Run>> },
+    Paragraph {
+        runs: Vec<Run>,
+    },
+    Heading {
+        runs: Vec<Run>,
+    },
+    List {
+        ordered: bool,
+        start: u32,
+        items: Vec<Vec<Run>>,
+    },
+    /// Lines with tabs between their cells, as a table copied from Excel or
+    /// WPS pastes; the first line is the header.
+    Table {
+        rows: Vec<Vec<String>>,
+    },
 }
 
 /// The front matter's keys.
@@ -59,6 +72,18 @@ pub struct ParsedCase {
     pub units: Vec<(String, usize)>,
     pub order: Option<i64>,
     pub blocks: Vec<Block>,
+    /// Markup that was probably meant but prints as typed (`##标题`, an
+    /// unpaired `**`), and tables whose rows have unequal cells.
+    pub warnings: Vec<CaseWarning>,
+}
+
+/// Markup that prints as typed, at a 1-based line and column.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseWarning {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    pub hint: String,
 }
 
 /// What is wrong with a case file, at a 1-based line.
@@ -116,6 +141,73 @@ pub fn runs(text: &str) -> Vec<Run> {
         }
     }
     out
+}
+
+/// The character columns (1-based) of the bold markers (`**`) in `text`,
+/// as [`runs`] finds them: `\**` is no marker.
+fn markers_at(text: &str) -> Vec<usize> {
+    let mut found = Vec::new();
+    let mut chars = text.chars().enumerate().peekable();
+    while let Some((i, c)) = chars.next() {
+        let next_is_star = |chars: &mut std::iter::Peekable<_>| matches!(chars.peek(), Some((_, '*')));
+        if c == '\\' && next_is_star(&mut chars) {
+            let mut lookahead = chars.clone();
+            lookahead.next();
+            if next_is_star(&mut lookahead) {
+                chars.next();
+                chars.next();
+                continue;
+            }
+        }
+        if c == '*' && next_is_star(&mut chars) {
+            chars.next();
+            found.push(i + 1);
+        }
+    }
+    found
+}
+
+fn markers(text: &str) -> usize {
+    markers_at(text).len()
+}
+
+/// A line that looks like markup but is not, so it prints as typed: a
+/// heading without its space (`##标题`), an item without its space (`-项`,
+/// `*项`, `1.项`). The warning, or `None`.
+fn near_markup(line: &str) -> Option<(String, String)> {
+    let hashes = line.chars().take_while(|c| *c == '#').count();
+    if (1..=3).contains(&hashes) {
+        let rest = &line[hashes..];
+        if rest.chars().next().is_some_and(|c| !c.is_whitespace() && !c.is_ascii_digit()) {
+            let marks = &line[..hashes];
+            return Some((
+                format!("`{marks}{rest}` prints as typed: a sub-heading needs a space after `{marks}`"),
+                format!("write `{marks} {rest}`"),
+            ));
+        }
+    }
+    let mut chars = line.chars();
+    let first = chars.next()?;
+    let second = chars.next();
+    if matches!(first, '-' | '*') && second.is_some_and(|c| !c.is_ascii() && !c.is_whitespace()) {
+        let rest = &line[1..];
+        return Some((
+            format!("`{first}{rest}` prints as typed: a list item needs a space after `{first}`"),
+            format!("write `{first} {rest}`"),
+        ));
+    }
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    if (1..=4).contains(&digits) {
+        let rest = &line[digits..];
+        if let Some(item) = rest.strip_prefix('.').filter(|r| r.chars().next().is_some_and(|c| !c.is_ascii())) {
+            let number = &line[..digits];
+            return Some((
+                format!("`{number}.{item}` prints as typed: a numbered item needs a space after `{number}.`"),
+                format!("write `{number}. {item}`"),
+            ));
+        }
+    }
+    None
 }
 
 /// `- item`, `* item` → (false, 1, item); `12. item` → (true, 12, item).
@@ -215,31 +307,99 @@ pub fn parse(text: &str) -> Result<ParsedCase, CaseError> {
     };
 
     let mut blocks: Vec<Block> = Vec::new();
-    let mut paragraph = String::new();
-    let flush = |paragraph: &mut String, blocks: &mut Vec<Block>| {
-        if !paragraph.is_empty() {
-            blocks.push(Block::Paragraph { runs: runs(paragraph) });
-            paragraph.clear();
-        }
+    let mut warnings = Vec::new();
+    // The paragraph being gathered: its text and its lines' (number, bold
+    // markers), to place an unpaired `**` at its line.
+    let mut paragraph = (String::new(), Vec::<(usize, usize)>::new());
+    // An unpaired marker is the last one of its line.
+    let unpaired = |line: usize, warnings: &mut Vec<CaseWarning>| {
+        warnings.push(CaseWarning {
+            line,
+            column: markers_at(lines[line - 1]).last().copied().unwrap_or(1),
+            message: "an unpaired `**` prints as typed".into(),
+            hint: "close the bold text with a second `**`, or write `\\**` for two asterisks".into(),
+        });
     };
-    for (_, line) in body {
+    let flush =
+        |paragraph: &mut (String, Vec<(usize, usize)>), blocks: &mut Vec<Block>, warnings: &mut Vec<CaseWarning>| {
+            if paragraph.0.is_empty() {
+                return;
+            }
+            let total: usize = paragraph.1.iter().map(|(_, n)| n).sum();
+            if total % 2 == 1 {
+                // The last marker is the unpaired one: find its line.
+                let mut seen = 0;
+                let line = paragraph.1.iter().find(|(_, n)| {
+                    seen += n;
+                    seen == total
+                });
+                unpaired(line.map_or(1, |(l, _)| *l), warnings);
+            }
+            blocks.push(Block::Paragraph { runs: runs(&paragraph.0) });
+            paragraph.0.clear();
+            paragraph.1.clear();
+        };
+    for (number, line) in body {
+        // A table's row needs a tab between cells; once a table is open, a
+        // row may also end in empty cells (trailing tabs).
+        let in_table = matches!(blocks.last(), Some(Block::Table { .. })) && paragraph.0.is_empty();
+        let row_text =
+            if in_table { lines[number - 1].trim_start().trim_end_matches([' ', '\u{3000}', '\r']) } else { line };
+        let cells: Vec<&str> = row_text.split('\t').map(str::trim).collect();
         if line.is_empty() {
-            flush(&mut paragraph, &mut blocks);
+            flush(&mut paragraph, &mut blocks, &mut warnings);
+        } else if cells.len() > 1 {
+            // A row of a table pasted from a spreadsheet.
+            flush(&mut paragraph, &mut blocks, &mut warnings);
+            let row: Vec<String> = cells.iter().map(|c| (*c).to_owned()).collect();
+            match blocks.last_mut() {
+                Some(Block::Table { rows }) => {
+                    let width = rows[0].len();
+                    if row.len() != width {
+                        warnings.push(CaseWarning {
+                            line: number,
+                            column: 1,
+                            message: format!("this table row has {} cells, the first row has {width}", row.len()),
+                            hint: "cells are separated by tabs; the missing cells print empty".into(),
+                        });
+                    }
+                    rows.push(row);
+                }
+                _ => blocks.push(Block::Table { rows: vec![row] }),
+            }
         } else if let Some(text) = heading(line) {
-            flush(&mut paragraph, &mut blocks);
+            flush(&mut paragraph, &mut blocks, &mut warnings);
+            if markers(text) % 2 == 1 {
+                unpaired(number, &mut warnings);
+            }
             blocks.push(Block::Heading { runs: runs(text) });
-        } else if let Some((ordered, number, item)) = list_item(line) {
-            flush(&mut paragraph, &mut blocks);
+        } else if let Some((ordered, start, item)) = list_item(line) {
+            flush(&mut paragraph, &mut blocks, &mut warnings);
+            if markers(item) % 2 == 1 {
+                unpaired(number, &mut warnings);
+            }
             match blocks.last_mut() {
                 Some(Block::List { ordered: o, items, .. }) if *o == ordered => items.push(runs(item)),
-                _ => blocks.push(Block::List { ordered, start: number, items: vec![runs(item)] }),
+                _ => blocks.push(Block::List { ordered, start, items: vec![runs(item)] }),
             }
         } else {
+            if let Some((message, hint)) = near_markup(line) {
+                let column = lines[number - 1].chars().take_while(|c| c.is_whitespace()).count() + 1;
+                warnings.push(CaseWarning { line: number, column, message, hint });
+            }
             // Lines of one paragraph join without a space (Chinese has none).
-            paragraph.push_str(line);
+            paragraph.0.push_str(line);
+            paragraph.1.push((number, markers(line)));
         }
     }
-    flush(&mut paragraph, &mut blocks);
+    flush(&mut paragraph, &mut blocks, &mut warnings);
+    // Rows shorter than the widest print with empty cells.
+    for block in &mut blocks {
+        if let Block::Table { rows } = block {
+            let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+            rows.iter_mut().for_each(|row| row.resize(width, String::new()));
+        }
+    }
     if blocks.is_empty() {
         return Err(CaseError {
             line: title_line,
@@ -247,7 +407,7 @@ pub fn parse(text: &str) -> Result<ParsedCase, CaseError> {
             hint: Some("the first line is the case's title; the paragraphs follow, separated by blank lines".into()),
         });
     }
-    Ok(ParsedCase { title, units, order: front.order, blocks })
+    Ok(ParsedCase { title, units, order: front.order, blocks, warnings })
 }
 
 #[cfg(test)]
@@ -321,6 +481,56 @@ mod tests {
             [Block::Paragraph {
                 runs: vec![plain("价格 $5 @张三 <备注> \\路径\\ [附] ~约~ `代码` a_b #不是标题")]
             }]
+        );
+    }
+
+    /// Issue 12, item 2: rows pasted from Excel keep their cells and rows.
+    #[test]
+    fn tab_separated_lines_are_a_table() {
+        let text = "标题\n\n未退费学员如下：\n姓名\t金额\t门店\n张三\t3000\t韦博教育五一广场店\n李四\t\t\n\n其后正文\n";
+        let case = parse(text).unwrap();
+        assert_eq!(
+            case.blocks,
+            [
+                Block::Paragraph { runs: vec![plain("未退费学员如下：")] },
+                Block::Table {
+                    rows: vec![
+                        vec!["姓名".into(), "金额".into(), "门店".into()],
+                        vec!["张三".into(), "3000".into(), "韦博教育五一广场店".into()],
+                        vec!["李四".into(), String::new(), String::new()],
+                    ]
+                },
+                Block::Paragraph { runs: vec![plain("其后正文")] },
+            ]
+        );
+        assert_eq!(case.warnings, []);
+        // A short row is padded, with a warning at its line.
+        let case = parse("标题\n甲\t乙\t丙\n一\t二\n").unwrap();
+        assert_eq!(
+            case.blocks,
+            [Block::Table {
+                rows: vec![vec!["甲".into(), "乙".into(), "丙".into()], vec!["一".into(), "二".into(), String::new()]]
+            }]
+        );
+        assert_eq!(case.warnings.len(), 1);
+        assert_eq!(case.warnings[0].line, 3);
+    }
+
+    /// Issue 12, item 17: markup that was meant but prints as typed.
+    #[test]
+    fn near_markup_is_a_warning_at_its_line() {
+        let text = "标题\n\n##处理情况\n-一项\n1.第一步\n正文**未闭合\n续行\n\n## 小标题**\n正常 **粗** 与 \\** 与 1.5万元 与 #3栋\n#3栋在前\n";
+        let case = parse(text).unwrap();
+        let found: Vec<(usize, &str)> = case.warnings.iter().map(|w| (w.line, w.message.as_str())).collect();
+        assert_eq!(
+            found,
+            [
+                (3, "`##处理情况` prints as typed: a sub-heading needs a space after `##`"),
+                (4, "`-一项` prints as typed: a list item needs a space after `-`"),
+                (5, "`1.第一步` prints as typed: a numbered item needs a space after `1.`"),
+                (6, "an unpaired `**` prints as typed"),
+                (9, "an unpaired `**` prints as typed"),
+            ]
         );
     }
 

@@ -38,7 +38,20 @@ pub struct Diagnostic {
     pub hint: Option<String>,
     /// The text of the line the diagnostic points at.
     pub source_line: Option<String>,
+    /// For a warning the office may accept as it stands (a figure that is
+    /// right as published): the code that `acknowledge:` in month.yaml
+    /// names it by, one of [`WARNING_CODES`].
+    pub code: Option<&'static str>,
 }
+
+/// The warnings an office may acknowledge in month.yaml, by code, with what
+/// each is about. An acknowledged warning is not shown and does not fail
+/// `--strict`; an acknowledgement that matches no warning is a warning.
+pub const WARNING_CODES: [(&str, &str); 3] = [
+    ("tickets-total", "the city's ticket count for the district differs from what its units signed"),
+    ("fraction-percent", "a percentage that looks like a fraction (0.9941 for 99.41%)"),
+    ("signoff-date-far", "a sign-off date more than two months after the period"),
+];
 
 impl Diagnostic {
     pub fn error(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
@@ -51,11 +64,19 @@ impl Diagnostic {
             message: message.into(),
             hint: None,
             source_line: None,
+            code: None,
         }
     }
 
     pub fn warning(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
         Self { severity: Severity::Warning, ..Self::error(file, message) }
+    }
+
+    /// Marks a warning as one the office may acknowledge (see [`WARNING_CODES`]).
+    pub fn with_code(mut self, code: &'static str) -> Self {
+        debug_assert!(WARNING_CODES.iter().any(|(known, _)| *known == code), "unknown warning code {code}");
+        self.code = Some(code);
+        self
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
@@ -71,9 +92,28 @@ impl Diagnostic {
         self
     }
 
-    /// Points the diagnostic at the field `path` of the YAML `text`, and
-    /// names the field (with `label`, e.g. the unit's name, when given).
-    pub fn at_field(mut self, text: &str, path: &[Segment], label: Option<&str>) -> Self {
+    /// Points the diagnostic at the field `path` of the YAML `text` (at its
+    /// value when that is on the key's line), and names the field (with
+    /// `label`, e.g. the unit's name, when given).
+    pub fn at_field(self, text: &str, path: &[Segment], label: Option<&str>) -> Self {
+        let position = locate::locate_value(text, path);
+        self.at_path(text, path, label, position)
+    }
+
+    /// Like [`Diagnostic::at_field`], but at the key itself: for a key that
+    /// is wrong, not its value.
+    pub fn at_key(self, text: &str, path: &[Segment], label: Option<&str>) -> Self {
+        let position = locate::locate(text, path);
+        self.at_path(text, path, label, position)
+    }
+
+    fn at_path(
+        mut self,
+        text: &str,
+        path: &[Segment],
+        label: Option<&str>,
+        position: Option<locate::Position>,
+    ) -> Self {
         let mut field = String::new();
         for segment in path {
             match segment {
@@ -86,7 +126,7 @@ impl Diagnostic {
             write!(field, " ({label})").unwrap_or_default();
         }
         self.field = (!field.is_empty()).then_some(field);
-        match locate::locate(text, path) {
+        match position {
             Some(position) => self.at(text, position.line, position.column),
             None => self,
         }
@@ -123,6 +163,7 @@ impl Diagnostic {
             "field": self.field,
             "message": self.message,
             "hint": self.hint,
+            "code": self.code,
         })
     }
 
@@ -170,6 +211,12 @@ impl fmt::Display for Diagnostic {
         }
         if let Some(hint) = &self.hint {
             writeln!(f, "{pad} = hint: {hint}")?;
+        }
+        if let Some(code) = self.code {
+            writeln!(
+                f,
+                "{pad} = note: if it is right as it stands, say why in month.yaml: `acknowledge: {{ {code}: 理由 }}`"
+            )?;
         }
         Ok(())
     }

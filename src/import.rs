@@ -22,6 +22,15 @@ pub enum Cell {
     Empty,
     Text(String),
     Number(f64),
+    /// A number the sheet shows as a percentage (its number format has
+    /// `%`): Excel stores 0.01 for 1.00%. `decimals` as the format shows.
+    Percent {
+        value: f64,
+        decimals: usize,
+    },
+    /// A number from a workbook whose number formats we cannot read (xls,
+    /// ods), so a value below 1 may be a percentage shown as such.
+    Unformatted(f64),
 }
 
 impl Cell {
@@ -29,7 +38,10 @@ impl Cell {
         match self {
             Cell::Empty => String::new(),
             Cell::Text(text) => text.trim().to_owned(),
-            Cell::Number(n) => format!("{n}"),
+            Cell::Number(n) | Cell::Unformatted(n) => format!("{n}"),
+            Cell::Percent { value, decimals } => {
+                shown_percent(*value, *decimals).map_or_else(|| format!("{value}"), |shown| format!("{shown}%"))
+            }
         }
     }
 }
@@ -53,18 +65,18 @@ const COLUMNS: [(&str, &str, bool); 13] = [
 ];
 const NAME_COLUMN: &str = "部门名称";
 
-/// Reads the first sheet of an xlsx/xls/ods file, or a csv file.
-pub fn read_sheet(path: &Path) -> Result<Vec<Vec<Cell>>, Error> {
+/// Reads the first sheet of an xlsx/xls/ods file, or a csv file; a file
+/// whose text cannot be read is a problem with the data, not an error.
+pub fn read_sheet(path: &Path) -> Result<Result<Vec<Vec<Cell>>, Diagnostic>, Error> {
     let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
     let import_error = |message: String| Error::Import { path: path.to_owned(), message };
     if extension == "csv" {
         let bytes = std::fs::read(path).map_err(|err| Error::io("read", path, err))?;
-        let text = String::from_utf8(bytes)
-            .map_err(|_| import_error("the file is not UTF-8 text; save the CSV as UTF-8".into()))?;
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        let Some(text) = csv_text(&bytes) else {
+            return Ok(Err(Diagnostic::error(path, "the file is neither UTF-8 nor GBK/GB18030 text")
+                .with_hint("in Excel, save it again with 文件 → 另存为 → 文件类型 “CSV UTF-8（逗号分隔）(*.csv)”")));
+        };
+        let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
         let mut rows = Vec::new();
         for record in reader.records() {
             let record = record.map_err(|err| import_error(format!("not a CSV file: {err}")))?;
@@ -75,7 +87,7 @@ pub fn read_sheet(path: &Path) -> Result<Vec<Vec<Cell>>, Error> {
                     .collect(),
             );
         }
-        return Ok(rows);
+        return Ok(Ok(rows));
     }
     use calamine::Reader;
     let mut workbook =
@@ -84,21 +96,107 @@ pub fn read_sheet(path: &Path) -> Result<Vec<Vec<Cell>>, Error> {
         .worksheet_range_at(0)
         .ok_or_else(|| import_error("the workbook has no sheet".into()))?
         .map_err(|err| import_error(err.to_string()))?;
+    // Only xlsx gives the cells' number formats; without them a number
+    // below 1 in a rate column cannot be told from a percentage.
+    let first_sheet = workbook_first_sheet(&workbook);
+    let styles = match (&mut workbook, first_sheet) {
+        (calamine::Sheets::Xlsx(xlsx), Some(name)) => {
+            Some(xlsx.worksheet_style(&name).map_err(|err| import_error(err.to_string()))?)
+        }
+        _ => None,
+    };
     let (top, left) = range.start().unwrap_or((0, 0));
     let mut rows: Vec<Vec<Cell>> = vec![Vec::new(); top as usize];
-    for row in range.rows() {
+    for (r, row) in range.rows().enumerate() {
         let mut cells = vec![Cell::Empty; left as usize];
-        cells.extend(row.iter().map(|cell| match cell {
-            calamine::Data::Int(i) => Cell::Number(*i as f64),
-            calamine::Data::Float(f) => Cell::Number(*f),
-            calamine::Data::String(s) if s.trim().is_empty() => Cell::Empty,
-            calamine::Data::String(s) => Cell::Text(s.clone()),
-            calamine::Data::Empty => Cell::Empty,
-            other => Cell::Text(other.to_string()),
+        cells.extend(row.iter().enumerate().map(|(c, cell)| {
+            let number = |value: f64| {
+                let Some(styles) = &styles else { return Cell::Unformatted(value) };
+                let position = (top + r as u32, left + c as u32);
+                let format = styles.get(position).and_then(|style| style.number_format.as_ref());
+                match format.and_then(|format| percent_decimals(&format.format_code)) {
+                    Some(decimals) => Cell::Percent { value, decimals },
+                    None => Cell::Number(value),
+                }
+            };
+            match cell {
+                calamine::Data::Int(i) => number(*i as f64),
+                calamine::Data::Float(f) => number(*f),
+                calamine::Data::String(s) if s.trim().is_empty() => Cell::Empty,
+                calamine::Data::String(s) => Cell::Text(s.clone()),
+                calamine::Data::Empty => Cell::Empty,
+                other => Cell::Text(other.to_string()),
+            }
         }));
         rows.push(cells);
     }
-    Ok(rows)
+    Ok(Ok(rows))
+}
+
+fn workbook_first_sheet<R: std::io::Read + std::io::Seek>(workbook: &calamine::Sheets<R>) -> Option<String> {
+    use calamine::Reader;
+    workbook.sheet_names().first().cloned()
+}
+
+/// A CSV file's text: UTF-8 (with or without Excel's byte-order mark), or
+/// else GB18030, the superset of GBK that Chinese Excel and WPS write when
+/// told to save "CSV (逗号分隔)".
+fn csv_text(bytes: &[u8]) -> Option<String> {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Some(text.trim_start_matches('\u{feff}').to_owned());
+    }
+    let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+    (!had_errors).then(|| text.into_owned())
+}
+
+/// The decimals a number format shows a percentage with (`0.00%` → 2,
+/// `0%` → 0), or `None` when it shows no percentage. A `%` in quotes or
+/// after a backslash is literal text, not a scaling by 100.
+fn percent_decimals(format_code: &str) -> Option<usize> {
+    // The first section formats positive numbers, the one a rate has.
+    let mut section = String::new();
+    let mut chars = format_code.chars();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => quoted = !quoted,
+            '\\' if !quoted => {
+                chars.next();
+            }
+            ';' if !quoted => break,
+            _ if quoted => {}
+            _ => section.push(c),
+        }
+    }
+    if !section.contains('%') {
+        return None;
+    }
+    let decimals = section
+        .split_once('.')
+        .map_or(0, |(_, fraction)| fraction.chars().take_while(|c| matches!(c, '0' | '#' | '?')).count());
+    Some(decimals)
+}
+
+/// The percentage a sheet shows for the stored `value` (0.0725 with two
+/// decimals → `7.25`), exactly: from the shortest decimal text of the
+/// stored number, rounded half up as Excel rounds what it shows.
+fn shown_percent(value: f64, decimals: usize) -> Option<String> {
+    if !value.is_finite() {
+        return None;
+    }
+    let text = format!("{value}");
+    let (sign, digits) = text.strip_prefix('-').map_or(("", text.as_str()), |rest| ("-", rest));
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    // × 100: move the decimal point two places right.
+    let fraction = format!("{fraction}00");
+    let (moved, rest) = fraction.split_at(2);
+    let whole = format!("{}{moved}", whole.trim_start_matches('0'));
+    let whole = if whole.trim_start_matches('0').is_empty() { "0" } else { whole.trim_start_matches('0') };
+    // One digit past the shown ones decides a half-up rounding.
+    let kept: String = rest.chars().chain(std::iter::repeat('0')).take(decimals + 1).collect();
+    let exact = Decimal::parse(&format!("{sign}{whole}.{kept}"))?;
+    let scale = u32::try_from(decimals).ok()?;
+    Some(exact.rescale(scale, Rounding::HalfUp).format(Style::Fixed))
 }
 
 /// Excel's column letters: 0 → A, 25 → Z, 26 → AA.
@@ -115,6 +213,23 @@ pub fn column_name(index: usize) -> String {
 
 /// A figure as it will be written into units.yaml.
 fn figure(cell: &Cell, count: bool) -> Result<String, String> {
+    match *cell {
+        Cell::Percent { .. } if count => {
+            return Err(format!("expected a whole number, found the percentage {}", cell.text()));
+        }
+        Cell::Percent { value, decimals } => {
+            return shown_percent(value, decimals).ok_or_else(|| format!("expected a percentage, found {value}"));
+        }
+        // 0.01 may be 0.01% or 1.00% shown as a percentage: say which.
+        Cell::Unformatted(value) if !count && value > 0.0 && value < 1.0 => {
+            return Err(format!(
+                "{value} may be {value}% or a percentage shown as {}%, and this kind of file does not say which; \
+                 save the sheet as .xlsx, or type the rate as text such as `1.00%`",
+                shown_percent(value, 2).unwrap_or_default()
+            ));
+        }
+        _ => {}
+    }
     let text = cell.text();
     if text.is_empty() {
         return Err("the cell is empty".into());
@@ -162,7 +277,10 @@ pub struct Imported {
 
 /// Imports `sheet` into the group `group` of `units_path`.
 pub fn import(sheet: &Path, units_path: &Path, group: &str) -> Result<Result<Imported, Vec<Diagnostic>>, Error> {
-    let rows = read_sheet(sheet)?;
+    let rows = match read_sheet(sheet)? {
+        Ok(rows) => rows,
+        Err(problem) => return Ok(Err(vec![problem])),
+    };
     let text = std::fs::read_to_string(units_path).map_err(|err| Error::io("read", units_path, err))?;
     let units: UnitsFile = serde_yaml::from_str(&text).map_err(|err| Error::Import {
         path: units_path.to_owned(),
@@ -217,7 +335,14 @@ pub fn import(sheet: &Path, units_path: &Path, group: &str) -> Result<Result<Imp
             group_units.iter().position(|unit| unit.name == name || unit.short.as_deref() == Some(name.as_str()))
         else {
             let names = group_units.iter().flat_map(|u| std::iter::once(u.name.as_str()).chain(u.short.as_deref()));
-            let hint = closest(&name, names).map_or_else(
+            // The platform may add to a name (马王堆街道办事处, 芙蓉区教育局):
+            // the longest name the row's contains (or that contains it) is the
+            // likely unit, before any spelling slip.
+            let within = names
+                .clone()
+                .filter(|known| name.contains(known) || known.contains(name.as_str()))
+                .max_by_key(|known| known.chars().count());
+            let hint = within.or_else(|| closest(&name, names)).map_or_else(
                 || format!("add the unit to the group {group} in units.yaml, or remove the row"),
                 |n| format!("did you mean `{n}`?"),
             );
@@ -320,5 +445,51 @@ mod tests {
         assert!(figure(&text("-1"), true).unwrap_err().contains("at least 0"));
         assert!(figure(&text("abc"), true).unwrap_err().contains("found `abc`"));
         assert!(figure(&Cell::Empty, true).unwrap_err().contains("empty"));
+        // Issue 12, item 1: a percent cell holds a hundredth of what it shows.
+        assert_eq!(figure(&Cell::Percent { value: 0.01, decimals: 2 }, false), Ok("1.00".into()));
+        assert_eq!(figure(&Cell::Percent { value: 0.1103, decimals: 2 }, false), Ok("11.03".into()));
+        assert!(figure(&Cell::Percent { value: 1.17, decimals: 0 }, true).unwrap_err().contains("117%"));
+        // Without number formats (xls, ods) a value below 1 is ambiguous.
+        assert!(figure(&Cell::Unformatted(0.01), false).unwrap_err().contains("0.01% or a percentage shown as 1.00%"));
+        assert_eq!(figure(&Cell::Unformatted(1.0), false), Ok("1".into()));
+        assert_eq!(figure(&Cell::Unformatted(0.0), false), Ok("0".into()));
+    }
+
+    #[test]
+    fn percentages_as_a_sheet_shows_them() {
+        let cases = [
+            (0.01, 2, "1.00"),
+            (0.07, 2, "7.00"),
+            (0.0725, 1, "7.3"),
+            (0.07249, 1, "7.2"),
+            (0.9999, 0, "100"),
+            (1.0, 2, "100.00"),
+            (0.0, 2, "0.00"),
+            (12.5, 0, "1250"),
+            (0.000_001, 4, "0.0001"),
+        ];
+        for (value, decimals, shown) in cases {
+            assert_eq!(shown_percent(value, decimals).as_deref(), Some(shown), "{value} with {decimals} decimals");
+        }
+        let formats = [
+            ("0.00%", Some(2)),
+            ("0%", Some(0)),
+            ("#,##0.0%;[Red]-0.0%", Some(1)),
+            ("General", None),
+            ("0.00\"%\"", None),
+            ("0.00\\%", None),
+            ("0.00", None),
+        ];
+        for (code, decimals) in formats {
+            assert_eq!(percent_decimals(code), decimals, "{code}");
+        }
+    }
+
+    #[test]
+    fn csv_text_in_utf8_or_gb18030() {
+        assert_eq!(csv_text("\u{feff}部门名称".as_bytes()).as_deref(), Some("部门名称"));
+        let (gbk, _, _) = encoding_rs::GBK.encode("部门名称,签收总数");
+        assert_eq!(csv_text(&gbk).as_deref(), Some("部门名称,签收总数"));
+        assert_eq!(csv_text(&[0xff, 0xfe, 0x81, 0x20]), None);
     }
 }

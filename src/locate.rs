@@ -120,6 +120,28 @@ pub fn locate(text: &str, path: &[Segment]) -> Option<Position> {
     Some(found)
 }
 
+/// Like [`locate`], but for a key with its value on the same line, the
+/// position of the value (`signed: 117` → the `1`): what is wrong is
+/// usually the value, and the caret should say so.
+pub fn locate_value(text: &str, path: &[Segment]) -> Option<Position> {
+    let found = locate(text, path)?;
+    let Some(Segment::Key(key)) = path.last() else { return Some(found) };
+    let line = text.lines().nth(found.line - 1)?;
+    let start = line.char_indices().nth(found.column - 1).map_or(line.len(), |(byte, _)| byte);
+    let rest = &line[start..];
+    let unquoted = rest.trim_start_matches(['"', '\'']);
+    let Some(after_key) = unquoted.strip_prefix(key.as_str()) else { return Some(found) };
+    let Some(after_colon) = after_key.trim_start_matches(['"', '\'']).trim_start().strip_prefix(':') else {
+        return Some(found);
+    };
+    let value = after_colon.trim_start();
+    if value.is_empty() || value.starts_with('#') {
+        return Some(found);
+    }
+    let skipped = rest.chars().count() - value.chars().count();
+    Some(Position { line: found.line, column: found.column + skipped })
+}
+
 /// The character column of `key:` inside a flow mapping `{ a: 1, key: 2 }`.
 fn find_inline_key(text: &str, key: &str) -> Option<usize> {
     let mut byte = 0;
@@ -195,6 +217,28 @@ topic:
         assert_eq!(locate(text, &path("a.中文")), Some(Position { line: 2, column: 3 }));
         assert_eq!(locate(text, &path("a.中文.键")), Some(Position { line: 2, column: 11 }));
         assert_eq!(locate(text, &path("a.b")), Some(Position { line: 3, column: 3 }));
+    }
+
+    #[test]
+    fn values_on_the_key_line() {
+        // (path, line, column): the value when it is on the key's line.
+        let cases = [
+            ("groups.0.name", 3, 11),
+            ("groups.0.units.1.satisfied", 10, 20),
+            ("topic.natures.1.count", 18, 26),
+            ("topic.tickets", 19, 12),
+            // No value on the line: the key.
+            ("groups", 2, 1),
+            ("topic.natures", 16, 3),
+            ("groups.0.units.1", 8, 7),
+        ];
+        for (spec, line, column) in cases {
+            assert_eq!(locate_value(UNITS, &path(spec)), Some(Position { line, column }), "path {spec}");
+        }
+        let text = "名称: “芙蓉区” # 注释\n'b': 2\nc: # only a comment\n";
+        assert_eq!(locate_value(text, &path("名称")), Some(Position { line: 1, column: 5 }));
+        assert_eq!(locate_value(text, &path("b")), Some(Position { line: 2, column: 6 }));
+        assert_eq!(locate_value(text, &path("c")), Some(Position { line: 3, column: 1 }));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! term first, as the platform's export names it.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::de::{self, Deserializer, Visitor};
@@ -35,6 +36,9 @@ pub struct MonthFile {
     /// 规则：阈值与各项数字的取舍规则（可省略）
     #[serde(default)]
     pub rules: RulesFile,
+    /// 已核对、照原样接受的提示：提示代码 → 理由（如 tickets-total: 市平台口径与单位签收口径不同）。被接受的提示不再显示，--strict 也不因此失败
+    #[serde(default)]
+    pub acknowledge: BTreeMap<String, String>,
 }
 
 /// The sign-off record. Every field is optional so that a record in

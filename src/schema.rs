@@ -140,9 +140,10 @@ impl Found {
                 };
                 (format!("missing key `{key}`"), Some(hint))
             }
-            Problem::WrongType { expected, found } => {
-                (format!("expected {expected}, found {found}"), full_width_hint(found))
-            }
+            Problem::WrongType { expected, found } => (
+                format!("expected {expected}, found {found}"),
+                full_width_hint(found).or_else(|| number_slip_hint(found)),
+            ),
             Problem::BelowMinimum { minimum, found } => (
                 format!("expected a number of at least {minimum}, found {found}"),
                 (minimum == "0").then(|| "counts cannot be negative".to_owned()),
@@ -163,6 +164,7 @@ impl Found {
             Problem::NotDecimal { found } => (
                 format!("expected a decimal number such as 99.41, found {found}"),
                 full_width_hint(found)
+                    .or_else(|| number_slip_hint(found))
                     .or_else(|| Some("write digits with at most one `.` and at most 6 decimals".into())),
             ),
         }
@@ -186,6 +188,36 @@ fn full_width_hint(found: &str) -> Option<String> {
         })
         .collect();
     Some(format!("full-width digits (全角数字) are not numbers here: type them half-width, e.g. {half}"))
+}
+
+/// For a number that YAML read as text because of how it was typed: a
+/// leading zero (`0435`), a thousands separator (`1,393`, `1，393`), a
+/// percent sign (`99.41%`), a space inside (`1 393`); the number to write.
+fn number_slip_hint(found: &str) -> Option<String> {
+    let text = found.strip_prefix("the text `")?.strip_suffix('`')?;
+    let digits_and = |extra: &[char]| text.chars().all(|c| c.is_ascii_digit() || extra.contains(&c));
+    let has_digit = text.chars().any(|c| c.is_ascii_digit());
+    if !has_digit {
+        return None;
+    }
+    if text.len() > 1 && text.starts_with('0') && !text.starts_with("0.") && digits_and(&[]) {
+        let number = text.trim_start_matches('0');
+        let number = if number.is_empty() { "0" } else { number };
+        return Some(format!("a leading zero makes YAML read `{text}` as text: write `{number}`"));
+    }
+    if digits_and(&[',', '，', '.']) && text.contains([',', '，']) {
+        let number: String = text.chars().filter(|c| *c != ',' && *c != '，').collect();
+        return Some(format!("drop the thousands separator: write `{number}`"));
+    }
+    if let Some(number) = text.strip_suffix(['%', '％']).filter(|n| n.chars().all(|c| c.is_ascii_digit() || c == '.'))
+    {
+        return Some(format!("write the percentage without the percent sign: `{number}`"));
+    }
+    if digits_and(&[' ', '.', '\u{3000}']) && text.contains([' ', '\u{3000}']) {
+        let number: String = text.chars().filter(|c| c.is_ascii_digit() || *c == '.').collect();
+        return Some(format!("remove the space inside the number: write `{number}`"));
+    }
+    None
 }
 
 /// A value as an error message names it.
@@ -409,6 +441,23 @@ pub fn yaml_to_json(value: &serde_yaml::Value) -> Value {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn hints_for_numbers_typed_as_text() {
+        let cases = [
+            ("0435", Some("a leading zero makes YAML read `0435` as text: write `435`")),
+            ("00", Some("a leading zero makes YAML read `00` as text: write `0`")),
+            ("1,393", Some("drop the thousands separator: write `1393`")),
+            ("1，393", Some("drop the thousands separator: write `1393`")),
+            ("99.41%", Some("write the percentage without the percent sign: `99.41`")),
+            ("1 393", Some("remove the space inside the number: write `1393`")),
+            ("很多", None),
+            ("0.5", None),
+        ];
+        for (text, hint) in cases {
+            assert_eq!(number_slip_hint(&format!("the text `{text}`")).as_deref(), hint, "{text}");
+        }
+    }
 
     fn problems(kind: FileKind, value: Value) -> Vec<(String, String)> {
         check(&value, kind.schema())

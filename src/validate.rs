@@ -16,7 +16,7 @@ use crate::locate::Segment;
 use crate::month::{
     BusinessTicket, Case, CityDistrict, Count, Date, Group, Month, Period, Signoff, Topic, Unit, UnitRef,
 };
-use crate::number::{Decimal, MAX_SCALE};
+use crate::number::{Decimal, Style, MAX_SCALE};
 use crate::raw::{self, CityFile, MonthFile, TicketsFile, UnitsFile};
 use crate::rules::Rules;
 use crate::schema::{self, FileKind};
@@ -81,9 +81,16 @@ impl Validator {
         self.diagnostics.last_mut().expect("just pushed")
     }
 
-    pub(crate) fn warning(&mut self, file: &SourceFile, path: &[Segment], label: Option<&str>, message: String) {
+    pub(crate) fn warning(
+        &mut self,
+        file: &SourceFile,
+        path: &[Segment],
+        label: Option<&str>,
+        message: String,
+    ) -> &mut Diagnostic {
         let diagnostic = Diagnostic::warning(&file.path, message).at_field(&file.text, path, label);
         self.diagnostics.push(diagnostic);
+        self.diagnostics.last_mut().expect("just pushed")
     }
 
     /// A file of the month as UTF-8 text.
@@ -135,7 +142,8 @@ impl Validator {
                 return None;
             }
         };
-        let json = schema::yaml_to_json(&yaml);
+        let mut json = schema::yaml_to_json(&yaml);
+        self.tidy_strings(file, &mut json, &mut Vec::new());
         if json.is_null() {
             self.diagnostics.push(
                 Diagnostic::error(&file.path, "the file is empty")
@@ -147,8 +155,11 @@ impl Validator {
         for problem in &found {
             let (message, hint) = problem.describe();
             let label = name_along(&json, &problem.path);
-            let diagnostic =
-                Diagnostic::error(&file.path, message).at_field(&file.text, &problem.path, label.as_deref());
+            let diagnostic = Diagnostic::error(&file.path, message);
+            let diagnostic = match problem.problem {
+                schema::Problem::UnknownKey { .. } => diagnostic.at_key(&file.text, &problem.path, label.as_deref()),
+                _ => diagnostic.at_field(&file.text, &problem.path, label.as_deref()),
+            };
             self.diagnostics.push(match hint {
                 Some(hint) => diagnostic.with_hint(hint),
                 None => diagnostic,
@@ -163,6 +174,61 @@ impl Validator {
                 self.serde_error(file, &err.to_string(), None);
                 None
             }
+        }
+    }
+
+    /// Every text value of a parsed file, made fit to print: spaces at its
+    /// start or end (an ASCII or a full-width 　 space, copied along from a
+    /// spreadsheet) are dropped with a warning, since they would print
+    /// ("定王台街道 、"); a name wrapped in typographic quotes (“芙蓉区”, as a
+    /// Chinese input method types them) is an error at its own line, and is
+    /// read without them so that it causes no second error elsewhere.
+    fn tidy_strings(&mut self, file: &SourceFile, value: &mut serde_json::Value, path: &mut Vec<Segment>) {
+        match value {
+            serde_json::Value::String(text) => {
+                let trimmed = text.trim_matches(is_space);
+                if trimmed.len() != text.len() {
+                    let spaces = describe_spaces(text);
+                    let diagnostic =
+                        Diagnostic::warning(&file.path, format!("{spaces} in `{trimmed}`, which would print"))
+                            .at_field(&file.text, path, None)
+                            .with_hint(format!(
+                                "remove {}; the bulletin uses `{trimmed}`",
+                                if spaces.contains(" and ") { "them" } else { "it" }
+                            ));
+                    self.diagnostics.push(diagnostic);
+                    *text = trimmed.to_owned();
+                }
+                let is_name = matches!(path.last(), Some(Segment::Key(k)) if NAME_KEYS.contains(&k.as_str()))
+                    || matches!(path.as_slice(), [.., Segment::Key(k), Segment::Index(_)] if NAME_LISTS.contains(&k.as_str()));
+                if let Some(inner) = is_name.then(|| unquote_typographic(text)).flatten() {
+                    let field = match path.last() {
+                        Some(Segment::Key(k)) => format!("`{k}: {inner}`"),
+                        _ => format!("`{inner}`"),
+                    };
+                    let diagnostic =
+                        Diagnostic::error(&file.path, format!("the name {text} is wrapped in quotation marks"))
+                            .at_field(&file.text, path, None)
+                            .with_hint(format!("remove the quotation marks: {field} (YAML needs none)"));
+                    self.diagnostics.push(diagnostic);
+                    *text = inner;
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (i, item) in items.iter_mut().enumerate() {
+                    path.push(index(i));
+                    self.tidy_strings(file, item, path);
+                    path.pop();
+                }
+            }
+            serde_json::Value::Object(map) => {
+                for (k, item) in map.iter_mut() {
+                    path.push(key(k));
+                    self.tidy_strings(file, item, path);
+                    path.pop();
+                }
+            }
+            _ => {}
         }
     }
 
@@ -185,6 +251,53 @@ impl Validator {
         }
         self.diagnostics.push(diagnostic);
     }
+}
+
+/// The keys whose text is a name that the bulletin prints or matches.
+const NAME_KEYS: [&str; 11] =
+    ["name", "short", "district", "city", "city_scope", "unit", "type", "label", "theme", "issuer", "approved_by"];
+/// The lists whose items are names.
+const NAME_LISTS: [&str; 1] = ["well_performing_group_order"];
+
+/// White space as editors paste it: ASCII, the full-width space
+/// (U+3000), the no-break space.
+fn is_space(c: char) -> bool {
+    c.is_whitespace() || c == '\u{feff}'
+}
+
+/// "a space at the end", "a full-width space （　） at the start and at the end".
+fn describe_spaces(text: &str) -> String {
+    let kind = |c: Option<char>| match c {
+        Some('\u{3000}') => "a full-width space （　）",
+        Some('\t') => "a tab",
+        Some('\u{a0}') => "a no-break space",
+        _ => "a space",
+    };
+    let lead = text.chars().next().filter(|c| is_space(*c));
+    let trail = text.chars().next_back().filter(|c| is_space(*c));
+    match (lead, trail) {
+        (Some(l), Some(t)) if kind(Some(l)) == kind(Some(t)) => {
+            format!("{} at the start and at the end", kind(Some(l)))
+        }
+        (Some(l), Some(t)) => format!("{} at the start and {} at the end", kind(Some(l)), kind(Some(t))),
+        (Some(l), None) => format!("{} at the start", kind(Some(l))),
+        _ => format!("{} at the end", kind(trail)),
+    }
+}
+
+/// `“芙蓉区”` → `芙蓉区`: a text wholly inside one pair of typographic
+/// quotes (“”, ‘’, 「」, 『』, or the straight ones a second time).
+fn unquote_typographic(text: &str) -> Option<String> {
+    const PAIRS: [(char, char); 6] = [('“', '”'), ('‘', '’'), ('「', '」'), ('『', '』'), ('"', '"'), ('\'', '\'')];
+    let first = text.chars().next()?;
+    let last = text.chars().next_back()?;
+    let (_, close) = PAIRS.iter().find(|(open, _)| *open == first)?;
+    let inner = &text[first.len_utf8()..text.len() - last.len_utf8()];
+    // The quotes wrap the whole name, not a quoted part of it (“12345”热线).
+    let wraps = text.chars().count() > 2
+        && (last == *close || (first == '“' && last == '“'))
+        && !inner.contains([first, *close]);
+    wraps.then(|| inner.trim_matches(is_space).to_owned())
 }
 
 /// A YAML syntax error that comes from a common typing slip, placed on the
@@ -224,8 +337,49 @@ fn leading_key(line: &str) -> Option<(usize, &str)> {
 /// full-width colon after a key, a key with no space after its colon, and
 /// a key given twice (pointed at its second occurrence).
 fn yaml_slip(text: &str, message: &str, location: Option<(usize, usize)>) -> Option<Slip> {
-    let (error_line, _) = location?;
+    let (error_line, error_column) = location?;
     let lines: Vec<&str> = text.lines().collect();
+    // A number too large for any integer type (libyaml gives up on it).
+    let huge = message.split_once("invalid type: integer `").and_then(|(_, rest)| rest.split('`').next());
+    if let Some(number) = huge.filter(|_| message.contains(" as u128") || message.contains(" as i128")) {
+        return Some(Slip {
+            line: error_line,
+            column: error_column,
+            message: format!("the number {number} is too large ({} digits)", number.trim_start_matches('-').len()),
+            hint: "a count here has at most 10 digits: check for a value pasted twice or a missing line break"
+                .to_owned(),
+            field: None,
+        });
+    }
+    // A tab in the indentation: YAML indents with spaces only.
+    let tab_line = (error_line.saturating_sub(2)..error_line.min(lines.len()))
+        .rev()
+        .find(|&i| lines[i].chars().take_while(|c| c.is_whitespace()).any(|c| c == '\t'));
+    if let Some(index) = tab_line {
+        let line = lines[index];
+        let column = line.chars().position(|c| c == '\t').unwrap_or(0) + 1;
+        // The indentation the line likely means: that of its neighbour above
+        // (one level deeper when that one opens a mapping).
+        let above = lines[..index].iter().rev().find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
+        let spaces = above.map_or(0, |l| {
+            let indent = l.len() - l.trim_start().len();
+            let item = if l.trim_start().starts_with("- ") { 2 } else { 0 };
+            if l.trim_end().ends_with(':') {
+                indent + item + 2
+            } else {
+                indent + item
+            }
+        });
+        return Some(Slip {
+            line: index + 1,
+            column,
+            message: "a tab in the indentation".to_owned(),
+            hint: format!(
+                "YAML indents with spaces only: replace the tab with spaces, here {spaces} to line up with the line above"
+            ),
+            field: None,
+        });
+    }
     // serde_yaml puts the field path first: "groups[0].units[0]: duplicate …".
     let duplicate = message.split_once("duplicate entry with key \"");
     if let Some((path, key)) = duplicate.and_then(|(path, rest)| Some((path, rest.split('"').next()?))) {
@@ -360,6 +514,8 @@ pub fn check_files(files: &MonthFiles) -> Checked {
     let units_src = v.read(files, UNITS_FILE);
     let tickets_src = v.read(files, TICKETS_FILE);
     let month_raw = month_src.as_ref().and_then(|f| v.parse::<MonthFile>(f, FileKind::Month));
+    let acknowledged = month_raw.as_ref().map(|m| m.acknowledge.clone());
+    let month_file_src = month_src.as_ref().map(|f| SourceFile { path: f.path.clone(), text: f.text.clone() });
     let city_raw = city_src.as_ref().and_then(|f| v.parse::<CityFile>(f, FileKind::City));
     let units_raw = units_src.as_ref().and_then(|f| v.parse::<UnitsFile>(f, FileKind::Units));
     let tickets_raw = tickets_src.as_ref().and_then(|f| v.parse::<TicketsFile>(f, FileKind::Tickets));
@@ -407,11 +563,55 @@ pub fn check_files(files: &MonthFiles) -> Checked {
     };
 
     let mut diagnostics = v.diagnostics;
+    if let (Some(file), Some(acknowledged)) = (&month_file_src, &acknowledged) {
+        // Until every file is well-formed the rules have not run, so an
+        // acknowledged warning may be missing for no fault of its own.
+        diagnostics = acknowledge(file, acknowledged, diagnostics, !all_parsed.contains(&false));
+    }
     diagnostics.sort_by_key(Diagnostic::sort_key);
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);
     let sources = used_files(files);
     let month = month.filter(|_| !has_errors).map(|month| Month { cases, sources, ..month });
     Checked { month, diagnostics }
+}
+
+/// Drops the warnings that month.yaml's `acknowledge:` accepts, by code
+/// and with a reason. An unknown code or an empty reason is an error; an
+/// acknowledgement that no warning needs any more is a warning, so that
+/// none outlives the figure it was written for.
+fn acknowledge(
+    file: &SourceFile,
+    acknowledged: &BTreeMap<String, String>,
+    diagnostics: Vec<Diagnostic>,
+    rules_ran: bool,
+) -> Vec<Diagnostic> {
+    let mut v = Validator::default();
+    let known = || crate::diag::WARNING_CODES.iter().map(|(code, _)| *code);
+    for (code, reason) in acknowledged {
+        let path = [key("acknowledge"), key(code)];
+        if !known().any(|k| k == code) {
+            let hint = match closest(code, known()) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => {
+                    format!("the warnings that can be acknowledged are: {}", known().collect::<Vec<_>>().join(", "))
+                }
+            };
+            v.error(file, &path, None, format!("no warning is called `{code}`")).hint = Some(hint);
+        } else if reason.trim().is_empty() {
+            v.error(file, &path, None, format!("the acknowledgement of `{code}` gives no reason")).hint =
+                Some(format!("say why the figures are right as they are: `{code}: 原通报如此，市平台口径不同`"));
+        } else if rules_ran && !diagnostics.iter().any(|d| d.code == Some(code.as_str()) && !d.is_error()) {
+            v.warning(file, &path, None, format!("`{code}` is acknowledged, but the month has no such warning")).hint =
+                Some("remove the line: the figures it was written for have changed".into());
+        }
+    }
+    let accepted = |d: &Diagnostic| {
+        !d.is_error()
+            && d.code.is_some_and(|code| acknowledged.get(code).is_some_and(|reason| !reason.trim().is_empty()))
+    };
+    let mut kept: Vec<Diagnostic> = diagnostics.into_iter().filter(|d| !accepted(d)).collect();
+    kept.extend(v.diagnostics);
+    kept
 }
 
 pub(crate) fn non_empty(
@@ -508,7 +708,8 @@ fn check_signoff(
                         "sign-off date {given} is {months_after} months after the period {:04}-{:02}: a typo in the year or month?",
                         period.year, period.month
                     ),
-                );
+                )
+                .code = Some("signoff-date-far");
             }
         }
         Some(date)
@@ -579,6 +780,48 @@ fn check_group_order(v: &mut Validator, file: &SourceFile, rules: &Rules, groups
             .hint = Some(hint);
         }
     }
+}
+
+/// Percentages typed as fractions (`0.9941` for 99.41%): a value between 0
+/// and 1 in a column whose other rows are all at least 90, or with more
+/// decimals than a published percentage has, is a warning with the likely
+/// fix. `rows`: each row's path, label and value.
+fn warn_fractions(v: &mut Validator, file: &SourceFile, field: &str, rows: &[(Vec<Segment>, Option<&str>, Decimal)]) {
+    let (zero, one, ninety) = (Decimal::from_int(0), Decimal::from_int(1), Decimal::from_int(90));
+    for (i, (path, label, value)) in rows.iter().enumerate() {
+        if *value <= zero || *value >= one {
+            continue;
+        }
+        let others: Vec<Decimal> = rows.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, row)| row.2).collect();
+        let high_column = !others.is_empty() && others.iter().all(|other| *other >= ninety);
+        let decimals = value.format(Style::Trim).split_once('.').map_or(0, |(_, fraction)| fraction.len());
+        if !(high_column || decimals > 2) {
+            continue;
+        }
+        let as_percent = shift_two(*value);
+        let context = if high_column {
+            let (low, high) =
+                (others.iter().min().copied().unwrap_or(zero), others.iter().max().copied().unwrap_or(zero));
+            format!("; the other rows are between {low} and {high}")
+        } else {
+            String::new()
+        };
+        let warning =
+            v.warning(file, path, *label, format!("{field} {value} looks like a fraction, not a percentage{context}"));
+        warning.hint =
+            Some(format!("write percentages as printed, without `%`: `{field}: {as_percent}` for {as_percent}%"));
+        warning.code = Some("fraction-percent");
+    }
+}
+
+/// `value × 100`, exact: 0.9941 → 99.41.
+fn shift_two(value: Decimal) -> Decimal {
+    let text = value.format(Style::Trim);
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    let padded = format!("{fraction}00");
+    let (moved, rest) = padded.split_at(2);
+    let number = format!("{}{moved}.{rest}", whole.trim_start_matches('0'));
+    Decimal::parse(number.trim_end_matches('0').trim_end_matches('.')).unwrap_or(value)
 }
 
 /// A percentage field: between 0 and 100.
@@ -682,6 +925,19 @@ fn check_units(v: &mut Validator, file: &SourceFile, u: &UnitsFile, rules: &Rule
         }
         groups.push(Group { name: group.name.clone(), units });
     }
+    for field in ["extension_rate", "repeat_rate"] {
+        let rows: Vec<(Vec<Segment>, Option<&str>, Decimal)> = u
+            .groups
+            .iter()
+            .enumerate()
+            .flat_map(|(g, group)| group.units.iter().enumerate().map(move |(i, unit)| (g, i, unit)))
+            .map(|(g, i, unit)| {
+                let value = if field == "extension_rate" { unit.extension_rate.0 } else { unit.repeat_rate.0 };
+                (vec![key("groups"), index(g), key("units"), index(i), key(field)], Some(unit.name.as_str()), value)
+            })
+            .collect();
+        warn_fractions(v, file, field, &rows);
+    }
     groups
 }
 
@@ -711,6 +967,13 @@ fn check_city(
             score: d.score.0,
         });
     }
+    let satisfactions: Vec<(Vec<Segment>, Option<&str>, Decimal)> = c
+        .districts
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (vec![key("districts"), index(i), key("satisfaction")], Some(d.name.as_str()), d.satisfaction.0))
+        .collect();
+    warn_fractions(v, file, "satisfaction", &satisfactions);
     let own = table.iter().position(|d| d.name == district);
     match own {
         None => {
@@ -732,7 +995,8 @@ fn check_city(
                         "the city counts {} tickets for {district}, the units signed {signed} in all (units.yaml)",
                         table[i].tickets
                     ),
-                );
+                )
+                .code = Some("tickets-total");
             }
         }
     }
@@ -928,6 +1192,13 @@ fn read_cases(v: &mut Validator, files: &MonthFiles, groups: Option<&[Group]>) -
                 continue;
             }
         };
+        for warning in &parsed.warnings {
+            v.diagnostics.push(
+                Diagnostic::warning(&file.path, warning.message.clone())
+                    .at(&file.text, warning.line, warning.column)
+                    .with_hint(warning.hint.clone()),
+            );
+        }
         let mut units = Vec::new();
         for (unit, line) in &parsed.units {
             match groups.and_then(|groups| find_unit(groups, unit)) {
@@ -1046,6 +1317,40 @@ pub fn fuzz_month(base: &MonthFiles, input: &[u8]) -> MonthFiles {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_in_quotation_marks() {
+        let cases = [
+            ("“芙蓉区”", Some("芙蓉区")),
+            ("‘芙蓉区’", Some("芙蓉区")),
+            ("「芙蓉区」", Some("芙蓉区")),
+            ("“芙蓉区“", Some("芙蓉区")),
+            ("\"芙蓉区\"", Some("芙蓉区")),
+            ("芙蓉区", None),
+            ("“12345”热线", None),
+            ("芙蓉区“12345”市民服务热线办公室", None),
+            ("“甲”与“乙”", None),
+            ("“”", None),
+        ];
+        for (text, unquoted) in cases {
+            assert_eq!(unquote_typographic(text).as_deref(), unquoted, "{text}");
+        }
+    }
+
+    #[test]
+    fn spaces_around_names() {
+        assert_eq!(describe_spaces("定王台街道 "), "a space at the end");
+        assert_eq!(describe_spaces("　定王台街道"), "a full-width space （　） at the start");
+        assert_eq!(describe_spaces(" 定王台街道　"), "a space at the start and a full-width space （　） at the end");
+        assert_eq!(describe_spaces("\u{a0}定王台街道\u{a0}"), "a no-break space at the start and at the end");
+    }
+
+    #[test]
+    fn fractions_times_a_hundred() {
+        for (fraction, percent) in [("0.9941", "99.41"), ("0.5", "50"), ("0.001", "0.1"), ("0.99999", "99.999")] {
+            assert_eq!(shift_two(Decimal::parse(fraction).unwrap()).format(Style::Trim), percent, "{fraction}");
+        }
+    }
 
     #[test]
     fn periods_and_dates() {

@@ -148,3 +148,32 @@ fn nothing_in_the_cases_folder_goes_missing_unseen() {
         "{stderr}"
     );
 }
+
+/// Issue 12, item 2: a table pasted from Excel (tab-separated lines) prints
+/// as a table, each row on a line of its own, not run together into one
+/// paragraph ("未退费韦博教育五一广场店").
+#[test]
+fn tab_separated_rows_print_as_a_table() {
+    let scratch = Scratch::new("cases-table");
+    let month = march_copy(&scratch);
+    let case = "退费情况\n\n未退费的门店如下：\n门店\t学员数\t状态\n韦博教育五一广场店\t120\t未退费\n韦博教育袁家岭店\t45\t部分退费\n\n其后正文。\n";
+    fs::write(month.join("cases/02-退费.txt"), case).unwrap();
+    let out = Scratch::new("cases-table-out");
+    let output = bulletin(&["build", month.to_str().unwrap(), "--out", out.str()]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = pdf_text(&out.path().join("2020-03.pdf"));
+    let row = |cells: &[&str]| {
+        text.lines().any(|line| {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            words == cells
+        })
+    };
+    for cells in [
+        &["门店", "学员数", "状态"][..],
+        &["韦博教育五一广场店", "120", "未退费"],
+        &["韦博教育袁家岭店", "45", "部分退费"],
+    ] {
+        assert!(row(cells), "no table row {cells:?} in:\n{text}");
+    }
+    assert!(!text.lines().any(|line| squeeze(line).contains("状态韦博教育")), "rows run together:\n{text}");
+}

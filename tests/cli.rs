@@ -49,7 +49,7 @@ fn bad_data_exits_1_names_the_place_and_keeps_the_old_pdf() {
     let message = stderr(&bad);
     let line = fs::read_to_string(&units).unwrap().lines().position(|l| l == "        satisfied: 90").unwrap() + 1;
     assert!(message.contains("error: satisfied (90) is greater than visited (86)"), "{message}");
-    assert!(message.contains(&format!("units.yaml:{line}:9")), "{message}");
+    assert!(message.contains(&format!("units.yaml:{line}:20")), "{message}");
     assert!(message.contains("field: groups[0].units[9].satisfied (马坡岭街道)"), "{message}");
     assert_eq!(fs::read(&pdf).expect("PDF still there"), before, "the good PDF was changed");
     // The PDF and the record of its build (for incremental batches), no temporary file.
@@ -188,7 +188,7 @@ fn short_and_json_formats() {
         .lines()
         .find(|l| l.contains("satisfied (90)"))
         .unwrap_or_else(|| panic!("no short line for the error:\n{text}"));
-    assert!(line.contains("units.yaml:172:9: error: satisfied (90) is greater than visited (86) [groups[0].units[9].satisfied (马坡岭街道)]"), "{line}");
+    assert!(line.contains("units.yaml:172:20: error: satisfied (90) is greater than visited (86) [groups[0].units[9].satisfied (马坡岭街道)]"), "{line}");
 
     let json = bulletin(&["check", dir, "--format", "json"]);
     assert_eq!(json.status.code(), Some(1));
@@ -197,25 +197,52 @@ fn short_and_json_formats() {
         stdout.lines().map(|l| serde_json::from_str(l).expect("one JSON object per line")).collect();
     let error = objects.iter().find(|o| o["severity"] == "error").expect("an error object");
     assert_eq!(error["line"], 172);
-    assert_eq!(error["column"], 9);
+    assert_eq!(error["column"], 20);
     assert_eq!(error["field"], "groups[0].units[9].satisfied (马坡岭街道)");
     assert_eq!(error["message"], "satisfied (90) is greater than visited (86)");
     assert!(error["hint"].as_str().unwrap_or_default().contains("swapped"));
-    let warning = objects.iter().find(|o| o["severity"] == "warning").expect("the tickets warning");
-    assert!(warning["message"].as_str().unwrap().contains("2120"), "{warning}");
+    // The month's one warning is acknowledged in month.yaml: none is printed.
+    assert!(objects.iter().all(|o| o["severity"] == "error"), "{stdout}");
 }
 
+/// Issue 12, item 20: the bundled month acknowledges the reference's own
+/// discrepancy (the city counts 2120, the units signed 2172), so that
+/// `--strict` passes; without the acknowledgement it warns, and `--strict`
+/// fails; a misspelt code is an error.
 #[test]
-fn the_bundled_month_checks_clean_but_warns_and_strict_fails_it() {
-    let ok = bulletin(&["check", "months/2020-03"]);
+fn an_acknowledged_warning_lets_strict_pass() {
+    let ok = bulletin(&["check", "months/2020-03", "--strict"]);
     assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
-    let message = stderr(&ok);
-    // The reference's own discrepancy: the city counts 2120, the units 2172.
+    assert!(!stderr(&ok).contains("warning"), "{}", stderr(&ok));
+
+    let scratch = Scratch::new("cli-acknowledge");
+    let month = copy_march(&scratch);
+    let month_yaml = month.join("month.yaml");
+    let text = fs::read_to_string(&month_yaml).unwrap();
+    let start = text.find("\nacknowledge:").expect("the bundled month acknowledges a warning");
+    fs::write(&month_yaml, &text[..start + 1]).unwrap();
+    let dir = month.to_str().unwrap();
+    let warned = bulletin(&["check", dir]);
+    assert_eq!(warned.status.code(), Some(0), "{}", stderr(&warned));
+    let message = stderr(&warned);
     assert!(
         message.contains("warning: the city counts 2120 tickets for 芙蓉区, the units signed 2172 in all"),
         "{message}"
     );
-    let strict = bulletin(&["check", "months/2020-03", "--strict"]);
+    assert!(
+        message.contains(
+            "= note: if it is right as it stands, say why in month.yaml: `acknowledge: { tickets-total: 理由 }`"
+        ),
+        "{message}"
+    );
+    let strict = bulletin(&["check", dir, "--strict"]);
     assert_eq!(strict.status.code(), Some(1));
     assert!(stderr(&strict).contains("error: the city counts 2120 tickets"), "{}", stderr(&strict));
+
+    fs::write(&month_yaml, format!("{}acknowledge:\n  ticket-total: 口径不同\n", &text[..start + 1])).unwrap();
+    let misspelt = bulletin(&["check", dir]);
+    assert_eq!(misspelt.status.code(), Some(1));
+    let message = stderr(&misspelt);
+    assert!(message.contains("error: no warning is called `ticket-total`"), "{message}");
+    assert!(message.contains("hint: did you mean `tickets-total`?"), "{message}");
 }

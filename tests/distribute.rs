@@ -397,16 +397,16 @@ fn registry_problems_name_the_file_line_and_field() {
     let line_of = |needle: &str| registry.lines().position(|l| l.contains(needle)).unwrap() + 1;
     let expect = [
         format!(
-            "months/registry.yaml:{}:9: error: `mapoling＠example.com` is not an e-mail address",
+            "months/registry.yaml:{}:16: error: `mapoling＠example.com` is not an e-mail address",
             line_of("mapoling＠")
         ),
-        format!("months/registry.yaml:{}:5: error: the unit has no recipients", line_of("recipients: []")),
+        format!("months/registry.yaml:{}:17: error: the unit has no recipients", line_of("recipients: []")),
         format!(
-            "months/registry.yaml:{}:9: warning: `dongtundu@example` has no dot in its domain: is `.com`, `.cn` or `.gov.cn` missing?",
+            "months/registry.yaml:{}:16: warning: `dongtundu@example` has no dot in its domain: is `.com`, `.cn` or `.gov.cn` missing?",
             line_of("dongtundu@example")
         ),
         format!(
-            "months/registry.yaml:{}:9: error: the recipient's name has a line break or another control character",
+            "months/registry.yaml:{}:15: error: the recipient's name has a line break or another control character",
             line_of("定王台\\n联络员")
         ),
     ];
@@ -429,13 +429,13 @@ fn registry_problems_name_the_file_line_and_field() {
     let unit_line = units.lines().position(|l| l.contains("id: canlian")).unwrap() + 1;
     let fixed_line = |needle: &str| fixed.lines().position(|l| l.contains(needle)).unwrap() + 1;
     for expected in [
-        format!("error: unit `canlian` (残联) is not in the units registry\n  --> months/2020-03/units.yaml:{unit_line}:9\n"),
+        format!("error: unit `canlian` (残联) is not in the units registry\n  --> months/2020-03/units.yaml:{unit_line}:13\n"),
         format!(
-            "error: unknown unit id `canlain`: no month's units.yaml has it\n  --> months/registry.yaml:{}:5\n",
+            "error: unknown unit id `canlain`: no month's units.yaml has it\n  --> months/registry.yaml:{}:9\n",
             fixed_line("id: canlain")
         ),
         "= hint: did you mean `canlian`?".to_owned(),
-        format!("error: unknown unit id `dongtundu2`: no month's units.yaml has it\n  --> months/registry.yaml:{}:5\n", fixed_line("id: dongtundu2")),
+        format!("error: unknown unit id `dongtundu2`: no month's units.yaml has it\n  --> months/registry.yaml:{}:9\n", fixed_line("id: dongtundu2")),
     ] {
         assert!(message.contains(&expected), "missing {expected}:\n{message}");
     }

@@ -79,19 +79,32 @@ fn write_csv(path: &Path, rows: &[Vec<&str>]) {
     fs::write(path, text).unwrap();
 }
 
-fn write_xlsx(path: &Path, rows: &[Vec<&str>]) {
+/// How an xlsx holds the rates: as the platform's text (`1.00%`), or as
+/// numbers in cells formatted `0.00%` (Excel stores 0.01 for 1.00%).
+#[derive(Clone, Copy, PartialEq)]
+enum Rates {
+    Text,
+    PercentCells,
+}
+
+fn write_xlsx(path: &Path, rows: &[Vec<&str>], rates: Rates) {
     let mut workbook = rust_xlsxwriter::Workbook::new();
     let sheet = workbook.add_worksheet();
+    let percent = rust_xlsxwriter::Format::new().set_num_format("0.00%");
     for (c, title) in HEADER.split('\t').enumerate() {
         sheet.write_string(0, c as u16, title).unwrap();
     }
     for (r, row) in rows.iter().enumerate() {
         for (c, cell) in row.iter().enumerate() {
             let (r, c) = (r as u32 + 1, c as u16);
-            // Counts and scores as numbers, rates as the platform's text.
-            match cell.parse::<f64>() {
-                Ok(number) => sheet.write_number(r, c, number).unwrap(),
-                Err(_) => sheet.write_string(r, c, *cell).unwrap(),
+            // Counts and scores as numbers; rates as text or percent cells.
+            match (cell.strip_suffix('%'), cell.parse::<f64>()) {
+                (Some(rate), _) if rates == Rates::PercentCells => {
+                    let stored: f64 = rate.parse::<f64>().unwrap() / 100.0;
+                    sheet.write_number_with_format(r, c, stored, &percent).unwrap()
+                }
+                (_, Ok(number)) => sheet.write_number(r, c, number).unwrap(),
+                (_, Err(_)) => sheet.write_string(r, c, *cell).unwrap(),
             };
         }
     }
@@ -112,7 +125,7 @@ fn csv_and_xlsx_reproduce_the_figures_exactly() {
     let output = import(&scratch, &csv, "街道");
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let xlsx = scratch.path().join("区直部门.xlsx");
-    write_xlsx(&xlsx, &departments);
+    write_xlsx(&xlsx, &departments, Rates::Text);
     let output = import(&scratch, &xlsx, "区直部门");
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     assert!(String::from_utf8_lossy(&output.stderr).contains("imported 29 units of 区直部门"));
@@ -154,4 +167,78 @@ fn bad_sheets_are_reported_by_row_and_column_and_write_nothing() {
     let output = import(&scratch, &csv, "街道");
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("no header row with `部门名称`"));
+}
+
+/// Issue 12, item 1: rates in cells formatted `0.00%` hold 0.01 for 1.00%;
+/// they import as the percentage the sheet shows, not 100 times smaller.
+#[test]
+fn percent_formatted_cells_import_as_the_percentage_they_show() {
+    let scratch = Scratch::new("import-percent");
+    let (month, original) = setup(&scratch);
+    let rows = appendix();
+    for group in ["街道", "区直部门"] {
+        let rows: Vec<Vec<&str>> = rows.iter().filter(|(g, _)| *g == group).map(|(_, r)| r.clone()).collect();
+        let xlsx = scratch.path().join(format!("{group}.xlsx"));
+        write_xlsx(&xlsx, &rows, Rates::PercentCells);
+        let output = import(&scratch, &xlsx, group);
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    }
+    let imported = fs::read_to_string(month.join("units.yaml")).unwrap();
+    // 东屯渡街道's 延期办理率 is 7.00% in the reference, stored as 0.07.
+    assert!(imported.contains("extension_rate: 7.00"), "{imported}");
+    assert!(imported == original, "the imported units.yaml differs from 2020-03's");
+
+    // A count in a percent cell is refused, not multiplied.
+    let mut streets: Vec<Vec<&str>> = rows.iter().filter(|(g, _)| *g == "街道").map(|(_, r)| r.clone()).collect();
+    streets[0][1] = "117%";
+    let xlsx = scratch.path().join("bad.xlsx");
+    write_xlsx(&xlsx, &streets, Rates::PercentCells);
+    let output = import(&scratch, &xlsx, "街道");
+    assert_eq!(output.status.code(), Some(1));
+    let report = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        report.contains("cell B2 (签收总数, 定王台街道): expected a whole number, found the percentage 117.00%"),
+        "{report}"
+    );
+}
+
+/// Issue 12, item 15: Chinese Excel's default "CSV" is GBK; it imports as
+/// such, and a platform's longer name gets a "did you mean".
+#[test]
+fn gbk_csv_imports_and_longer_names_get_a_suggestion() {
+    let scratch = Scratch::new("import-gbk");
+    let (month, original) = setup(&scratch);
+    let streets: Vec<Vec<&str>> = appendix().into_iter().filter(|(g, _)| *g == "街道").map(|(_, r)| r).collect();
+    let utf8 = scratch.path().join("utf8.csv");
+    write_csv(&utf8, &streets);
+    let text = fs::read_to_string(&utf8).unwrap();
+    let (gbk, _, unmappable) = encoding_rs::GBK.encode(&text);
+    assert!(!unmappable);
+    let csv = scratch.path().join("街道.csv");
+    fs::write(&csv, &gbk).unwrap();
+    assert!(std::str::from_utf8(&gbk).is_err(), "the test file must not be UTF-8");
+    let output = import(&scratch, &csv, "街道");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let imported = fs::read_to_string(month.join("units.yaml")).unwrap();
+    let streets_part = |text: &str| text[..text.find("区直部门").unwrap()].to_owned();
+    assert_eq!(streets_part(&imported), streets_part(&original));
+
+    let mut renamed = streets.clone();
+    renamed[2][0] = "马王堆街道办事处";
+    write_csv(&utf8, &renamed);
+    let output = import(&scratch, &utf8, "街道");
+    assert_eq!(output.status.code(), Some(1));
+    let report = String::from_utf8_lossy(&output.stderr);
+    assert!(report.contains("no unit `马王堆街道办事处` in the group 街道"), "{report}");
+    assert!(report.contains("hint: did you mean `马王堆街道`?"), "{report}");
+
+    // Bytes that are neither UTF-8 nor GB18030 name the Excel menu to use.
+    fs::write(&csv, [0x81u8, 0x20, 0xff, 0xfe, 0x0a]).unwrap();
+    let output = import(&scratch, &csv, "街道");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("CSV UTF-8"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
