@@ -32,6 +32,7 @@ use serde::Serialize;
 use crate::derive::Figures;
 use crate::diag::Diagnostic;
 use crate::mail::{self, Attached, Letter, Outgoing};
+use crate::month::Month;
 use crate::narrative::Sentences;
 use crate::registry::{Contact, Registry};
 use crate::render::{self, write_atomically, Job};
@@ -148,21 +149,8 @@ pub fn distribute(month_dir: &Path, options: Options, resources: &Resources) -> 
     warnings.extend(problems);
     warnings.extend(history.warnings.iter().cloned());
 
-    // The unit sheets' data and sentences, checked for glyphs like the bulletin.
-    let layouts = &resources.world.layouts;
-    let sheet_text = Sentences::from_layouts(layouts, sheet::SHEET_SENTENCES)?;
-    let mail_text = Sentences::from_layouts(layouts, mail::MAIL_TEMPLATES)?;
-    let mut sheets = sheet::sheets(&month, &figures, &history);
-    let mut data = Vec::with_capacity(sheets.len());
-    for sheet in &mut sheets {
-        sheet.text = sheet_text.render_with(&*sheet)?;
-        let value = serde_json::to_value(&*sheet).map_err(|err| Error::Render { message: err.to_string() })?;
-        let missing = glyphs::missing_in(&value, &resources.world.fonts);
-        if !missing.is_empty() {
-            return Err(Failure::Data(glyphs::diagnostics(month_dir, &month, &missing)));
-        }
-        data.push(serde_json::to_vec_pretty(&value).map_err(|err| Error::Render { message: err.to_string() })?);
-    }
+    let mail_text = Sentences::from_layouts(&resources.world.layouts, mail::MAIL_TEMPLATES)?;
+    let (sheets, data) = sheet_data(month_dir, &month, &figures, &history, resources)?;
 
     // The bulletin itself, exactly as `build --final` makes it.
     let bulletin = crate::render_month(month_dir, &month, &figures, resources)?.pdf;
@@ -226,6 +214,42 @@ impl Drop for Staging {
     }
 }
 
+/// The unit sheets of a month with their sentences, each with the data its
+/// layout reads, checked for glyphs like the bulletin.
+pub fn sheet_data(
+    month_dir: &Path,
+    month: &Month,
+    figures: &Figures,
+    history: &History,
+    resources: &Resources,
+) -> Result<(Vec<Sheet>, Vec<Vec<u8>>), Failure> {
+    let sheet_text = Sentences::from_layouts(&resources.world.layouts, sheet::SHEET_SENTENCES)?;
+    let mut sheets = sheet::sheets(month, figures, history);
+    let mut data = Vec::with_capacity(sheets.len());
+    for sheet in &mut sheets {
+        sheet.text = sheet_text.render_with(&*sheet)?;
+        let value = serde_json::to_value(&*sheet).map_err(|err| Error::Render { message: err.to_string() })?;
+        let missing = glyphs::missing_in(&value, &resources.world.fonts);
+        if !missing.is_empty() {
+            return Err(Failure::Data(glyphs::diagnostics(month_dir, month, &missing)));
+        }
+        data.push(serde_json::to_vec_pretty(&value).map_err(|err| Error::Render { message: err.to_string() })?);
+    }
+    Ok((sheets, data))
+}
+
+/// The compilation of one unit's sheet, given its data.
+pub fn sheet_job<'a>(sheet: &Sheet, data: Vec<u8>) -> Job<'a> {
+    Job {
+        main: sheet::SHEET_LAYOUT,
+        data,
+        extra: BTreeMap::new(),
+        today: (sheet.signoff.date.year, sheet.signoff.date.month, sheet.signoff.date.day),
+        ident: format!("bulletin/{}/{}/{}", sheet.district, sheet.period.key, sheet.unit.id),
+        archival: true,
+    }
+}
+
 /// Renders the sheets on `jobs` threads; each result in unit order.
 fn render_sheets(
     sheets: &[Sheet],
@@ -238,15 +262,7 @@ fn render_sheets(
     crate::batch::run_workers(jobs.clamp(1, sheets.len().max(1)), || loop {
         let i = next.fetch_add(1, Ordering::Relaxed);
         let Some(sheet) = sheets.get(i) else { break };
-        let job = Job {
-            main: sheet::SHEET_LAYOUT,
-            data: data[i].clone(),
-            extra: BTreeMap::new(),
-            today: (sheet.signoff.date.year, sheet.signoff.date.month, sheet.signoff.date.day),
-            ident: format!("bulletin/{}/{}/{}", sheet.district, sheet.period.key, sheet.unit.id),
-            archival: true,
-        };
-        let _ = slots[i].set(render::compile(job, &resources.world));
+        let _ = slots[i].set(render::compile(sheet_job(sheet, data[i].clone()), &resources.world));
     });
     typst::comemo::evict(0);
     slots

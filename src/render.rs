@@ -28,6 +28,12 @@ pub struct Rendered {
 /// bulletin is PDF/A-3b and carries `sources` (the month's files) as
 /// attachments; a draft is a plain PDF with the same attachments.
 pub fn render(figures: &Figures, sources: &[(String, Vec<u8>)], resources: &Resources) -> Result<Rendered, Error> {
+    compile(bulletin_job(figures, sources)?, resources)
+}
+
+/// The compilation of a month's bulletin: its layout, its figures as
+/// `/data.json`, its sources as attachments, its date.
+pub fn bulletin_job<'a>(figures: &Figures, sources: &[(String, Vec<u8>)]) -> Result<Job<'a>, Error> {
     let data = serde_json::to_vec_pretty(figures).map_err(|err| Error::Render { message: err.to_string() })?;
     let today = match &figures.signoff {
         Some(signoff) => (signoff.date.year, signoff.date.month, signoff.date.day),
@@ -48,7 +54,7 @@ pub fn render(figures: &Figures, sources: &[(String, Vec<u8>)], resources: &Reso
         ident: format!("bulletin/{}/{}", figures.district, figures.period.key),
         archival: !figures.draft,
     };
-    compile(job, resources)
+    Ok(job)
 }
 
 /// One Typst compilation: a layout, its data and what else it reads.
@@ -69,26 +75,37 @@ pub struct Job<'a> {
 
 /// Compiles a layout into PDF bytes. Any Typst warning is a failure.
 pub fn compile(job: Job, resources: &Resources) -> Result<Rendered, Error> {
-    let world = BulletinWorld::new(&resources.fonts, &resources.layouts, job.main, job.data, job.extra, job.today)?;
-    let warned = typst::compile::<PagedDocument>(&world);
-    let document = match warned.output {
-        Ok(document) if warned.warnings.is_empty() => document,
-        Ok(_) => return Err(Error::Layout { messages: describe(&world, &warned.warnings) }),
-        Err(errors) => {
-            let mut all: Vec<SourceDiagnostic> = errors.into_iter().collect();
-            all.extend(warned.warnings.iter().cloned());
-            return Err(Error::Layout { messages: describe(&world, &all) });
-        }
-    };
-    let standards = if job.archival {
+    let (archival, ident) = (job.archival, job.ident.clone());
+    let (world, document) = lay_out(job, resources)?;
+    let standards = if archival {
         PdfStandards::new(&[PdfStandard::A_3b]).map_err(|err| Error::Render { message: err.message().to_string() })?
     } else {
         PdfStandards::default()
     };
-    let options = PdfOptions { ident: Smart::Custom(job.ident), standards, ..PdfOptions::default() };
+    let options = PdfOptions { ident: Smart::Custom(ident), standards, ..PdfOptions::default() };
     let pdf =
         typst_pdf::pdf(&document, &options).map_err(|errors| Error::Layout { messages: describe(&world, &errors) })?;
     Ok(Rendered { pdf, pages: document.pages().len() })
+}
+
+/// Lays a job out into pages, without writing a PDF: for tests that look at
+/// the pages themselves. Any Typst warning is a failure.
+pub fn document(job: Job, resources: &Resources) -> Result<PagedDocument, Error> {
+    lay_out(job, resources).map(|(_, document)| document)
+}
+
+fn lay_out<'r>(job: Job, resources: &'r Resources) -> Result<(BulletinWorld<'r>, PagedDocument), Error> {
+    let world = BulletinWorld::new(&resources.fonts, &resources.layouts, job.main, job.data, job.extra, job.today)?;
+    let warned = typst::compile::<PagedDocument>(&world);
+    match warned.output {
+        Ok(document) if warned.warnings.is_empty() => Ok((world, document)),
+        Ok(_) => Err(Error::Layout { messages: describe(&world, &warned.warnings) }),
+        Err(errors) => {
+            let mut all: Vec<SourceDiagnostic> = errors.into_iter().collect();
+            all.extend(warned.warnings.iter().cloned());
+            Err(Error::Layout { messages: describe(&world, &all) })
+        }
+    }
 }
 
 /// `path:line:col: severity: message (hint: …)` for each Typst diagnostic.

@@ -5,8 +5,9 @@
 //! Every table row of the reference, sections 一 to 四 and both appendix
 //! tables (all 16 figures of each unit), must appear as a line of the PDF's
 //! text, in the reference's order; every sentence and heading must appear
-//! too. The only differences allowed are the corrections DESIGN.md names,
-//! applied to the reference here and nowhere else:
+//! too. The only differences allowed are the three corrections README.md
+//! lists ("The bundled month and its reference"), applied to the reference
+//! here and nowhere else:
 //!
 //! 1. 行政审批服务局 (full marks, 100% satisfaction, 32 tickets) meets the
 //!    well-performing criteria; the hand-made list forgot it. The computed
@@ -175,4 +176,19 @@ fn page_numbers_are_dashed() {
     for n in 1..=pages {
         assert!(text.contains(&format!("—{n}—")), "page number — {n} — is missing");
     }
+}
+
+/// Issue 12, item 19: no glue between Chinese and Latin digits, so the text
+/// reads (and a viewer's search finds) "2020年3月" as typed, not "2020 年 3 月".
+#[test]
+fn chinese_and_digits_read_without_spaces() {
+    let out = Scratch::new("reference-spacing");
+    let pdf = build_month("2020-03", &out);
+    let raw = common::pdf_raw_text(&pdf);
+    for expected in
+        ["2020年3月芙蓉区“12345”市民服务热线", "3月份，我区“12345”市民服务热线", "涉疫工单435件", "2020年4月17日"]
+    {
+        assert!(raw.contains(expected), "`{expected}` does not read as typed:\n{raw}");
+    }
+    assert!(!raw.contains("2020 年"), "a space between 2020 and 年:\n{raw}");
 }

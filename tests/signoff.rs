@@ -138,14 +138,21 @@ fn the_final_pdf_has_no_draft_mark_and_carries_its_metadata_and_sources() {
 
     let attached = Command::new("pdfdetach").arg("-list").arg(&pdf).output().expect("pdfdetach runs");
     let attached = String::from_utf8_lossy(&attached.stdout);
-    for name in [
-        "source/month.yaml",
-        "source/city.yaml",
-        "source/units.yaml",
-        "source/tickets.yaml",
-        "source/cases-01-韦博教育.txt",
-    ] {
-        assert!(attached.contains(name), "{name} is not attached:\n{attached}");
+    let names = ["month.yaml", "city.yaml", "units.yaml", "tickets.yaml", "cases-01-韦博教育.txt"];
+    for name in names {
+        assert!(attached.lines().any(|l| l.ends_with(&format!(": {name}"))), "{name} is not attached:\n{attached}");
+    }
+    // Issue 12, item 18: plain names (no `source/` folder), so that the
+    // stock tool saves them all, byte for byte.
+    let saved = Scratch::new("signoff-detach");
+    let detach =
+        Command::new("pdfdetach").arg("-saveall").arg("-o").arg(saved.path()).arg(&pdf).output().expect("pdfdetach");
+    assert!(detach.status.success(), "pdfdetach -saveall failed: {}", String::from_utf8_lossy(&detach.stderr));
+    for name in names {
+        let from_pdf = std::fs::read(saved.path().join(name)).unwrap_or_else(|_| panic!("{name} was not saved"));
+        let source =
+            if let Some(case) = name.strip_prefix("cases-") { format!("cases/{case}") } else { name.to_owned() };
+        assert_eq!(from_pdf, std::fs::read(project().join("months/2020-03").join(source)).unwrap(), "{name} differs");
     }
 }
 
