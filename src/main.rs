@@ -213,9 +213,10 @@ enum Command {
     Verify {
         /// The PDF, e.g. `out/2020-03.pdf`.
         pdf: PathBuf,
-        /// The office's public key file (`bulletin.pub`).
+        /// The office's public key file (default: where `keygen` writes it,
+        /// ~/.config/bulletin/bulletin.pub).
         #[arg(long)]
-        pubkey: PathBuf,
+        pubkey: Option<PathBuf>,
         /// The signature (default: the PDF's path + `.minisig`).
         #[arg(long)]
         signature: Option<PathBuf>,
@@ -283,7 +284,11 @@ fn main() -> ExitCode {
         }
         Command::Keygen { out } => keygen(&out),
         Command::Sign { months, out, key } => sign_months(months, &out, key.as_deref()),
-        Command::Verify { pdf, pubkey, signature } => verify(&pdf, &pubkey, signature.as_deref()),
+        Command::Verify { pdf, pubkey, signature } => {
+            let pubkey = pubkey
+                .unwrap_or_else(|| bulletin::signoff::default_key_dir().join(bulletin::signoff::PUBLIC_KEY_FILE));
+            verify(&pdf, &pubkey, signature.as_deref())
+        }
         Command::Distribute { month, out, registry, key, send, jobs, resources, report } => {
             let registry = registry
                 .unwrap_or_else(|| bulletin::sheet::archive_root(&month).join(bulletin::registry::REGISTRY_FILE));
@@ -699,6 +704,13 @@ fn sign_months(months: Vec<PathBuf>, out: &Path, key: Option<&Path>) -> u8 {
 }
 
 fn verify(pdf: &Path, pubkey: &Path, signature: Option<&Path>) -> u8 {
+    if !pubkey.is_file() {
+        eprintln!(
+            "error: no public key at `{}`\nhint: pass the office's published key with --pubkey FILE (bulletin.pub)",
+            pubkey.display()
+        );
+        return EXIT_OPERATIONAL;
+    }
     let public = match bulletin::signoff::public_key(pubkey) {
         Ok(public) => public,
         Err(err) => {

@@ -313,6 +313,9 @@ fn the_key_is_found_where_keygen_puts_it() {
     let pdf = out.join("2020-03.pdf");
     let verified = run(project(), &["verify", pdf.to_str().unwrap(), "--pubkey", public.to_str().unwrap()], &[]);
     assert!(verified.status.success(), "{}", stderr(&verified));
+    // Issue 12, item 20: without --pubkey, the public key where keygen put it.
+    let verified = run(project(), &["verify", pdf.to_str().unwrap()], &env);
+    assert!(verified.status.success(), "{}", stderr(&verified));
     // A PDF that is not there is named as such, not as a missing signature.
     let absent = out.join("2020-13.pdf");
     let verified = run(project(), &["verify", absent.to_str().unwrap(), "--pubkey", public.to_str().unwrap()], &[]);
