@@ -285,8 +285,8 @@ fn main() -> ExitCode {
         Command::Keygen { out } => keygen(&out),
         Command::Sign { months, out, key } => sign_months(months, &out, key.as_deref()),
         Command::Verify { pdf, pubkey, signature } => {
-            let pubkey = pubkey
-                .unwrap_or_else(|| bulletin::signoff::default_key_dir().join(bulletin::signoff::PUBLIC_KEY_FILE));
+            let pubkey =
+                pubkey.unwrap_or_else(|| bulletin::signoff::default_key_dir().join(bulletin::signoff::PUBLIC_KEY_FILE));
             verify(&pdf, &pubkey, signature.as_deref())
         }
         Command::Distribute { month, out, registry, key, send, jobs, resources, report } => {

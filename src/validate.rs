@@ -76,9 +76,7 @@ impl Validator {
         label: Option<&str>,
         message: String,
     ) -> &mut Diagnostic {
-        let diagnostic = Diagnostic::error(&file.path, message).at_field(&file.text, path, label);
-        self.diagnostics.push(diagnostic);
-        self.diagnostics.last_mut().expect("just pushed")
+        self.push_at(Diagnostic::error(&file.path, message), file, path, label)
     }
 
     pub(crate) fn warning(
@@ -88,8 +86,19 @@ impl Validator {
         label: Option<&str>,
         message: String,
     ) -> &mut Diagnostic {
-        let diagnostic = Diagnostic::warning(&file.path, message).at_field(&file.text, path, label);
-        self.diagnostics.push(diagnostic);
+        self.push_at(Diagnostic::warning(&file.path, message), file, path, label)
+    }
+
+    /// Adds `diagnostic` at the field `path` of `file`, for the caller to
+    /// give a hint or a code.
+    fn push_at(
+        &mut self,
+        diagnostic: Diagnostic,
+        file: &SourceFile,
+        path: &[Segment],
+        label: Option<&str>,
+    ) -> &mut Diagnostic {
+        self.diagnostics.push(diagnostic.at_field(&file.text, path, label));
         self.diagnostics.last_mut().expect("just pushed")
     }
 

@@ -333,18 +333,23 @@ fn the_signoff_never_stands_alone_on_a_page() {
     }
 }
 
+/// The bulletin with `tail` appended to its case after `lines` one-line
+/// paragraphs: `tail` moves down a page line by line as `lines` grows.
+fn with_lines_before(tail: &str, lines: usize, resources: &Resources) -> PagedDocument {
+    let scratch = Scratch::new(&format!("pages-lines-{lines}-{}", tail.len()));
+    let filler: String = (0..lines).map(|i| format!("\n第{i}段补充。\n")).collect();
+    let month = month_copy(&scratch, |m| append_to_case(m, &format!("{filler}\n{tail}")));
+    bulletin_pages(&month, resources)
+}
+
 /// Issue 12, item 7 (GB/T 9704-2012 §7.3.3, headings stay with their text):
 /// a case's sub-heading is never the last line of a page.
 #[test]
 fn case_subheadings_are_kept_with_their_text() {
     let resources = resources();
     for lines_before in 0..22 {
-        let scratch = Scratch::new(&format!("pages-subheading-{lines_before}"));
-        let filler: String = (0..lines_before).map(|i| format!("\n第{i}段补充。\n")).collect();
-        let month = month_copy(&scratch, |m| {
-            append_to_case(m, &format!("{filler}\n## 后续处理情况\n\n区教育局将继续跟进。\n"));
-        });
-        let lines = body_lines(&runs(&bulletin_pages(&month, &resources)));
+        let document = with_lines_before("## 后续处理情况\n\n区教育局将继续跟进。\n", lines_before, &resources);
+        let lines = body_lines(&runs(&document));
         let at = lines.iter().position(|(_, _, t)| t == "后续处理情况").expect("the sub-heading prints");
         assert_eq!(
             lines[at + 1].0,
@@ -361,15 +366,8 @@ fn case_subheadings_are_kept_with_their_text() {
 fn short_tables_are_not_split() {
     let resources = resources();
     for lines_before in 0..22 {
-        let scratch = Scratch::new(&format!("pages-table-{lines_before}"));
-        let filler: String = (0..lines_before).map(|i| format!("\n第{i}段补充。\n")).collect();
-        let month = month_copy(&scratch, |m| {
-            append_to_case(
-                m,
-                &format!("{filler}\n门店\t学员数\t状态\n五一广场店\t120\t未退费\n袁家岭店\t45\t部分退费\n"),
-            );
-        });
-        let all = runs(&bulletin_pages(&month, &resources));
+        let table = "门店\t学员数\t状态\n五一广场店\t120\t未退费\n袁家岭店\t45\t部分退费\n";
+        let all = runs(&with_lines_before(table, lines_before, &resources));
         let pages: std::collections::BTreeSet<usize> = all
             .iter()
             .filter(|r| ["门店", "五一广场店", "袁家岭店"].contains(&r.text.as_str()))
