@@ -110,7 +110,7 @@ fn up_to_date(out: &Path, period: &str, hash: &str) -> Option<(PathBuf, String)>
 fn write_record(out: &Path, period: &str, hash: &str, built: &Built) -> Result<(), Error> {
     let name = built.pdf.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let text = format!("inputs {hash}\npdf {name}\nsha256 {}\n", built.sha256);
-    crate::render::write_atomically(&record_path(out, period), text.as_bytes())
+    crate::fs::write_atomically(&record_path(out, period), text.as_bytes())
 }
 
 /// Settings of a batch.

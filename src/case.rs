@@ -25,6 +25,10 @@
 
 use serde::{Deserialize, Serialize};
 
+/// What `bulletin new` writes where a case's text is still to come; a case
+/// that holds it is not written yet.
+pub const TO_FILL: &str = "【待填写】";
+
 /// A run of text within a paragraph, bold or not.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Run {
@@ -255,7 +259,7 @@ pub fn parse(text: &str) -> Result<ParsedCase, CaseError> {
                 let message = message.split(" at line ").next().unwrap_or_default();
                 let unknown = message.strip_prefix("unknown field `").and_then(|rest| rest.split('`').next());
                 let (message, hint) =
-                    if let (Some(key), Some(hint)) = (unknown, crate::validate::unknown_field_hint(message)) {
+                    if let (Some(key), Some(hint)) = (unknown, crate::diag::unknown_field_hint(message)) {
                         (format!("unknown key `{key}`"), hint)
                     } else if message.starts_with("units:") {
                         (

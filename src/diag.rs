@@ -226,6 +226,17 @@ fn is_wide(c: char) -> bool {
     matches!(c as u32, 0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD)
 }
 
+/// For serde's "unknown field `x`, expected one of `a`, `b`": the closest key.
+pub fn unknown_field_hint(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (field, expected) = rest.split_once('`')?;
+    let known: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    match closest(field, known.iter().copied()) {
+        Some(best) => Some(format!("did you mean `{best}`?")),
+        None => Some(format!("the keys allowed here are: {}", known.join(", "))),
+    }
+}
+
 /// The known word closest to `word` (edit distance at most a third of its
 /// length, at least 1), for "did you mean" hints.
 pub fn closest<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
@@ -266,6 +277,14 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unknown_field_hints_suggest_the_closest_key() {
+        let message = "unknown field `satisfid`, expected one of `id`, `name`, `satisfied`, `visited`";
+        assert_eq!(unknown_field_hint(message).as_deref(), Some("did you mean `satisfied`?"));
+        let message = "unknown field `zzz`, expected `id` or `name`";
+        assert_eq!(unknown_field_hint(message).as_deref(), Some("the keys allowed here are: id, name"));
+    }
 
     #[test]
     fn human_form_shows_line_caret_field_and_hint() {

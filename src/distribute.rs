@@ -31,11 +31,12 @@ use serde::Serialize;
 
 use crate::derive::Figures;
 use crate::diag::Diagnostic;
+use crate::fs::write_atomically;
 use crate::mail::{self, Attached, Letter, Outgoing};
 use crate::month::Month;
 use crate::narrative::Sentences;
 use crate::registry::{Contact, Registry};
-use crate::render::{self, write_atomically, Job};
+use crate::render::{self, Job};
 use crate::sheet::{self, History, Sheet};
 use crate::signoff::sign_or_reuse;
 use crate::validate::MONTH_FILE;

@@ -11,9 +11,9 @@
 use std::path::Path;
 
 use crate::diag::{closest, Diagnostic};
+use crate::fs::write_atomically;
 use crate::locate::{self, Segment};
 use crate::number::{Decimal, Rounding, Style};
-use crate::render::write_atomically;
 use crate::Error;
 
 /// A sheet's cell, reduced to what the import reads.

@@ -15,6 +15,7 @@ pub mod derive;
 pub mod diag;
 pub mod distribute;
 mod error;
+pub mod fs;
 pub mod glyphs;
 pub mod import;
 pub mod locate;
@@ -156,15 +157,15 @@ pub fn emit_typst(dir: &Path, into: &Path, layouts: &Path, fonts: &Path) -> Resu
     let project = into.join(&figures.period.key);
     let layouts = Layouts::load(layouts)?;
     for (path, bytes) in layouts.files() {
-        render::write_atomically(&project.join(path.trim_start_matches('/')), bytes)?;
+        crate::fs::write_atomically(&project.join(path.trim_start_matches('/')), bytes)?;
     }
     let data = serde_json::to_vec_pretty(&figures).map_err(|err| Error::Render { message: err.to_string() })?;
-    render::write_atomically(&project.join(world::DATA_PATH.trim_start_matches('/')), &data)?;
+    crate::fs::write_atomically(&project.join(world::DATA_PATH.trim_start_matches('/')), &data)?;
     for (name, bytes) in &month.sources {
-        render::write_atomically(&project.join("source").join(derive::source_name(name)), bytes)?;
+        crate::fs::write_atomically(&project.join("source").join(derive::source_name(name)), bytes)?;
     }
     let fonts = std::path::absolute(fonts).unwrap_or_else(|_| fonts.to_owned());
-    render::write_atomically(&project.join("fonts.txt"), format!("{}\n", fonts.display()).as_bytes())?;
+    crate::fs::write_atomically(&project.join("fonts.txt"), format!("{}\n", fonts.display()).as_bytes())?;
     Ok(project)
 }
 
@@ -248,7 +249,7 @@ pub fn build(
         Err(failure) => return Err(failure),
     };
     let pdf = out.join(pdf_name(&figures.period.key, figures.draft));
-    render::write_atomically(&pdf, &rendered.pdf)?;
+    crate::fs::write_atomically(&pdf, &rendered.pdf)?;
     // The other kind of PDF of this month, from before the sign-off record
     // was completed (a draft, now superseded) or reopened (a final).
     let other = out.join(pdf_name(&figures.period.key, !figures.draft));

@@ -23,9 +23,9 @@ use lettre::{Address, Message, SmtpTransport, Transport};
 use serde::{Deserialize, Serialize};
 use sha2::Digest;
 
+use crate::fs::write_atomically;
 use crate::month::Date;
 use crate::registry::{Contact, Security, Smtp};
-use crate::render::write_atomically;
 use crate::Error;
 
 /// The folder of the mail templates under the layouts.

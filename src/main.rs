@@ -847,7 +847,7 @@ fn new_month(months: &Path, period: &str) -> u8 {
             let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let from = bulletin::scaffold::latest_month(months, &name);
             let from = from.as_ref().and_then(|f| f.file_name()).map(|n| n.to_string_lossy().into_owned());
-            let index = |key: &str| bulletin::validate::parse_period(key).map(bulletin::month::Period::index);
+            let index = |key: &str| bulletin::month::parse_period(key).map(bulletin::month::Period::index);
             if let (Some(from), Some(new)) = (from, index(&name)) {
                 match index(&from).map(|old| new - old) {
                     Some(gap) if gap < 1 => eprintln!(
@@ -886,7 +886,7 @@ fn schema(out: &Path) -> u8 {
                 return EXIT_OPERATIONAL;
             }
         };
-        if let Err(err) = bulletin::render::write_atomically(&path, text.as_bytes()) {
+        if let Err(err) = bulletin::fs::write_atomically(&path, text.as_bytes()) {
             eprintln!("error: {err}");
             return EXIT_OPERATIONAL;
         }

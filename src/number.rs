@@ -237,9 +237,108 @@ pub fn competition_ranks<K: Ord>(keys: &[K]) -> Vec<usize> {
     keys.iter().map(|key| 1 + keys.iter().filter(|other| *other > key).count()).collect()
 }
 
+const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+
+/// A whole number in Chinese numerals, as ranks and counts are read:
+/// 1 → 一, 10 → 十, 12 → 十二, 22 → 二十二, 100 → 一百, 105 → 一百零五,
+/// 110 → 一百一十. Covers 0 to 9999.
+pub fn cn_num(n: u64) -> Option<String> {
+    if n >= 10_000 {
+        return None;
+    }
+    if n < 10 {
+        return Some(DIGITS[n as usize].to_owned());
+    }
+    if n < 20 {
+        // 十, 十一 … 十九: the leading 一 is not read.
+        let ones = n % 10;
+        return Some(if ones == 0 { "十".to_owned() } else { format!("十{}", DIGITS[ones as usize]) });
+    }
+    let units = [(1000, "千"), (100, "百"), (10, "十"), (1, "")];
+    let mut out = String::new();
+    let mut pending_zero = false;
+    for (value, unit) in units {
+        let digit = (n / value) % 10;
+        if digit == 0 {
+            if !out.is_empty() {
+                pending_zero = true;
+            }
+            continue;
+        }
+        if pending_zero {
+            out.push('零');
+            pending_zero = false;
+        }
+        out.push_str(DIGITS[digit as usize]);
+        out.push_str(unit);
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chinese_numerals() {
+        let cases = [
+            (0, "零"),
+            (1, "一"),
+            (2, "二"),
+            (10, "十"),
+            (11, "十一"),
+            (12, "十二"),
+            (19, "十九"),
+            (20, "二十"),
+            (22, "二十二"),
+            (99, "九十九"),
+            (100, "一百"),
+            (101, "一百零一"),
+            (110, "一百一十"),
+            (115, "一百一十五"),
+            (120, "一百二十"),
+            (199, "一百九十九"),
+            (1000, "一千"),
+            (1001, "一千零一"),
+            (1010, "一千零一十"),
+            (2020, "二千零二十"),
+            (9999, "九千九百九十九"),
+        ];
+        for (n, expected) in cases {
+            assert_eq!(cn_num(n).as_deref(), Some(expected), "{n}");
+        }
+        assert_eq!(cn_num(10_000), None);
+    }
+
+    /// Every number from 0 to 199 reads back to itself: an independent
+    /// decoder checks the encoder over the whole range.
+    #[test]
+    fn chinese_numerals_round_trip_0_to_199() {
+        fn decode(text: &str) -> u64 {
+            let digit = |c: char| DIGITS.iter().position(|d| d.starts_with(c)).map(|p| p as u64);
+            let mut total = 0;
+            let mut current = 0;
+            for c in text.chars() {
+                match c {
+                    '百' => {
+                        total += current * 100;
+                        current = 0;
+                    }
+                    '十' => {
+                        total += current.max(1) * 10;
+                        current = 0;
+                    }
+                    _ => current = digit(c).expect("a digit"),
+                }
+            }
+            total + current
+        }
+        for n in 0..=199 {
+            let text = cn_num(n).unwrap();
+            assert_eq!(decode(&text), n, "{n} → {text}");
+            assert!(!text.ends_with('零') || n == 0, "{n} → {text}");
+        }
+    }
 
     #[test]
     fn differences_are_exact() {

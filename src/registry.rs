@@ -13,8 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::diag::{closest, Diagnostic};
 use crate::locate::Segment;
@@ -22,65 +21,9 @@ use crate::month::Month;
 use crate::schema::FileKind;
 use crate::validate::{index, is_plain_id, key, non_empty, SourceFile, Validator, UNITS_FILE};
 
-/// `registry.yaml`: the sender, the mail server and the member units.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RegistryFile {
-    /// 发件人：热线办的名称与邮箱（邮件的 From）
-    pub sender: ContactFile,
-    /// 发信服务器（SMTP）。用户名和密码不写在这里，取自环境变量 BULLETIN_SMTP_USER 和 BULLETIN_SMTP_PASSWORD
-    pub smtp: Option<SmtpFile>,
-    /// 成员单位：代码与 units.yaml 中的 id 一致，每个单位至少一位收件人
-    pub units: Vec<RegistryUnitFile>,
-}
-
-/// A name and an address.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ContactFile {
-    /// 姓名或称呼，如 张三、办公室
-    pub name: String,
-    /// 电子邮箱，如 zhangsan@example.com
-    pub email: String,
-}
-
-/// How to reach the mail server.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SmtpFile {
-    /// 服务器地址，如 smtp.example.com
-    pub host: String,
-    /// 端口（默认：starttls 587，tls 465，none 25）
-    pub port: Option<u16>,
-    /// 加密方式：starttls（默认，先明文再升级，必须成功）、tls（直接加密）或 none（不加密，只用于本机测试）
-    pub security: Option<Security>,
-}
-
-/// The connection's encryption.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Security {
-    /// Plain connection upgraded with STARTTLS, which must succeed.
-    Starttls,
-    /// TLS from the first byte (SMTPS).
-    Tls,
-    /// No encryption: for a server on this machine only.
-    None,
-}
-
-/// One member unit.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RegistryUnitFile {
-    /// 单位代码，与各月 units.yaml 中的 id 一致
-    pub id: String,
-    /// 单位全称
-    pub name: String,
-    /// 简称（与全称相同可省略）
-    pub short: Option<String>,
-    /// 收件人（至少一位）
-    pub recipients: Vec<ContactFile>,
-}
+// The registry file's raw types live with the month files' (raw.rs): what
+// the office writes, no logic.
+pub use crate::raw::{ContactFile, RegistryFile, RegistryUnitFile, Security, SmtpFile};
 
 /// A checked name and address.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

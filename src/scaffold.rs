@@ -7,13 +7,13 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use crate::fs::write_atomically;
 use crate::raw::{CityFile, MonthFile, TicketsFile, UnitsFile};
-use crate::render::write_atomically;
 use crate::validate::{self, MonthFiles};
 use crate::Error;
 
 /// Marks text an editor still has to write; `check` reports it.
-pub const TO_FILL: &str = "【待填写】";
+pub use crate::case::TO_FILL;
 
 fn scaffold_error(message: impl Into<String>) -> Error {
     Error::Scaffold { message: message.into() }
@@ -42,7 +42,9 @@ pub fn latest_month(months: &Path, except: &str) -> Option<PathBuf> {
         .filter(|e| e.file_type().is_dir())
         .filter(|e| {
             let name = e.file_name().to_string_lossy();
-            validate::parse_period(&name).is_some() && name != except && e.path().join(validate::MONTH_FILE).is_file()
+            crate::month::parse_period(&name).is_some()
+                && name != except
+                && e.path().join(validate::MONTH_FILE).is_file()
         })
         .map(|e| e.into_path())
         .collect();
@@ -77,7 +79,7 @@ fn rules_block(text: &str) -> String {
 
 /// Makes `months/<period>` from the latest month; returns the new folder.
 pub fn new_month(months: &Path, period: &str) -> Result<PathBuf, Error> {
-    let parsed = validate::parse_period(period)
+    let parsed = crate::month::parse_period(period)
         .ok_or_else(|| scaffold_error(format!("`{period}` is not a month; write it as YYYY-MM, e.g. 2020-04")))?;
     let key = format!("{:04}-{:02}", parsed.year, parsed.month);
     let target = months.join(&key);

@@ -16,8 +16,8 @@ use serde_json::{Map, Value};
 use crate::diag::closest;
 use crate::locate::Segment;
 use crate::number::Decimal;
+use crate::raw::RegistryFile;
 use crate::raw::{CityFile, MonthFile, TicketsFile, UnitsFile};
-use crate::registry::RegistryFile;
 
 /// The YAML files that have a schema: those of a month folder, and the
 /// units registry kept beside the months.

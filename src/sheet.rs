@@ -16,7 +16,7 @@ use crate::derive::{AppendixRow, CostRow, Criteria, Figures, PeriodFigures, Sign
 use crate::diag::Diagnostic;
 use crate::month::{Month, Period};
 use crate::number::Decimal;
-use crate::validate::{self, MONTH_FILE, UNITS_FILE};
+use crate::validate::{MONTH_FILE, UNITS_FILE};
 use crate::CheckOptions;
 
 /// How many months, the sheet's own included, its history shows.
@@ -211,7 +211,7 @@ impl History {
             .into_iter()
             .filter_map(Result::ok)
             .filter(|e| e.file_type().is_dir() && e.path().join(MONTH_FILE).is_file())
-            .filter_map(|e| Some((validate::parse_period(&e.file_name().to_string_lossy())?, e.into_path())))
+            .filter_map(|e| Some((crate::month::parse_period(&e.file_name().to_string_lossy())?, e.into_path())))
             .collect();
         archived.sort();
         for (period, dir) in &archived {

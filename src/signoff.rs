@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use minisign::{KeyPair, PublicKey, PublicKeyBox, SecretKey, SecretKeyBox, SignatureBox};
 
-use crate::render::write_atomically;
+use crate::fs::write_atomically;
 use crate::{sha256_hex, Error};
 
 /// Where the secret key and its password come from when no flag says.

@@ -11,10 +11,11 @@ use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
-use crate::diag::{closest, Diagnostic};
+use crate::diag::{closest, unknown_field_hint, Diagnostic};
 use crate::locate::Segment;
 use crate::month::{
-    BusinessTicket, Case, CityDistrict, Count, Date, Group, Month, Period, Signoff, Topic, Unit, UnitRef,
+    days_in_month, parse_date, parse_period, BusinessTicket, Case, CityDistrict, Count, Date, Group, Month, Period,
+    Signoff, Topic, Unit, UnitRef,
 };
 use crate::number::{Decimal, Style, MAX_SCALE};
 use crate::raw::{self, CityFile, MonthFile, TicketsFile, UnitsFile};
@@ -464,17 +465,6 @@ fn name_along(value: &serde_json::Value, path: &[Segment]) -> Option<String> {
         }
     }
     name
-}
-
-/// For serde's "unknown field `x`, expected one of `a`, `b`": the closest key.
-pub(crate) fn unknown_field_hint(message: &str) -> Option<String> {
-    let rest = message.strip_prefix("unknown field `")?;
-    let (field, expected) = rest.split_once('`')?;
-    let known: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-    match closest(field, known.iter().copied()) {
-        Some(best) => Some(format!("did you mean `{best}`?")),
-        None => Some(format!("the keys allowed here are: {}", known.join(", "))),
-    }
 }
 
 /// A month folder read into memory: each file by its path relative to the
@@ -1183,12 +1173,12 @@ fn read_cases(v: &mut Validator, files: &MonthFiles, groups: Option<&[Group]>) -
     let mut cases = Vec::new();
     for name in names {
         let Some(file) = v.read(files, name) else { continue };
-        if let Some((index, line)) = file.text.lines().enumerate().find(|(_, l)| l.contains(crate::scaffold::TO_FILL)) {
-            let column = line[..line.find(crate::scaffold::TO_FILL).unwrap_or(0)].chars().count() + 1;
+        if let Some((index, line)) = file.text.lines().enumerate().find(|(_, l)| l.contains(crate::case::TO_FILL)) {
+            let column = line[..line.find(crate::case::TO_FILL).unwrap_or(0)].chars().count() + 1;
             v.diagnostics.push(
                 Diagnostic::error(&file.path, "the case is not written yet")
                     .at(&file.text, index + 1, column)
-                    .with_hint(format!("replace every {} with the case's text", crate::scaffold::TO_FILL)),
+                    .with_hint(format!("replace every {} with the case's text", crate::case::TO_FILL)),
             );
             continue;
         }
@@ -1252,7 +1242,7 @@ fn warn_mixed_order(v: &mut Validator, files: &MonthFiles, cases: &[(Option<i64>
         .enumerate()
         .map(|(i, (order, case))| {
             let order = order.map_or_else(|| "no order".to_owned(), |n| format!("order {n}"));
-            let number = crate::narrative::cn_num(i as u64 + 1).unwrap_or_else(|| (i + 1).to_string());
+            let number = crate::number::cn_num(i as u64 + 1).unwrap_or_else(|| (i + 1).to_string());
             format!("（{number}）{} ({order})", case.file)
         })
         .collect();
@@ -1273,37 +1263,6 @@ fn unit_hint(groups: &[Group], name: &str) -> String {
     match closest(name, all) {
         Some(best) => format!("did you mean `{best}`?"),
         None => "name a unit of units.yaml by its full name, short name or id".into(),
-    }
-}
-
-pub fn parse_period(text: &str) -> Option<Period> {
-    let (year, month) = text.trim().split_once('-')?;
-    if year.len() != 4 || month.len() != 2 {
-        return None;
-    }
-    let year: i32 = year.parse().ok()?;
-    let month: u8 = month.parse().ok()?;
-    (1..=12).contains(&month).then_some(Period { year, month })
-}
-
-pub fn parse_date(text: &str) -> Option<Date> {
-    let mut parts = text.trim().splitn(3, '-');
-    let (year, month, day) = (parts.next()?, parts.next()?, parts.next()?);
-    if year.len() != 4 || month.len() != 2 || day.len() != 2 {
-        return None;
-    }
-    let year: i32 = year.parse().ok()?;
-    let month: u8 = month.parse().ok()?;
-    let day: u8 = day.parse().ok()?;
-    ((1..=12).contains(&month) && (1..=days_in_month(year, month)).contains(&day)).then_some(Date { year, month, day })
-}
-
-pub fn days_in_month(year: i32, month: u8) -> u8 {
-    match month {
-        4 | 6 | 9 | 11 => 30,
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        _ => 31,
     }
 }
 
@@ -1359,25 +1318,5 @@ mod tests {
         for (fraction, percent) in [("0.9941", "99.41"), ("0.5", "50"), ("0.001", "0.1"), ("0.99999", "99.999")] {
             assert_eq!(shift_two(Decimal::parse(fraction).unwrap()).format(Style::Trim), percent, "{fraction}");
         }
-    }
-
-    #[test]
-    fn periods_and_dates() {
-        assert_eq!(parse_period("2020-03"), Some(Period { year: 2020, month: 3 }));
-        assert_eq!(parse_period("2020-3"), None);
-        assert_eq!(parse_period("2020-13"), None);
-        assert_eq!(parse_date("2020-04-17"), Some(Date { year: 2020, month: 4, day: 17 }));
-        assert_eq!(parse_date("2020-02-29"), Some(Date { year: 2020, month: 2, day: 29 }));
-        assert_eq!(parse_date("2019-02-29"), None);
-        assert_eq!(parse_date("2020-04-31"), None);
-        assert_eq!(parse_date("2020/04/17"), None);
-    }
-
-    #[test]
-    fn unknown_field_hints_suggest_the_closest_key() {
-        let message = "unknown field `satisfid`, expected one of `id`, `name`, `satisfied`, `visited`";
-        assert_eq!(unknown_field_hint(message).as_deref(), Some("did you mean `satisfied`?"));
-        let message = "unknown field `zzz`, expected `id` or `name`";
-        assert_eq!(unknown_field_hint(message).as_deref(), Some("the keys allowed here are: id, name"));
     }
 }
