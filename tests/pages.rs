@@ -308,6 +308,49 @@ fn body_lines(runs: &[Run]) -> Vec<(usize, f64, String)> {
     lines
 }
 
+/// Each body line's page, baseline, start and end (points).
+fn line_extents(runs: &[Run]) -> Vec<(usize, f64, f64, f64)> {
+    let mut lines: Vec<(usize, f64, f64, f64)> = Vec::new();
+    let mut body: Vec<&Run> = runs.iter().filter(|r| (r.size - 16.0).abs() < 0.01 && !r.turned).collect();
+    body.sort_by(|a, b| (a.page, a.y, a.x).partial_cmp(&(b.page, b.y, b.x)).unwrap());
+    for run in body {
+        match lines.last_mut() {
+            Some((page, y, start, end)) if *page == run.page && (*y - run.y).abs() < 1.0 => {
+                *start = start.min(run.x);
+                *end = end.max(run.x + run.width);
+            }
+            _ => lines.push((run.page, run.y, run.x, run.x + run.width)),
+        }
+    }
+    lines
+}
+
+/// Justified text: a line that another line of its paragraph follows
+/// (flush left, one line pitch below) ends at the right margin — in the
+/// body and in headings of two lines alike.
+#[test]
+fn lines_that_run_on_are_justified() {
+    let resources = resources();
+    let all = runs(&bulletin_pages(&common::project().join("months/2020-03"), &resources));
+    let (left, right, pitch) = (mm(28.0), mm(210.0 - 26.0), mm(225.0) / 22.0);
+    let lines = line_extents(&all);
+    let mut checked = 0;
+    for pair in lines.windows(2) {
+        let ((page, y, _, end), (next_page, next_y, next_start, _)) = (pair[0], pair[1]);
+        if page == next_page && (next_y - y - pitch).abs() < 0.5 && (next_start - left).abs() < 0.5 {
+            checked += 1;
+            // A mark at the line's end may hang a little into the margin.
+            assert!(
+                end > right - 0.5 && end < right + 2.0,
+                "page {}: a line ends {:.1} pt short of the margin",
+                page + 1,
+                right - end
+            );
+        }
+    }
+    assert!(checked > 20, "only {checked} lines checked");
+}
+
 const DATE: &str = "2020年4月17日";
 
 /// Issue 12, item 6 (GB/T 9704-2012 §7.3.5): however long the case, the
