@@ -47,9 +47,10 @@ pub struct Diagnostic {
 /// The warnings an office may acknowledge in month.yaml, by code, with what
 /// each is about. An acknowledged warning is not shown and does not fail
 /// `--strict`; an acknowledgement that matches no warning is a warning.
-pub const WARNING_CODES: [(&str, &str); 3] = [
+pub const WARNING_CODES: [(&str, &str); 4] = [
     ("tickets-total", "the city's ticket count for the district differs from what its units signed"),
     ("fraction-percent", "a percentage that looks like a fraction (0.9941 for 99.41%)"),
+    ("percent-outlier", "a percentage far below the others of its column, as if its decimal point slipped (9.862)"),
     ("signoff-date-far", "a sign-off date more than two months after the period"),
 ];
 
@@ -212,11 +213,17 @@ impl fmt::Display for Diagnostic {
         if let Some(hint) = &self.hint {
             writeln!(f, "{pad} = hint: {hint}")?;
         }
-        if let Some(code) = self.code {
-            writeln!(
+        match (self.code, self.severity) {
+            (Some(code), Severity::Warning) => writeln!(
                 f,
                 "{pad} = note: if it is right as it stands, say why in month.yaml: `acknowledge: {{ {code}: 理由 }}`"
-            )?;
+            )?,
+            (Some(code), Severity::Error) => writeln!(
+                f,
+                "{pad} = note: a final bulletin is not built while a figure is in question: correct it, or say \
+                 why it is right in month.yaml: `acknowledge: {{ {code}: 理由 }}`"
+            )?,
+            (None, _) => {}
         }
         Ok(())
     }

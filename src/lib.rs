@@ -109,6 +109,15 @@ pub fn check(dir: &Path, options: CheckOptions) -> Result<(Month, Vec<Diagnostic
     }
     let mut checked =
         validate::check_month(dir).map_err(|err| Failure::Operational(Error::io("read the month folder", dir, err)))?;
+    // A final bulletin goes out signed: it is not built while a figure is in
+    // question. A draft may still be, with the warning.
+    let is_final = checked.month.as_ref().is_some_and(|month| month.signoff.complete().is_some());
+    if is_final && checked.diagnostics.iter().any(|d| d.code.is_some() && !d.is_error()) {
+        for diagnostic in checked.diagnostics.iter_mut().filter(|d| d.code.is_some()) {
+            diagnostic.severity = diag::Severity::Error;
+        }
+        return Err(Failure::Data(checked.diagnostics));
+    }
     if options.strict && !checked.diagnostics.is_empty() {
         for diagnostic in &mut checked.diagnostics {
             diagnostic.severity = diag::Severity::Error;

@@ -574,8 +574,12 @@ pub fn check_files(files: &MonthFiles) -> Checked {
     Checked { month, diagnostics }
 }
 
-/// Drops the warnings that month.yaml's `acknowledge:` accepts, by code
-/// and with a reason. An unknown code or an empty reason is an error; an
+/// Drops the warnings that month.yaml's `acknowledge:` accepts. A key is a
+/// warning's code (`tickets-total`), or its code and field
+/// (`fraction-percent districts[2].satisfaction`) where the month has more
+/// than one warning of that code: one acknowledgement never covers a
+/// second slip. Its value is the reason. An unknown code, an empty reason,
+/// or a bare code that matches several warnings is an error; an
 /// acknowledgement that no warning needs any more is a warning, so that
 /// none outlives the figure it was written for.
 fn acknowledge(
@@ -586,8 +590,24 @@ fn acknowledge(
 ) -> Vec<Diagnostic> {
     let mut v = Validator::default();
     let known = || crate::diag::WARNING_CODES.iter().map(|(code, _)| *code);
-    for (code, reason) in acknowledged {
-        let path = [key("acknowledge"), key(code)];
+    // The field a warning is about, without the name after it.
+    let field_of = |d: &Diagnostic| d.field.as_deref().map(|f| f.split(" (").next().unwrap_or(f).to_owned());
+    let matches = |d: &Diagnostic, code: &str, field: Option<&str>| {
+        !d.is_error() && d.code == Some(code) && field.is_none_or(|field| field_of(d).as_deref() == Some(field))
+    };
+    // At the key: the acknowledgement, not its reason, is what is wrong.
+    let push = |v: &mut Validator, diagnostic: Diagnostic, path: &[Segment], hint: String| {
+        v.diagnostics.push(diagnostic.at_key(&file.text, path, None).with_hint(hint));
+    };
+    let mut accepted: Vec<usize> = Vec::new();
+    for (entry, reason) in acknowledged {
+        let path = [key("acknowledge"), key(entry)];
+        let (code, field) = match entry.split_once(char::is_whitespace) {
+            Some((code, field)) => (code, Some(field.trim())),
+            None => (entry.as_str(), None),
+        };
+        let found: Vec<usize> =
+            diagnostics.iter().enumerate().filter(|(_, d)| matches(d, code, field)).map(|(i, _)| i).collect();
         if !known().any(|k| k == code) {
             let hint = match closest(code, known()) {
                 Some(best) => format!("did you mean `{best}`?"),
@@ -595,20 +615,30 @@ fn acknowledge(
                     format!("the warnings that can be acknowledged are: {}", known().collect::<Vec<_>>().join(", "))
                 }
             };
-            v.error(file, &path, None, format!("no warning is called `{code}`")).hint = Some(hint);
+            push(&mut v, Diagnostic::error(&file.path, format!("no warning is called `{code}`")), &path, hint);
         } else if reason.trim().is_empty() {
-            v.error(file, &path, None, format!("the acknowledgement of `{code}` gives no reason")).hint =
-                Some(format!("say why the figures are right as they are: `{code}: 原通报如此，市平台口径不同`"));
-        } else if rules_ran && !diagnostics.iter().any(|d| d.code == Some(code.as_str()) && !d.is_error()) {
-            v.warning(file, &path, None, format!("`{code}` is acknowledged, but the month has no such warning")).hint =
-                Some("remove the line: the figures it was written for have changed".into());
+            let message = format!("the acknowledgement of `{entry}` gives no reason");
+            let hint = format!("say why the figures are right as they are: `{entry}: 原通报如此，市平台口径不同`");
+            push(&mut v, Diagnostic::error(&file.path, message), &path, hint);
+        } else if found.len() > 1 && field.is_none() {
+            let keys: Vec<String> = found
+                .iter()
+                .filter_map(|&i| field_of(&diagnostics[i]))
+                .map(|field| format!("`{code} {field}`"))
+                .collect();
+            let message = format!("`{code}` matches {} warnings; one acknowledgement covers one", found.len());
+            let hint = format!("acknowledge each that is right by its field: {}", keys.join(", "));
+            push(&mut v, Diagnostic::error(&file.path, message), &path, hint);
+        } else if found.is_empty() && rules_ran {
+            let message = format!("`{entry}` is acknowledged, but the month has no such warning");
+            let hint = "remove the line: the figures it was written for have changed".to_owned();
+            push(&mut v, Diagnostic::warning(&file.path, message), &path, hint);
+        } else {
+            accepted.extend(found);
         }
     }
-    let accepted = |d: &Diagnostic| {
-        !d.is_error()
-            && d.code.is_some_and(|code| acknowledged.get(code).is_some_and(|reason| !reason.trim().is_empty()))
-    };
-    let mut kept: Vec<Diagnostic> = diagnostics.into_iter().filter(|d| !accepted(d)).collect();
+    let mut kept: Vec<Diagnostic> =
+        diagnostics.into_iter().enumerate().filter(|(i, _)| !accepted.contains(i)).map(|(_, d)| d).collect();
     kept.extend(v.diagnostics);
     kept
 }
@@ -786,41 +816,58 @@ fn check_group_order(v: &mut Validator, file: &SourceFile, rules: &Rules, groups
 /// decimals than a published percentage has, is a warning with the likely
 /// fix. `rows`: each row's path, label and value.
 fn warn_fractions(v: &mut Validator, file: &SourceFile, field: &str, rows: &[(Vec<Segment>, Option<&str>, Decimal)]) {
-    let (zero, one, ninety) = (Decimal::from_int(0), Decimal::from_int(1), Decimal::from_int(90));
+    let (zero, one, ninety, hundred) =
+        (Decimal::from_int(0), Decimal::from_int(1), Decimal::from_int(90), Decimal::from_int(100));
     for (i, (path, label, value)) in rows.iter().enumerate() {
-        if *value <= zero || *value >= one {
-            continue;
-        }
         let others: Vec<Decimal> = rows.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, row)| row.2).collect();
         let high_column = !others.is_empty() && others.iter().all(|other| *other >= ninety);
-        let decimals = value.format(Style::Trim).split_once('.').map_or(0, |(_, fraction)| fraction.len());
-        if !(high_column || decimals > 2) {
-            continue;
+        let (low, high) = (others.iter().min().copied().unwrap_or(zero), others.iter().max().copied().unwrap_or(zero));
+        if *value > zero && *value < one {
+            let decimals = value.format(Style::Trim).split_once('.').map_or(0, |(_, fraction)| fraction.len());
+            if !(high_column || decimals > 2) {
+                continue;
+            }
+            let as_percent = shift(*value, 2);
+            let context =
+                if high_column { format!("; the other rows are between {low} and {high}") } else { String::new() };
+            let warning = v.warning(
+                file,
+                path,
+                *label,
+                format!("{field} {value} looks like a fraction, not a percentage{context}"),
+            );
+            warning.hint =
+                Some(format!("write percentages as printed, without `%`: `{field}: {as_percent}` for {as_percent}%"));
+            warning.code = Some("fraction-percent");
+        } else if high_column && *value >= one && *value < ninety {
+            // 9.862 where the others are 98 to 99: the decimal point slipped.
+            let floor = low.minus(Decimal::from_int(10));
+            let Some(fixed) =
+                [1, 2].into_iter().map(|places| shift(*value, places)).find(|f| *f >= floor && *f <= hundred)
+            else {
+                continue;
+            };
+            let warning = v.warning(
+                file,
+                path,
+                *label,
+                format!("{field} {value} is far below the other rows ({low} to {high}): a decimal point out of place?"),
+            );
+            warning.hint = Some(format!("if the platform shows {fixed}%, write `{field}: {fixed}`"));
+            warning.code = Some("percent-outlier");
         }
-        let as_percent = shift_two(*value);
-        let context = if high_column {
-            let (low, high) =
-                (others.iter().min().copied().unwrap_or(zero), others.iter().max().copied().unwrap_or(zero));
-            format!("; the other rows are between {low} and {high}")
-        } else {
-            String::new()
-        };
-        let warning =
-            v.warning(file, path, *label, format!("{field} {value} looks like a fraction, not a percentage{context}"));
-        warning.hint =
-            Some(format!("write percentages as printed, without `%`: `{field}: {as_percent}` for {as_percent}%"));
-        warning.code = Some("fraction-percent");
     }
 }
 
-/// `value × 100`, exact: 0.9941 → 99.41.
-fn shift_two(value: Decimal) -> Decimal {
+/// `value × 10^places`, exact: 0.9941 with 2 places → 99.41.
+fn shift(value: Decimal, places: usize) -> Decimal {
     let text = value.format(Style::Trim);
     let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
-    let padded = format!("{fraction}00");
-    let (moved, rest) = padded.split_at(2);
+    let padded = format!("{fraction}{}", "0".repeat(places));
+    let (moved, rest) = padded.split_at(places);
     let number = format!("{}{moved}.{rest}", whole.trim_start_matches('0'));
-    Decimal::parse(number.trim_end_matches('0').trim_end_matches('.')).unwrap_or(value)
+    let number = number.trim_end_matches('0').trim_end_matches('.');
+    Decimal::parse(if number.is_empty() || number.starts_with('.') { "0" } else { number }).unwrap_or(value)
 }
 
 /// A percentage field: between 0 and 100.
@@ -1316,7 +1363,9 @@ mod tests {
     #[test]
     fn fractions_times_a_hundred() {
         for (fraction, percent) in [("0.9941", "99.41"), ("0.5", "50"), ("0.001", "0.1"), ("0.99999", "99.999")] {
-            assert_eq!(shift_two(Decimal::parse(fraction).unwrap()).format(Style::Trim), percent, "{fraction}");
+            assert_eq!(shift(Decimal::parse(fraction).unwrap(), 2).format(Style::Trim), percent, "{fraction}");
         }
+        assert_eq!(shift(Decimal::parse("9.862").unwrap(), 1).format(Style::Trim), "98.62");
+        assert_eq!(shift(Decimal::parse("12").unwrap(), 1).format(Style::Trim), "120");
     }
 }
