@@ -214,6 +214,13 @@ fn near_markup(line: &str) -> Option<(String, String)> {
     None
 }
 
+/// Whether `text` ends a sentence: 。！？ (or their ASCII forms), perhaps
+/// followed by closing quotes or brackets (。” ！）).
+fn ends_sentence(text: &str) -> bool {
+    let text = text.trim_end_matches(['”', '’', '）', '」', '』', '】', ')', '"', '\'']);
+    text.ends_with(['。', '！', '？', '!', '?', '…'])
+}
+
 /// `- item`, `* item` → (false, 1, item); `12. item` → (true, 12, item).
 fn list_item(line: &str) -> Option<(bool, u32, &str)> {
     if let Some(rest) = line.strip_prefix("- ").or_else(|| line.strip_prefix("* ")) {
@@ -391,7 +398,13 @@ pub fn parse(text: &str) -> Result<ParsedCase, CaseError> {
                 let column = lines[number - 1].chars().take_while(|c| c.is_whitespace()).count() + 1;
                 warnings.push(CaseWarning { line: number, column, message, hint });
             }
-            // Lines of one paragraph join without a space (Chinese has none).
+            // A line after one that ends a sentence starts a paragraph: text
+            // pasted from Word or WPS has a paragraph a line, no blank line
+            // between. Other lines of a paragraph join without a space
+            // (Chinese has none).
+            if ends_sentence(&paragraph.0) {
+                flush(&mut paragraph, &mut blocks, &mut warnings);
+            }
             paragraph.0.push_str(line);
             paragraph.1.push((number, markers(line)));
         }
@@ -485,6 +498,21 @@ mod tests {
             [Block::Paragraph {
                 runs: vec![plain("价格 $5 @张三 <备注> \\路径\\ [附] ~约~ `代码` a_b #不是标题")]
             }]
+        );
+    }
+
+    /// A paragraph a line, as pasted from Word or WPS: a line after a
+    /// sentence's end starts a paragraph; a line broken mid-sentence joins.
+    #[test]
+    fn a_line_after_a_sentence_end_starts_a_paragraph() {
+        let case = parse("标题\n第一段。\n第二段说：“好。”\n第三段，\n续写。\n").unwrap();
+        assert_eq!(
+            case.blocks,
+            [
+                Block::Paragraph { runs: vec![plain("第一段。")] },
+                Block::Paragraph { runs: vec![plain("第二段说：“好。”")] },
+                Block::Paragraph { runs: vec![plain("第三段，续写。")] },
+            ]
         );
     }
 

@@ -177,6 +177,17 @@ fn percent_decimals(format_code: &str) -> Option<usize> {
     Some(decimals)
 }
 
+/// `0.07` → `7`, `0.0725` → `7.25`: a fraction's text as a percentage.
+fn shift_percent(text: &str) -> String {
+    text.parse::<f64>().ok().and_then(|v| shown_percent(v, 4)).map_or_else(
+        || text.to_owned(),
+        |shown| {
+            let trimmed = shown.trim_end_matches('0').trim_end_matches('.');
+            trimmed.to_owned()
+        },
+    )
+}
+
 /// The percentage a sheet shows for the stored `value` (0.0725 with two
 /// decimals → `7.25`), exactly: from the shortest decimal text of the
 /// stored number, rounded half up as Excel rounds what it shows.
@@ -233,6 +244,17 @@ fn figure(cell: &Cell, count: bool) -> Result<String, String> {
     let text = cell.text();
     if text.is_empty() {
         return Err("the cell is empty".into());
+    }
+    // A rate in a text cell (csv) below 1 without `%`: a fraction typed for
+    // a percentage (0.07 for 7.00%) reads the same as a rate of 0.07%.
+    let below_one = Decimal::parse(&text).is_some_and(|v| v > Decimal::from_int(0) && v < Decimal::from_int(1));
+    if !count && matches!(cell, Cell::Text(_)) && below_one {
+        return Err(format!(
+            "`{text}` may be a fraction ({}%) or a rate of {text}%; write the rate as the platform prints it, \
+             with `%`: `{}%` or `{text}%`",
+            shift_percent(&text),
+            shift_percent(&text)
+        ));
     }
     let digits = text.trim_end_matches('%').trim();
     let Some(value) = Decimal::parse(digits) else {
@@ -449,6 +471,10 @@ mod tests {
         assert_eq!(figure(&Cell::Percent { value: 0.01, decimals: 2 }, false), Ok("1.00".into()));
         assert_eq!(figure(&Cell::Percent { value: 0.1103, decimals: 2 }, false), Ok("11.03".into()));
         assert!(figure(&Cell::Percent { value: 1.17, decimals: 0 }, true).unwrap_err().contains("117%"));
+        // A csv's rate below 1 without `%` is ambiguous too.
+        assert!(figure(&Cell::Text("0.07".into()), false).unwrap_err().contains("`7%` or `0.07%`"));
+        assert_eq!(figure(&Cell::Text("0.07%".into()), false), Ok("0.07".into()));
+        assert_eq!(figure(&Cell::Text("0.07".into()), true).map_err(|_| ()), Err(()));
         // Without number formats (xls, ods) a value below 1 is ambiguous.
         assert!(figure(&Cell::Unformatted(0.01), false).unwrap_err().contains("0.01% or a percentage shown as 1.00%"));
         assert_eq!(figure(&Cell::Unformatted(1.0), false), Ok("1".into()));

@@ -197,6 +197,15 @@ pub fn render_month(
     Ok(render::render(figures, &month.sources, &resources.world)?)
 }
 
+/// Whether `pdf` holds exactly what the month builds now (builds are
+/// reproducible, so a byte comparison says it).
+pub fn is_current(dir: &Path, month: &Month, pdf: &Path, resources: &Resources) -> Result<bool, Failure> {
+    let figures = figures(month, &resources.sentences)?;
+    let rendered = render_month(dir, month, &figures, resources)?;
+    let on_disk = std::fs::read(pdf).map_err(|err| Error::io("read", pdf, err))?;
+    Ok(on_disk == rendered.pdf)
+}
+
 /// What a build checks of a valid month before compiling it: its figures
 /// and sentences derive, and every character it prints has a glyph in the
 /// bundled fonts. `check` runs this too, so that it never passes a month
@@ -258,7 +267,18 @@ pub fn build(
         Err(failure) => return Err(failure),
     };
     let pdf = out.join(pdf_name(&figures.period.key, figures.draft));
+    let changed = std::fs::read(&pdf).map_or(true, |old| old != rendered.pdf);
     crate::fs::write_atomically(&pdf, &rendered.pdf)?;
+    // A signature of the PDF this one replaces no longer holds: it goes, so
+    // that nobody sends it along with the new PDF.
+    let signature = signoff::signature_path(&pdf);
+    if changed && signature.exists() {
+        std::fs::remove_file(&signature).map_err(|err| Error::io("remove the old signature", &signature, err))?;
+        warnings.push(
+            diag::Diagnostic::warning(&signature, "removed the signature of the PDF this build replaced")
+                .with_hint("sign the new PDF: `bulletin sign` or `bulletin build --final --sign`"),
+        );
+    }
     // The other kind of PDF of this month, from before the sign-off record
     // was completed (a draft, now superseded) or reopened (a final).
     let other = out.join(pdf_name(&figures.period.key, !figures.draft));

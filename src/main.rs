@@ -167,6 +167,8 @@ enum Command {
         /// The secret key (default: $BULLETIN_KEY, else ~/.config/bulletin/bulletin.key).
         #[arg(long)]
         key: Option<PathBuf>,
+        #[command(flatten)]
+        resources: ResourceArgs,
     },
     /// Prepare (and with --send, deliver) a final month for its member
     /// units: for each unit a folder
@@ -283,7 +285,7 @@ fn main() -> ExitCode {
             build(months, &out, &resources, &report, require_final || sign, signing, &batch)
         }
         Command::Keygen { out } => keygen(&out),
-        Command::Sign { months, out, key } => sign_months(months, &out, key.as_deref()),
+        Command::Sign { months, out, key, resources } => sign_months(months, &out, key.as_deref(), &resources),
         Command::Verify { pdf, pubkey, signature } => {
             let pubkey =
                 pubkey.unwrap_or_else(|| bulletin::signoff::default_key_dir().join(bulletin::signoff::PUBLIC_KEY_FILE));
@@ -655,9 +657,16 @@ fn keygen(out: &Path) -> u8 {
     }
 }
 
-fn sign_months(months: Vec<PathBuf>, out: &Path, key: Option<&Path>) -> u8 {
+fn sign_months(months: Vec<PathBuf>, out: &Path, key: Option<&Path>, args: &ResourceArgs) -> u8 {
     let key = match bulletin::signoff::secret_key(key) {
         Ok(key) => key,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return EXIT_OPERATIONAL;
+        }
+    };
+    let resources = match bulletin::Resources::load(&args.layouts, &args.fonts) {
+        Ok(resources) => resources,
         Err(err) => {
             eprintln!("error: {err}");
             return EXIT_OPERATIONAL;
@@ -691,6 +700,25 @@ fn sign_months(months: Vec<PathBuf>, out: &Path, key: Option<&Path>) -> u8 {
             );
             code = code.max(EXIT_OPERATIONAL);
             continue;
+        }
+        // Only what the month builds now is signed: a PDF built before the
+        // figures changed would go out signed with the old figures.
+        match bulletin::is_current(dir, &month, &pdf, &resources) {
+            Ok(true) => {}
+            Ok(false) => {
+                eprintln!(
+                    "error: {}: `{}` is not what the month builds now (its files changed since it was built)\nhint: run `bulletin build --final --sign {}`",
+                    dir.display(),
+                    pdf.display(),
+                    dir.display()
+                );
+                code = code.max(EXIT_DATA);
+                continue;
+            }
+            Err(failure) => {
+                code = code.max(report(dir, &failure, Format::Human));
+                continue;
+            }
         }
         match bulletin::signoff::sign(&pdf, &key, &month.district, &period) {
             Ok(signature) => eprintln!("signed {}", signature.display()),

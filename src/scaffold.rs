@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::fs::write_atomically;
-use crate::raw::{CityFile, MonthFile, TicketsFile, UnitsFile};
+use crate::raw::MonthFile;
 use crate::validate::{self, MonthFiles};
 use crate::Error;
 
@@ -50,6 +50,51 @@ pub fn latest_month(months: &Path, except: &str) -> Option<PathBuf> {
         .collect();
     found.sort();
     found.pop()
+}
+
+// What a new month takes from the latest: names and wording, never the
+// figures, so a latest month whose figures are still blank (`~`) serves.
+#[derive(serde::Deserialize)]
+struct Named {
+    name: String,
+}
+
+#[derive(serde::Deserialize)]
+struct CityNames {
+    districts: Vec<Named>,
+}
+
+#[derive(serde::Deserialize)]
+struct UnitsNames {
+    groups: Vec<GroupNames>,
+}
+
+#[derive(serde::Deserialize)]
+struct GroupNames {
+    name: String,
+    units: Vec<UnitNames>,
+}
+
+#[derive(serde::Deserialize)]
+struct UnitNames {
+    id: String,
+    name: String,
+    short: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct TicketsNames {
+    categories: Vec<Named>,
+    topic: TopicNames,
+}
+
+#[derive(serde::Deserialize)]
+struct TopicNames {
+    title: String,
+    label: String,
+    theme: String,
+    natures: Vec<Named>,
+    categories: Vec<Named>,
 }
 
 fn parse<T: serde::de::DeserializeOwned>(files: &MonthFiles, name: &str) -> Result<T, Error> {
@@ -94,9 +139,9 @@ pub fn new_month(months: &Path, period: &str) -> Result<PathBuf, Error> {
     })?;
     let files = MonthFiles::read(&latest).map_err(|err| Error::io("read", &latest, err))?;
     let month: MonthFile = parse(&files, validate::MONTH_FILE)?;
-    let city: CityFile = parse(&files, validate::CITY_FILE)?;
-    let units: UnitsFile = parse(&files, validate::UNITS_FILE)?;
-    let tickets: TicketsFile = parse(&files, validate::TICKETS_FILE)?;
+    let city: CityNames = parse(&files, validate::CITY_FILE)?;
+    let units: UnitsNames = parse(&files, validate::UNITS_FILE)?;
+    let tickets: TicketsNames = parse(&files, validate::TICKETS_FILE)?;
     let month_text = String::from_utf8_lossy(&files.files[validate::MONTH_FILE]).into_owned();
     let from = latest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
 

@@ -1265,6 +1265,18 @@ fn read_cases(v: &mut Validator, files: &MonthFiles, groups: Option<&[Group]>) -
                 None => {}
             }
         }
+        // A copy saved beside the original (…- 副本.txt) would print twice.
+        if let Some((_, first)) = cases.iter().find(|(_, c): &&(Option<i64>, Case)| c.title == parsed.title) {
+            let line = file.text.lines().position(|l| l.contains(parsed.title.as_str())).map_or(1, |i| i + 1);
+            v.diagnostics.push(
+                Diagnostic::warning(
+                    &file.path,
+                    format!("this case and {} have the same title: is one a copy?", first.file),
+                )
+                .at(&file.text, line, 1)
+                .with_hint("every case file in cases/ prints; remove the copy, or give each case its own title"),
+            );
+        }
         cases.push((parsed.order, Case { file: name.clone(), title: parsed.title, blocks: parsed.blocks, units }));
     }
     // Cases with an `order` first, by it; the others by file name.

@@ -25,6 +25,16 @@ fn new_month_lists_what_is_left_then_builds_once_filled() {
     let month = months.join("2020-04");
     let again = bulletin(&["new", "2020-04", "--months", months_arg]);
     assert_eq!(again.status.code(), Some(2), "a second `new` must not overwrite");
+    // The next month starts from one whose figures are still blank: it
+    // takes names, not figures.
+    let next = bulletin(&["new", "2020-05", "--months", months_arg]);
+    assert!(next.status.success(), "{}", String::from_utf8_lossy(&next.stderr));
+    assert_eq!(
+        fs::read_to_string(months.join("2020-05/units.yaml")).unwrap().lines().skip(1).collect::<Vec<_>>(),
+        fs::read_to_string(months.join("2020-04/units.yaml")).unwrap().lines().skip(1).collect::<Vec<_>>(),
+        "2020-05's units differ from 2020-04's"
+    );
+    fs::remove_dir_all(months.join("2020-05")).unwrap();
 
     // Carried over: units with ids and names, districts, rules, the issuer.
     let units = fs::read_to_string(month.join("units.yaml")).unwrap();

@@ -353,3 +353,49 @@ fn a_final_replaces_the_draft_and_a_reopened_month_warns_of_the_old_final() {
     );
     assert!(stderr(&output).contains(&expected), "{}", stderr(&output));
 }
+
+/// A signature only ever stands beside the PDF it signs: `sign` refuses a
+/// PDF that the month no longer builds (its figures changed since), and a
+/// build that replaces a signed PDF removes the old signature.
+#[test]
+fn signatures_never_outlive_their_pdf() {
+    let scratch = Scratch::new("signoff-stale");
+    let password = [("BULLETIN_KEY_PASSWORD", "pw")];
+    let keys = scratch.path().join("keys");
+    assert!(run(scratch.path(), &["keygen", "--out", keys.to_str().unwrap()], &password).status.success());
+    let month = scratch.path().join("2020-03");
+    common::copy_dir(&project().join("months/2020-03"), &month);
+    let out = scratch.path().join("out");
+    let env = [
+        ("BULLETIN_KEY", keys.join("bulletin.key").to_str().unwrap().to_owned()),
+        ("BULLETIN_KEY_PASSWORD", "pw".into()),
+    ];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (dir, out_dir) = (month.to_str().unwrap(), out.to_str().unwrap());
+    let built = run(project(), &["build", "--final", "--sign", dir, "--out", out_dir], &env);
+    assert!(built.status.success(), "{}", stderr(&built));
+    let signature = out.join("2020-03.pdf.minisig");
+    assert!(signature.exists());
+
+    // The figures change after the build: `sign` refuses the old PDF.
+    let units = month.join("units.yaml");
+    let text = fs::read_to_string(&units).unwrap().replacen("satisfied: 83", "satisfied: 80", 1);
+    fs::write(&units, text).unwrap();
+    fs::remove_file(&signature).unwrap();
+    let signed = run(project(), &["sign", dir, "--out", out_dir], &env);
+    assert_eq!(signed.status.code(), Some(1), "{}", stderr(&signed));
+    assert!(stderr(&signed).contains("is not what the month builds now"), "{}", stderr(&signed));
+    assert!(!signature.exists(), "a stale PDF was signed");
+
+    // Signed again after a fresh build; then a rebuild with other figures
+    // removes the signature, with a warning.
+    let built = run(project(), &["build", "--final", "--sign", dir, "--out", out_dir], &env);
+    assert!(built.status.success(), "{}", stderr(&built));
+    assert!(signature.exists());
+    let text = fs::read_to_string(&units).unwrap().replacen("satisfied: 80", "satisfied: 81", 1);
+    fs::write(&units, text).unwrap();
+    let rebuilt = run(project(), &["build", dir, "--out", out_dir], &[]);
+    assert!(rebuilt.status.success(), "{}", stderr(&rebuilt));
+    assert!(stderr(&rebuilt).contains("removed the signature of the PDF this build replaced"), "{}", stderr(&rebuilt));
+    assert!(!signature.exists(), "the old signature stayed beside the new PDF");
+}
