@@ -117,7 +117,7 @@ enum Command {
     /// units missing from the sheet and malformed cells are reported with
     /// their row and column, and then nothing is written.
     Import {
-        /// The spreadsheet: `.xlsx`, `.xls`, `.ods` or `.csv` (UTF-8).
+        /// The spreadsheet: `.xlsx`, `.xls`, `.ods` or `.csv` (UTF-8 or GBK).
         sheet: PathBuf,
         /// The month to fill, e.g. 2020-04 (create it with `bulletin new`).
         #[arg(long)]
@@ -352,6 +352,15 @@ fn month_dirs_under(root: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(dirs)
 }
 
+/// A built PDF's digest on stdout: in sha256sum's format, or with
+/// `--format json` as a JSON object like the diagnostics beside it.
+fn print_digest(sha256: &str, pdf: &Path, format: Format) {
+    match format {
+        Format::Json => println!("{}", serde_json::json!({ "pdf": pdf.display().to_string(), "sha256": sha256 })),
+        Format::Human | Format::Short => println!("{sha256}  {}", pdf.display()),
+    }
+}
+
 fn print_diagnostics(diagnostics: &[Diagnostic], format: Format) {
     for diagnostic in diagnostics {
         match format {
@@ -461,8 +470,7 @@ fn build(
                 } else {
                     print_diagnostics(&result.warnings, report_args.format);
                 }
-                // The digest goes to stdout, in sha256sum's format.
-                println!("{}  {}", result.sha256, result.pdf.display());
+                print_digest(&result.sha256, &result.pdf, report_args.format);
                 built += 1;
                 match signed(&result.pdf) {
                     Some((Ok(signature), _)) => say(format!("signed {}", signature.display())),
@@ -477,7 +485,7 @@ fn build(
                 if human && bar.is_none() {
                     say(format!("up to date {}", pdf.display()));
                 }
-                println!("{sha256}  {}", pdf.display());
+                print_digest(&sha256, &pdf, report_args.format);
                 fresh += 1;
                 // An up-to-date final PDF that lacks its signature gets one.
                 if key.is_some() && !bulletin::signoff::signature_path(&pdf).is_file() {

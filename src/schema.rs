@@ -126,6 +126,14 @@ impl Found {
     /// The message and an optional hint, as an editor should read them.
     pub fn describe(&self) -> (String, Option<String>) {
         match &self.problem {
+            // `{ name: 社区工作, count: 2,20 }`: the comma cut the number.
+            Problem::UnknownKey { key, .. } if !key.is_empty() && key.chars().all(|c| c.is_ascii_digit()) => (
+                format!("`{key}` is not a key: a comma inside a number cut it in two"),
+                Some(
+                    "in `{ …, count: 2,20 }` a comma ends the value: write numbers without separators, `count: 220`"
+                        .into(),
+                ),
+            ),
             Problem::UnknownKey { key, allowed } => {
                 let hint = match closest(key, allowed.iter().map(String::as_str)) {
                     Some(best) => format!("did you mean `{best}`?"),
@@ -208,6 +216,16 @@ fn number_slip_hint(found: &str) -> Option<String> {
     if digits_and(&[',', '，', '.']) && text.contains([',', '，']) {
         let number: String = text.chars().filter(|c| *c != ',' && *c != '，').collect();
         return Some(format!("drop the thousands separator: write `{number}`"));
+    }
+    if Decimal::parse(text).is_some() {
+        return Some(format!("the quotation marks make YAML read it as text: write `{text}` without them"));
+    }
+    // A unit typed after the number: 2477件, 68.9分.
+    let digits_end = text.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(text.len());
+    let (number, unit) = text.split_at(digits_end);
+    if digits_end > 0 && Decimal::parse(number).is_some() && !unit.starts_with(['%', '％']) && unit.chars().count() <= 2
+    {
+        return Some(format!("write the number without `{unit}`: `{number}`"));
     }
     if let Some(number) = text.strip_suffix(['%', '％']).filter(|n| n.chars().all(|c| c.is_ascii_digit() || c == '.'))
     {
@@ -452,7 +470,9 @@ mod tests {
             ("99.41%", Some("write the percentage without the percent sign: `99.41`")),
             ("1 393", Some("remove the space inside the number: write `1393`")),
             ("很多", None),
-            ("0.5", None),
+            ("2650", Some("the quotation marks make YAML read it as text: write `2650` without them")),
+            ("2477件", Some("write the number without `件`: `2477`")),
+            ("68.9分", Some("write the number without `分`: `68.9`")),
         ];
         for (text, hint) in cases {
             assert_eq!(number_slip_hint(&format!("the text `{text}`")).as_deref(), hint, "{text}");

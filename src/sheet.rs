@@ -59,6 +59,8 @@ pub struct SheetUnit {
     pub group: String,
     pub group_size: usize,
     pub rank: usize,
+    /// Other units of the group share the rank (并列).
+    pub tied: bool,
     pub score: String,
     pub full_marks: String,
     /// Full marks − score, shown under the score's rule; "0" at full marks.
@@ -160,6 +162,7 @@ pub fn sheets(month: &Month, figures: &Figures, history: &History) -> Vec<Sheet>
                 group: group.name.clone(),
                 group_size: group.units.len(),
                 rank: row.rank,
+                tied: appendix.rows.iter().filter(|r| r.rank == row.rank).count() > 1,
                 score: row.score.clone(),
                 full_marks: figures.criteria.full_marks.clone(),
                 gap: score_rule.show(gap),

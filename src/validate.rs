@@ -1318,7 +1318,20 @@ fn warn_mixed_order(v: &mut Validator, files: &MonthFiles, cases: &[(Option<i64>
 
 /// "did you mean" for a unit name.
 fn unit_hint(groups: &[Group], name: &str) -> String {
+    if let Some(comma) = name.chars().find(|c| matches!(c, '，' | '、' | '；')) {
+        let items: Vec<&str> = name.split(['，', '、', '；']).map(str::trim).collect();
+        return format!(
+            "a `{comma}` does not part the items of a list: write `[{}]` with half-width commas",
+            items.join(", ")
+        );
+    }
     let all = groups.iter().flat_map(|g| &g.units).flat_map(|u| [u.name.as_str(), u.short.as_str()]);
+    // The start of a name (马坡岭 for 马坡岭街道) is a likely slip too.
+    let prefixed =
+        || groups.iter().flat_map(|g| &g.units).find(|u| u.name.starts_with(name) && name.chars().count() >= 2);
+    if let Some(unit) = prefixed().filter(|_| closest(name, all.clone()).is_none()) {
+        return format!("did you mean `{}`?", unit.name);
+    }
     match closest(name, all) {
         Some(best) => format!("did you mean `{best}`?"),
         None => "name a unit of units.yaml by its full name, short name or id".into(),

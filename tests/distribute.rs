@@ -211,7 +211,8 @@ fn each_sheet_shows_the_units_own_figures_and_rank() {
         assert!(mapoling.contains(expected), "mapoling sheet lacks {expected}:\n{mapoling}");
     }
     let canlian = sheet_text(&dir, "canlian");
-    assert!(canlian.contains("在区直部门组29个单位中排名第28位"), "{canlian}");
+    // 残联 and 公共工程建设中心 share rank 28: 并列.
+    assert!(canlian.contains("在区直部门组29个单位中排名并列第28位"), "{canlian}");
     assert!(canlian.contains("组内排名28/29"), "{canlian}");
 
     // Every sheet: its own name and its rank, as counted here from units.yaml.
@@ -219,7 +220,13 @@ fn each_sheet_shows_the_units_own_figures_and_rank() {
     for (id, group, name, score) in &all {
         let scores: Vec<&str> = all.iter().filter(|u| &u.1 == group).map(|u| u.3.as_str()).collect();
         let text = sheet_text(&dir, id);
-        let expected = format!("在{group}组{}个单位中排名第{}位", scores.len(), rank(score, &scores));
+        let tied = scores.iter().filter(|s| *s == score).count() > 1;
+        let expected = format!(
+            "在{group}组{}个单位中排名{}第{}位",
+            scores.len(),
+            if tied { "并列" } else { "" },
+            rank(score, &scores)
+        );
         assert!(text.contains(name.as_str()), "{id}: no {name}");
         assert!(text.contains(&expected), "{id}: no {expected}:\n{text}");
         let full = score == "70";
@@ -564,7 +571,8 @@ fn the_sheet_charts_the_valid_months_of_the_last_twelve() {
     );
 
     // Mapoling's rates month by month, from each month's units.yaml.
-    let (mut satisfaction, mut on_time, mut labels) = (String::new(), String::new(), String::new());
+    let (mut satisfaction, mut on_time, mut labels, mut years) =
+        (String::new(), String::new(), String::new(), String::new());
     for month in generated[2..].iter().filter(|m| m.name != "2015-06") {
         let yaml: serde_yaml::Value = serde_yaml::from_slice(&month.files["units.yaml"]).unwrap();
         let unit = yaml["groups"]
@@ -578,14 +586,18 @@ fn the_sheet_charts_the_valid_months_of_the_last_twelve() {
         satisfaction += &percent(count("satisfied"), count("visited"), true);
         on_time += &percent(count("completed") - count("late_completed"), count("completed"), false);
         let (year, number) = month.name.split_once('-').unwrap();
-        labels += &format!("{year}.{}", number.trim_start_matches('0'));
+        // Two years in the window: each column reads 2015年 / 3月.
+        labels += &format!("{}月", number.trim_start_matches('0'));
+        years += &format!("{year}年");
     }
     let text = sheet_text(&scratch.path().join("dist/2016-02"), "mapoling");
     assert!(text.contains("近十一个月回访满意度和按时办结率："), "{text}");
-    assert!(text.contains(&format!("月份{labels}")), "months {labels}:\n{text}");
+    assert!(text.contains(&format!("{years}月份{labels}")), "months {years} {labels}:\n{text}");
     assert!(text.contains(&format!("回访满意度{satisfaction}")), "satisfaction {satisfaction}:\n{text}");
     assert!(text.contains(&format!("按时办结率{on_time}")), "on-time {on_time}:\n{text}");
-    assert!(!text.contains("2015.2"), "a month older than twelve is shown");
+    // No twelfth column before the eleven (a month older than twelve).
+    let at = text.find(&format!("{years}月份{labels}")).unwrap();
+    assert!(!text[..at].ends_with('年'), "a month older than twelve is shown:\n{text}");
 }
 
 #[test]
