@@ -64,6 +64,8 @@ const COLUMNS: [(&str, &str, bool); 13] = [
     ("总分", "score", false),
 ];
 const NAME_COLUMN: &str = "部门名称";
+/// Names of the total rows a platform's export may end with.
+const TOTAL_ROWS: [&str; 5] = ["合计", "总计", "小计", "全区合计", "总合计"];
 
 /// Reads the first sheet of an xlsx/xls/ods file, or a csv file; a file
 /// whose text cannot be read is a problem with the data, not an error.
@@ -350,7 +352,8 @@ pub fn import(sheet: &Path, units_path: &Path, group: &str) -> Result<Result<Imp
     let mut values: Vec<Vec<(&str, String)>> = vec![Vec::new(); group_units.len()];
     for (r, row) in rows.iter().enumerate().skip(header_row + 1) {
         let name = row.get(name_column).map(Cell::text).unwrap_or_default();
-        if name.is_empty() {
+        // Blank rows and the platform's total row (合计) are not units.
+        if name.is_empty() || TOTAL_ROWS.contains(&name.replace(char::is_whitespace, "").as_str()) {
             continue;
         }
         let Some(u) =
@@ -392,6 +395,26 @@ pub fn import(sheet: &Path, units_path: &Path, group: &str) -> Result<Result<Imp
                     format!("cell {}{} ({title}, {name}): {message}", column_name(column), r + 1),
                 )),
             }
+        }
+    }
+    // Not one row of the group, but rows of another: the wrong --group.
+    if found.iter().all(Option::is_none) {
+        let names: Vec<String> =
+            rows.iter().skip(header_row + 1).filter_map(|r| r.get(name_column)).map(Cell::text).collect();
+        let matches = |g: &Group| {
+            names
+                .iter()
+                .filter(|n| g.units.iter().any(|u| &u.name == *n || u.short.as_deref() == Some(n.as_str())))
+                .count()
+        };
+        if let Some(other) =
+            units.groups.iter().filter(|g| g.name != group).max_by_key(|g| matches(g)).filter(|g| matches(g) > 0)
+        {
+            return Ok(Err(vec![Diagnostic::error(
+                sheet,
+                format!("the sheet's rows are units of {}, not of {group}", other.name),
+            )
+            .with_hint(format!("import it with `--group {}`", other.name))]));
         }
     }
     for (u, unit) in group_units.iter().enumerate() {

@@ -134,7 +134,8 @@ pub fn locate_value(text: &str, path: &[Segment]) -> Option<Position> {
     let Some(after_colon) = after_key.trim_start_matches(['"', '\'']).trim_start().strip_prefix(':') else {
         return Some(found);
     };
-    let value = after_colon.trim_start();
+    // Only YAML's own spaces: a full-width space (U+3000) is part of the value.
+    let value = after_colon.trim_start_matches([' ', '\t']);
     if value.is_empty() || value.starts_with('#') {
         return Some(found);
     }

@@ -828,13 +828,20 @@ fn watch(month: &Path, out: &Path, args: &ResourceArgs, poll_ms: u64) -> u8 {
             eprintln!("changed: {}", names.join(", "));
         }
         bulletin::watch::Event::Changed(_) => {}
-        bulletin::watch::Event::Built(built, elapsed) => eprintln!(
-            "rebuilt {} in {} ms ({}, {} pages)",
-            built.pdf.display(),
-            elapsed.as_millis(),
-            if built.draft { "draft" } else { "final" },
-            built.pages
-        ),
+        bulletin::watch::Event::Built(built, elapsed) => {
+            // The warnings too: an editor watching the PDF sees no other
+            // sign of them (a draft instead of the final, a stray file).
+            for warning in &built.warnings {
+                eprintln!("{warning}");
+            }
+            eprintln!(
+                "rebuilt {} in {} ms ({}, {} pages)",
+                built.pdf.display(),
+                elapsed.as_millis(),
+                if built.draft { "draft" } else { "final" },
+                built.pages
+            )
+        }
         bulletin::watch::Event::Failed(failure, elapsed) => {
             report(month, failure, Format::Human);
             eprintln!("build failed after {} ms; the last good PDF is kept", elapsed.as_millis());

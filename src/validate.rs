@@ -125,13 +125,24 @@ impl Validator {
                 let valid = &bytes[..err.valid_up_to()];
                 let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
                 let column = String::from_utf8_lossy(valid).rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-                let text = String::from_utf8_lossy(bytes);
+                // Saved as GBK (Chinese Windows' default), it reads as such:
+                // show the line as the editor wrote it.
+                let (gbk, malformed) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+                let (text, hint) = if malformed {
+                    (String::from_utf8_lossy(bytes).into_owned(), "save the file as UTF-8 (WPS/记事本: 另存为 → 编码选 UTF-8); text pasted from a GBK document shows up like this")
+                } else {
+                    (gbk.into_owned(), "the file is saved as GBK (GB18030), Chinese Windows' default: save it as UTF-8 (WPS/记事本: 另存为 → 编码选 UTF-8)")
+                };
                 let diagnostic = Diagnostic::error(
                     &path,
-                    format!("the file is not UTF-8 text (invalid byte 0x{:02X} at offset {})", bytes[valid.len()], valid.len()),
+                    format!(
+                        "the file is not UTF-8 text (invalid byte 0x{:02X} at offset {})",
+                        bytes[valid.len()],
+                        valid.len()
+                    ),
                 )
                 .at(&text, line, column)
-                .with_hint("save the file as UTF-8 (WPS/记事本: 另存为 → 编码选 UTF-8); text pasted from a GBK document shows up like this");
+                .with_hint(hint);
                 self.diagnostics.push(diagnostic);
                 None
             }
@@ -200,10 +211,10 @@ impl Validator {
                 if trimmed.len() != text.len() {
                     let spaces = describe_spaces(text);
                     let diagnostic =
-                        Diagnostic::warning(&file.path, format!("{spaces} in `{trimmed}`, which would print"))
+                        Diagnostic::warning(&file.path, format!("{spaces} of `{trimmed}` would print; it is dropped"))
                             .at_field(&file.text, path, None)
                             .with_hint(format!(
-                                "remove {}; the bulletin uses `{trimmed}`",
+                                "remove {} from the file; the bulletin prints `{trimmed}`",
                                 if spaces.contains(" and ") { "them" } else { "it" }
                             ));
                     self.diagnostics.push(diagnostic);
@@ -907,7 +918,12 @@ fn check_units(v: &mut Validator, file: &SourceFile, u: &UnitsFile, rules: &Rule
                 path
             };
             let label = Some(unit.name.as_str());
-            let where_ = format!("groups[{g}].units[{i}]");
+            // Where the first use stands, by line as the editor finds it.
+            let unit_path = [key("groups"), index(g), key("units"), index(i)];
+            let where_ = match crate::locate::locate(&file.text, &unit_path) {
+                Some(at) => format!("groups[{g}].units[{i}] (line {})", at.line),
+                None => format!("groups[{g}].units[{i}]"),
+            };
             if !is_plain_id(&unit.id) {
                 v.error(file, &at("id"), label, format!("unit id `{}` is not a plain code", unit.id)).hint =
                     Some("ids are lowercase letters, digits, `-` and `_` (e.g. the name in pinyin: mapoling)".into());

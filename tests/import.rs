@@ -242,3 +242,30 @@ fn gbk_csv_imports_and_longer_names_get_a_suggestion() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// A platform's total row (合计) is skipped; a sheet of another group's
+/// units says which group it is, once, instead of a line a row.
+#[test]
+fn total_rows_are_skipped_and_a_wrong_group_is_named() {
+    let scratch = Scratch::new("import-total");
+    let (month, original) = setup(&scratch);
+    let mut streets: Vec<Vec<&str>> = appendix().into_iter().filter(|(g, _)| *g == "街道").map(|(_, r)| r).collect();
+    let total = vec![
+        "合计", "1000", "0", "1", "0", "990", "3", "99.70%", "0", "1", "800", "790", "98.75%", "1.00%", "0.00%", "", "",
+    ];
+    streets.push(total);
+    let csv = scratch.path().join("街道.csv");
+    write_csv(&csv, &streets);
+    let output = import(&scratch, &csv, "街道");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let imported = fs::read_to_string(month.join("units.yaml")).unwrap();
+    let streets_part = |text: &str| text[..text.find("区直部门").unwrap()].to_owned();
+    assert_eq!(streets_part(&imported), streets_part(&original));
+
+    let output = import(&scratch, &csv, "区直部门");
+    assert_eq!(output.status.code(), Some(1));
+    let report = String::from_utf8_lossy(&output.stderr);
+    assert!(report.contains("error: the sheet's rows are units of 街道, not of 区直部门"), "{report}");
+    assert!(report.contains("hint: import it with `--group 街道`"), "{report}");
+    assert_eq!(report.matches("error:").count(), 1, "{report}");
+}

@@ -91,4 +91,9 @@ fn edits_are_rebuilt_and_broken_edits_keep_the_last_good_pdf() {
     wait_for(&lines, "satisfied (90) is greater than visited (86)", limit);
     wait_for(&lines, "the last good PDF is kept", limit);
     assert_eq!(fs::read(&pdf).unwrap(), second, "the good PDF was replaced");
+
+    // Fixed again, with a warning: watch prints it before the rebuild.
+    fs::write(&units, text.replacen("        name: 定王台街道\n", "        name: \"定王台街道 \"\n", 1)).unwrap();
+    let seen = wait_for(&lines, "rebuilt", limit);
+    assert!(seen.iter().any(|l| l.contains("a space at the end of `定王台街道` would print")), "no warning: {seen:?}");
 }
