@@ -214,6 +214,44 @@ fn near_markup(line: &str) -> Option<(String, String)> {
     None
 }
 
+/// The cells of a table row, or `None` for a line that is not one. `raw`
+/// keeps its tabs; `line` is trimmed. A first row needs a tab between two
+/// cells (leading tabs alone are an indent, trailing ones a slip) and keeps
+/// its leading empty cells; a row of an open table is any line with a tab,
+/// its empty cells at either end kept.
+fn table_cells(raw: &str, line: &str, in_table: bool) -> Option<Vec<String>> {
+    let cells = |text: &str| text.split('\t').map(|c| c.trim().to_owned()).collect::<Vec<_>>();
+    if in_table {
+        return raw.contains('\t').then(|| cells(raw));
+    }
+    if !line.contains('\t') || numbered_line(line).is_some() {
+        return None;
+    }
+    Some(cells(raw.trim_end_matches('\t')))
+}
+
+/// A numbered line as Word and WPS paste their automatic numbering, the
+/// number and the text parted by a tab (`1.\t内容`, `一、\t基本情况`,
+/// `（一）\t…`): the line as typed by hand, which is text, not a table row.
+fn numbered_line(line: &str) -> Option<String> {
+    let (marker, rest) = line.split_once('\t')?;
+    let rest = rest.trim_start_matches('\t');
+    if rest.contains('\t') {
+        return None;
+    }
+    let chinese =
+        |s: &str| !s.is_empty() && s.chars().all(|c| "一二三四五六七八九十百零".contains(c) || c.is_ascii_digit());
+    let marker = marker.trim();
+    if let Some(n) = marker.strip_suffix('.').filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit())) {
+        return Some(format!("{n}. {rest}"));
+    }
+    let cjk = marker.strip_suffix('、').is_some_and(chinese)
+        || marker.strip_prefix('（').and_then(|m| m.strip_suffix('）')).is_some_and(chinese)
+        || marker.strip_prefix('(').and_then(|m| m.strip_suffix(')')).is_some_and(chinese)
+        || matches!(marker, "•" | "·" | "●" | "○" | "■" | "□" | "◆");
+    cjk.then(|| format!("{marker}{rest}"))
+}
+
 /// Whether `text` ends a sentence: 。！？ (or their ASCII forms), perhaps
 /// followed by closing quotes or brackets (。” ！）).
 fn ends_sentence(text: &str) -> bool {
@@ -223,13 +261,15 @@ fn ends_sentence(text: &str) -> bool {
 
 /// `- item`, `* item` → (false, 1, item); `12. item` → (true, 12, item).
 fn list_item(line: &str) -> Option<(bool, u32, &str)> {
-    if let Some(rest) = line.strip_prefix("- ").or_else(|| line.strip_prefix("* ")) {
+    // The space may be a full-width one, as a Chinese input method types it.
+    let after = |marker: &str| line.strip_prefix(marker).and_then(|r| r.strip_prefix([' ', '\u{3000}']));
+    if let Some(rest) = after("-").or_else(|| after("*")) {
         return Some((false, 1, rest.trim_start()));
     }
     let digits = line.chars().take_while(char::is_ascii_digit).count();
     if (1..=4).contains(&digits) {
         let rest = &line[digits..];
-        if let Some(item) = rest.strip_prefix(". ") {
+        if let Some(item) = rest.strip_prefix('.').and_then(|r| r.strip_prefix([' ', '\u{3000}'])) {
             return line[..digits].parse().ok().map(|n| (true, n, item.trim_start()));
         }
     }
@@ -240,7 +280,7 @@ fn list_item(line: &str) -> Option<(bool, u32, &str)> {
 fn heading(line: &str) -> Option<&str> {
     let hashes = line.chars().take_while(|c| *c == '#').count();
     if (1..=3).contains(&hashes) {
-        line[hashes..].strip_prefix(' ').map(str::trim)
+        line[hashes..].strip_prefix([' ', '\u{3000}']).map(|t| t.trim_matches(|c: char| c.is_whitespace()))
     } else {
         None
     }
@@ -350,33 +390,49 @@ pub fn parse(text: &str) -> Result<ParsedCase, CaseError> {
             paragraph.0.clear();
             paragraph.1.clear();
         };
+    // The line of the last table row, to tell a table's next row from a
+    // new table (a blank line ends a table); and where each table starts.
+    let mut table_row: Option<usize> = None;
+    let mut tables: Vec<(usize, usize)> = Vec::new();
     for (number, line) in body {
-        // A table's row needs a tab between cells; once a table is open, a
-        // row may also end in empty cells (trailing tabs).
-        let in_table = matches!(blocks.last(), Some(Block::Table { .. })) && paragraph.0.is_empty();
-        let row_text =
-            if in_table { lines[number - 1].trim_start().trim_end_matches([' ', '\u{3000}', '\r']) } else { line };
-        let cells: Vec<&str> = row_text.split('\t').map(str::trim).collect();
+        // Tabs are kept here (only spaces trimmed): a row's leading and
+        // trailing tabs are its empty cells.
+        let raw = lines[number - 1].trim_matches([' ', '\u{3000}', '\r']);
+        let in_table = table_row == Some(number - 1);
+        let cells = table_cells(raw, line, in_table);
+        let marker_line = (cells.is_none() && !in_table).then(|| numbered_line(line)).flatten();
+        let line = marker_line.as_deref().unwrap_or(line);
         if line.is_empty() {
             flush(&mut paragraph, &mut blocks, &mut warnings);
-        } else if cells.len() > 1 {
+        } else if let Some(row) = cells {
             // A row of a table pasted from a spreadsheet.
             flush(&mut paragraph, &mut blocks, &mut warnings);
-            let row: Vec<String> = cells.iter().map(|c| (*c).to_owned()).collect();
+            table_row = Some(number);
             match blocks.last_mut() {
-                Some(Block::Table { rows }) => {
+                Some(Block::Table { rows }) if in_table => {
                     let width = rows[0].len();
                     if row.len() != width {
+                        let (what, hint) = if row.len() < width {
+                            ("fewer", "cells are separated by tabs; the missing cells print empty")
+                        } else {
+                            ("more", "cells are separated by tabs; the first row gets empty cells to match")
+                        };
                         warnings.push(CaseWarning {
                             line: number,
                             column: 1,
-                            message: format!("this table row has {} cells, the first row has {width}", row.len()),
-                            hint: "cells are separated by tabs; the missing cells print empty".into(),
+                            message: format!(
+                                "this table row has {} cells, {what} than the first row's {width}",
+                                row.len()
+                            ),
+                            hint: hint.into(),
                         });
                     }
                     rows.push(row);
                 }
-                _ => blocks.push(Block::Table { rows: vec![row] }),
+                _ => {
+                    tables.push((blocks.len(), number));
+                    blocks.push(Block::Table { rows: vec![row] });
+                }
             }
         } else if let Some(text) = heading(line) {
             flush(&mut paragraph, &mut blocks, &mut warnings);
@@ -402,14 +458,29 @@ pub fn parse(text: &str) -> Result<ParsedCase, CaseError> {
             // pasted from Word or WPS has a paragraph a line, no blank line
             // between. Other lines of a paragraph join without a space
             // (Chinese has none).
-            if ends_sentence(&paragraph.0) {
+            // A line Word numbered was a paragraph of its own there.
+            if ends_sentence(&paragraph.0) || marker_line.is_some() {
                 flush(&mut paragraph, &mut blocks, &mut warnings);
             }
             paragraph.0.push_str(line);
             paragraph.1.push((number, markers(line)));
+            if marker_line.is_some() {
+                flush(&mut paragraph, &mut blocks, &mut warnings);
+            }
         }
     }
     flush(&mut paragraph, &mut blocks, &mut warnings);
+    // A lone line with tabs is a table of one row, most likely meant as text.
+    for (at, line) in tables {
+        if matches!(&blocks[at], Block::Table { rows } if rows.len() == 1) {
+            warnings.push(CaseWarning {
+                line,
+                column: 1,
+                message: "this line has tabs, so it prints as a table of one row".into(),
+                hint: "a table needs two lines or more; if it is text, replace the tabs with spaces or commas".into(),
+            });
+        }
+    }
     // Rows shorter than the widest print with empty cells.
     for block in &mut blocks {
         if let Block::Table { rows } = block {
@@ -546,12 +617,48 @@ mod tests {
         );
         assert_eq!(case.warnings.len(), 1);
         assert_eq!(case.warnings[0].line, 3);
+
+        // Leading tabs are empty cells in a table, an indent in a paragraph;
+        // a blank line ends a table; a lone tab line is warned about.
+        let case = parse("标题\n\t三月\t四月\n投诉\t3\t4\n\n\t缩进的段落。\n\n甲\t乙\n").unwrap();
+        assert_eq!(
+            case.blocks,
+            [
+                Block::Table {
+                    rows: vec![
+                        vec![String::new(), "三月".into(), "四月".into()],
+                        vec!["投诉".into(), "3".into(), "4".into()]
+                    ]
+                },
+                Block::Paragraph { runs: vec![plain("缩进的段落。")] },
+                Block::Table { rows: vec![vec!["甲".into(), "乙".into()]] },
+            ]
+        );
+        assert_eq!(case.warnings.len(), 1, "{:?}", case.warnings);
+        assert_eq!(
+            (case.warnings[0].line, case.warnings[0].message.as_str()),
+            (7, "this line has tabs, so it prints as a table of one row")
+        );
+
+        // Word's automatic numbering pastes a tab after the number: text.
+        let case = parse("标题\n一、\t基本情况\n（一）\t受理情况。\n1.\t第一项\n2.\t第二项\n").unwrap();
+        assert_eq!(
+            case.blocks,
+            [
+                Block::Paragraph { runs: vec![plain("一、基本情况")] },
+                Block::Paragraph { runs: vec![plain("（一）受理情况。")] },
+                Block::List {
+                    ordered: true, start: 1, items: vec![vec![plain("第一项")], vec![plain("第二项")]]
+                },
+            ]
+        );
+        assert!(case.warnings.is_empty(), "{:?}", case.warnings);
     }
 
     /// Issue 12, item 17: markup that was meant but prints as typed.
     #[test]
     fn near_markup_is_a_warning_at_its_line() {
-        let text = "标题\n\n##处理情况\n-一项\n1.第一步\n正文**未闭合\n续行\n\n## 小标题**\n正常 **粗** 与 \\** 与 1.5万元 与 #3栋\n#3栋在前\n";
+        let text = "标题\n\n##处理情况\n-一项\n1.第一步\n正文**未闭合\n续行\n\n## 小标题**\n正常 **粗** 与 \\** 与 1.5万元 与 #3栋\n#3栋在前\n\n##　全角空格的小标题\n-　全角空格的项\n";
         let case = parse(text).unwrap();
         let found: Vec<(usize, &str)> = case.warnings.iter().map(|w| (w.line, w.message.as_str())).collect();
         assert_eq!(
@@ -564,6 +671,13 @@ mod tests {
                 (9, "an unpaired `**` prints as typed"),
             ]
         );
+        // A full-width space after the marker works as the space.
+        assert!(case.blocks.contains(&Block::Heading { runs: vec![plain("全角空格的小标题")] }), "{:?}", case.blocks);
+        assert!(case.blocks.contains(&Block::List {
+            ordered: false,
+            start: 1,
+            items: vec![vec![plain("全角空格的项")]]
+        }));
     }
 
     #[test]

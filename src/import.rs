@@ -46,22 +46,30 @@ impl Cell {
     }
 }
 
-/// The columns the import reads: header text → units.yaml key, and whether
-/// the value is a count (whole number) or a decimal (rate, score).
-const COLUMNS: [(&str, &str, bool); 13] = [
-    ("签收总数", "signed", true),
-    ("未按时签收数", "late_signed", true),
-    ("未及时退回数", "late_returned", true),
-    ("退单驳回数", "return_rejected", true),
-    ("办结工单总数", "completed", true),
-    ("未按时办结数", "late_completed", true),
-    ("延期驳回数", "extension_rejected", true),
-    ("发回重办数", "redone", true),
-    ("回访工单总数", "visited", true),
-    ("回访满意数", "satisfied", true),
-    ("延期办理率", "extension_rate", false),
-    ("重复交办率", "repeat_rate", false),
-    ("总分", "score", false),
+/// What a column holds: whole numbers, percentages or scores.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Count,
+    Rate,
+    Score,
+}
+
+/// The columns the import reads: header text → units.yaml key, and what
+/// the value is.
+const COLUMNS: [(&str, &str, Kind); 13] = [
+    ("签收总数", "signed", Kind::Count),
+    ("未按时签收数", "late_signed", Kind::Count),
+    ("未及时退回数", "late_returned", Kind::Count),
+    ("退单驳回数", "return_rejected", Kind::Count),
+    ("办结工单总数", "completed", Kind::Count),
+    ("未按时办结数", "late_completed", Kind::Count),
+    ("延期驳回数", "extension_rejected", Kind::Count),
+    ("发回重办数", "redone", Kind::Count),
+    ("回访工单总数", "visited", Kind::Count),
+    ("回访满意数", "satisfied", Kind::Count),
+    ("延期办理率", "extension_rate", Kind::Rate),
+    ("重复交办率", "repeat_rate", Kind::Rate),
+    ("总分", "score", Kind::Score),
 ];
 const NAME_COLUMN: &str = "部门名称";
 /// Names of the total rows a platform's export may end with.
@@ -225,7 +233,8 @@ pub fn column_name(index: usize) -> String {
 }
 
 /// A figure as it will be written into units.yaml.
-fn figure(cell: &Cell, count: bool) -> Result<String, String> {
+fn figure(cell: &Cell, kind: Kind) -> Result<String, String> {
+    let count = kind == Kind::Count;
     match *cell {
         Cell::Percent { .. } if count => {
             return Err(format!("expected a whole number, found the percentage {}", cell.text()));
@@ -234,7 +243,7 @@ fn figure(cell: &Cell, count: bool) -> Result<String, String> {
             return shown_percent(value, decimals).ok_or_else(|| format!("expected a percentage, found {value}"));
         }
         // 0.01 may be 0.01% or 1.00% shown as a percentage: say which.
-        Cell::Unformatted(value) if !count && value > 0.0 && value < 1.0 => {
+        Cell::Unformatted(value) if kind == Kind::Rate && value > 0.0 && value < 1.0 => {
             return Err(format!(
                 "{value} may be {value}% or a percentage shown as {}%, and this kind of file does not say which; \
                  save the sheet as .xlsx, or type the rate as text such as `1.00%`",
@@ -250,7 +259,7 @@ fn figure(cell: &Cell, count: bool) -> Result<String, String> {
     // A rate in a text cell (csv) below 1 without `%`: a fraction typed for
     // a percentage (0.07 for 7.00%) reads the same as a rate of 0.07%.
     let below_one = Decimal::parse(&text).is_some_and(|v| v > Decimal::from_int(0) && v < Decimal::from_int(1));
-    if !count && matches!(cell, Cell::Text(_)) && below_one {
+    if kind == Kind::Rate && matches!(cell, Cell::Text(_)) && below_one {
         return Err(format!(
             "`{text}` may be a fraction ({}%) or a rate of {text}%; write the rate as the platform prints it, \
              with `%`: `{}%` or `{text}%`",
@@ -333,9 +342,9 @@ pub fn import(sheet: &Path, units_path: &Path, group: &str) -> Result<Result<Imp
     let mut problems = Vec::new();
     let name_column = find(NAME_COLUMN).unwrap_or(0);
     let mut columns = Vec::new();
-    for (title, key, count) in COLUMNS {
+    for (title, key, kind) in COLUMNS {
         match find(title) {
-            Some(column) => columns.push((column, title, key, count)),
+            Some(column) => columns.push((column, title, key, kind)),
             None => {
                 let hint = closest(title, header.iter().map(String::as_str))
                     .map_or_else(|| "add the column".to_owned(), |near| format!("is `{near}` meant to be `{title}`?"));
@@ -385,9 +394,9 @@ pub fn import(sheet: &Path, units_path: &Path, group: &str) -> Result<Result<Imp
             continue;
         }
         found[u] = Some(r);
-        for &(column, title, key, count) in &columns {
+        for &(column, title, key, kind) in &columns {
             let cell = row.get(column).unwrap_or(&Cell::Empty);
-            match figure(cell, count) {
+            match figure(cell, kind) {
                 Ok(value) => values[u].push((key, value)),
                 Err(message) => problems.push(at(
                     r,
@@ -482,26 +491,31 @@ mod tests {
     #[test]
     fn figures_from_cells() {
         let text = |s: &str| Cell::Text(s.into());
-        assert_eq!(figure(&text("117"), true), Ok("117".into()));
-        assert_eq!(figure(&Cell::Number(117.0), true), Ok("117".into()));
-        assert_eq!(figure(&text("1.00%"), false), Ok("1.00".into()));
-        assert_eq!(figure(&text("69.4"), false), Ok("69.4".into()));
-        assert!(figure(&text("1.5"), true).unwrap_err().contains("whole number"));
-        assert!(figure(&text("-1"), true).unwrap_err().contains("at least 0"));
-        assert!(figure(&text("abc"), true).unwrap_err().contains("found `abc`"));
-        assert!(figure(&Cell::Empty, true).unwrap_err().contains("empty"));
+        assert_eq!(figure(&text("117"), Kind::Count), Ok("117".into()));
+        assert_eq!(figure(&Cell::Number(117.0), Kind::Count), Ok("117".into()));
+        assert_eq!(figure(&text("1.00%"), Kind::Rate), Ok("1.00".into()));
+        assert_eq!(figure(&text("69.4"), Kind::Score), Ok("69.4".into()));
+        assert!(figure(&text("1.5"), Kind::Count).unwrap_err().contains("whole number"));
+        assert!(figure(&text("-1"), Kind::Count).unwrap_err().contains("at least 0"));
+        assert!(figure(&text("abc"), Kind::Count).unwrap_err().contains("found `abc`"));
+        assert!(figure(&Cell::Empty, Kind::Count).unwrap_err().contains("empty"));
         // Issue 12, item 1: a percent cell holds a hundredth of what it shows.
-        assert_eq!(figure(&Cell::Percent { value: 0.01, decimals: 2 }, false), Ok("1.00".into()));
-        assert_eq!(figure(&Cell::Percent { value: 0.1103, decimals: 2 }, false), Ok("11.03".into()));
-        assert!(figure(&Cell::Percent { value: 1.17, decimals: 0 }, true).unwrap_err().contains("117%"));
+        assert_eq!(figure(&Cell::Percent { value: 0.01, decimals: 2 }, Kind::Rate), Ok("1.00".into()));
+        assert_eq!(figure(&Cell::Percent { value: 0.1103, decimals: 2 }, Kind::Rate), Ok("11.03".into()));
+        assert!(figure(&Cell::Percent { value: 1.17, decimals: 0 }, Kind::Count).unwrap_err().contains("117%"));
         // A csv's rate below 1 without `%` is ambiguous too.
-        assert!(figure(&Cell::Text("0.07".into()), false).unwrap_err().contains("`7%` or `0.07%`"));
-        assert_eq!(figure(&Cell::Text("0.07%".into()), false), Ok("0.07".into()));
-        assert_eq!(figure(&Cell::Text("0.07".into()), true).map_err(|_| ()), Err(()));
+        assert!(figure(&Cell::Text("0.07".into()), Kind::Rate).unwrap_err().contains("`7%` or `0.07%`"));
+        assert_eq!(figure(&Cell::Text("0.07%".into()), Kind::Rate), Ok("0.07".into()));
+        assert_eq!(figure(&Cell::Text("0.07".into()), Kind::Count).map_err(|_| ()), Err(()));
         // Without number formats (xls, ods) a value below 1 is ambiguous.
-        assert!(figure(&Cell::Unformatted(0.01), false).unwrap_err().contains("0.01% or a percentage shown as 1.00%"));
-        assert_eq!(figure(&Cell::Unformatted(1.0), false), Ok("1".into()));
-        assert_eq!(figure(&Cell::Unformatted(0.0), false), Ok("0".into()));
+        assert!(figure(&Cell::Unformatted(0.01), Kind::Rate)
+            .unwrap_err()
+            .contains("0.01% or a percentage shown as 1.00%"));
+        assert_eq!(figure(&Cell::Unformatted(1.0), Kind::Rate), Ok("1".into()));
+        assert_eq!(figure(&Cell::Unformatted(0.0), Kind::Rate), Ok("0".into()));
+        // A score below 1 is a score, not an ambiguous rate.
+        assert_eq!(figure(&Cell::Unformatted(0.5), Kind::Score), Ok("0.5".into()));
+        assert_eq!(figure(&Cell::Text("0.5".into()), Kind::Score), Ok("0.5".into()));
     }
 
     #[test]

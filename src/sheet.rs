@@ -17,7 +17,6 @@ use crate::diag::Diagnostic;
 use crate::month::{Month, Period};
 use crate::number::Decimal;
 use crate::validate::{MONTH_FILE, UNITS_FILE};
-use crate::CheckOptions;
 
 /// How many months, the sheet's own included, its history shows.
 pub const HISTORY_MONTHS: usize = 12;
@@ -222,9 +221,11 @@ impl History {
             if *period < earliest || *period >= month.period {
                 continue;
             }
-            match crate::check(dir, CheckOptions::default()) {
-                Ok((archived_month, _)) => history.add(&crate::derive::derive(&archived_month)),
-                Err(_) => history.warnings.push(
+            // The validation alone: an archived month's figures count as it
+            // was published, questions about them (a final's gate) aside.
+            match crate::validate::check_month(dir).ok().and_then(|checked| checked.month) {
+                Some(archived_month) => history.add(&crate::derive::derive(&archived_month)),
+                None => history.warnings.push(
                     Diagnostic::warning(
                         dir.join(MONTH_FILE),
                         "this month has errors and is left out of the unit sheets' history",

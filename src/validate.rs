@@ -127,8 +127,10 @@ impl Validator {
                 let column = String::from_utf8_lossy(valid).rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
                 // Saved as GBK (Chinese Windows' default), it reads as such:
                 // show the line as the editor wrote it.
+                // Only when nothing before the first bad byte was UTF-8
+                // Chinese: a UTF-8 file with one GBK paste is not GBK.
                 let (gbk, malformed) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
-                let (text, hint) = if malformed {
+                let (text, hint) = if malformed || !valid.is_ascii() {
                     (String::from_utf8_lossy(bytes).into_owned(), "save the file as UTF-8 (WPS/记事本: 另存为 → 编码选 UTF-8); text pasted from a GBK document shows up like this")
                 } else {
                     (gbk.into_owned(), "the file is saved as GBK (GB18030), Chinese Windows' default: save it as UTF-8 (WPS/记事本: 另存为 → 编码选 UTF-8)")
@@ -206,7 +208,11 @@ impl Validator {
     /// read without them so that it causes no second error elsewhere.
     fn tidy_strings(&mut self, file: &SourceFile, value: &mut serde_json::Value, path: &mut Vec<Segment>) {
         match value {
+            // What never prints (an acknowledgement's reason) is left as is.
+            _ if matches!(path.first(), Some(Segment::Key(k)) if k == "acknowledge") => {}
             serde_json::Value::String(text) => {
+                // A block scalar's final line break is YAML's, not a space.
+                *text = text.trim_matches(['\n', '\r']).to_owned();
                 let trimmed = text.trim_matches(is_space);
                 if trimmed.len() != text.len() {
                     let spaces = describe_spaces(text);
@@ -310,14 +316,16 @@ fn describe_spaces(text: &str) -> String {
 /// quotes (“”, ‘’, 「」, 『』, or the straight ones a second time).
 fn unquote_typographic(text: &str) -> Option<String> {
     const PAIRS: [(char, char); 6] = [('“', '”'), ('‘', '’'), ('「', '」'), ('『', '』'), ('"', '"'), ('\'', '\'')];
+    // Two quotes and at least one character between them.
+    if text.chars().count() <= 2 {
+        return None;
+    }
     let first = text.chars().next()?;
     let last = text.chars().next_back()?;
     let (_, close) = PAIRS.iter().find(|(open, _)| *open == first)?;
-    let inner = &text[first.len_utf8()..text.len() - last.len_utf8()];
+    let inner = text.get(first.len_utf8()..text.len() - last.len_utf8())?;
     // The quotes wrap the whole name, not a quoted part of it (“12345”热线).
-    let wraps = text.chars().count() > 2
-        && (last == *close || (first == '“' && last == '“'))
-        && !inner.contains([first, *close]);
+    let wraps = (last == *close || (first == '“' && last == '“')) && !inner.contains([first, *close]);
     wraps.then(|| inner.trim_matches(is_space).to_owned())
 }
 
@@ -613,8 +621,9 @@ fn acknowledge(
     let mut accepted: Vec<usize> = Vec::new();
     for (entry, reason) in acknowledged {
         let path = [key("acknowledge"), key(entry)];
+        // The field as a diagnostic shows it, with the name after it or not.
         let (code, field) = match entry.split_once(char::is_whitespace) {
-            Some((code, field)) => (code, Some(field.trim())),
+            Some((code, field)) => (code, Some(field.split(" (").next().unwrap_or(field).trim())),
             None => (entry.as_str(), None),
         };
         let found: Vec<usize> =
@@ -1387,6 +1396,9 @@ mod tests {
             ("芙蓉区“12345”市民服务热线办公室", None),
             ("“甲”与“乙”", None),
             ("“”", None),
+            ("“", None),
+            ("\"", None),
+            ("'", None),
         ];
         for (text, unquoted) in cases {
             assert_eq!(unquote_typographic(text).as_deref(), unquoted, "{text}");

@@ -630,3 +630,29 @@ fn a_failed_distribution_leaves_the_previous_one_as_it_was() {
         .collect();
     assert!(leftovers.is_empty(), "left behind: {leftovers:?}");
 }
+
+/// An archived final month whose figures are in question (here the
+/// reference's own 2120/2172, not acknowledged) still counts in the unit
+/// sheets' history: the history takes a month as it was published.
+#[test]
+fn the_history_keeps_archived_months_with_figures_in_question() {
+    let scratch = Scratch::new("distribute-history-question");
+    let months = scratch.path().join("months");
+    let march = months.join("2020-03");
+    common::copy_dir(&project().join("months/2020-03"), &march);
+    let february = months.join("2020-02");
+    common::copy_dir(&project().join("months/2020-03"), &february);
+    let month_yaml = february.join("month.yaml");
+    let text = fs::read_to_string(&month_yaml).unwrap();
+    let text = text.replace("period: 2020-03", "period: 2020-02").replace("date: 2020-04-17", "date: 2020-03-17");
+    fs::write(&month_yaml, &text[..text.find("\n# 已核对").unwrap() + 1]).unwrap();
+    assert!(bulletin::check(&february, bulletin::CheckOptions::default()).is_err(), "February is a final in question");
+
+    let resources = bulletin::Resources::load(&project().join("layouts"), &project().join("fonts")).unwrap();
+    let (month, _) = bulletin::check(&march, bulletin::CheckOptions::default()).unwrap();
+    let figures = bulletin::figures(&month, &resources.sentences).unwrap();
+    let history = bulletin::sheet::History::scan(&march, &month, &figures);
+    assert!(history.warnings.is_empty(), "{:?}", history.warnings);
+    let months: Vec<String> = history.points("mapoling").iter().map(|p| p.key.clone()).collect();
+    assert_eq!(months, ["2020-02", "2020-03"]);
+}
