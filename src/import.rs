@@ -187,17 +187,6 @@ fn percent_decimals(format_code: &str) -> Option<usize> {
     Some(decimals)
 }
 
-/// `0.07` → `7`, `0.0725` → `7.25`: a fraction's text as a percentage.
-fn shift_percent(text: &str) -> String {
-    text.parse::<f64>().ok().and_then(|v| shown_percent(v, 4)).map_or_else(
-        || text.to_owned(),
-        |shown| {
-            let trimmed = shown.trim_end_matches('0').trim_end_matches('.');
-            trimmed.to_owned()
-        },
-    )
-}
-
 /// The percentage a sheet shows for the stored `value` (0.0725 with two
 /// decimals → `7.25`), exactly: from the shortest decimal text of the
 /// stored number, rounded half up as Excel rounds what it shows.
@@ -258,13 +247,12 @@ fn figure(cell: &Cell, kind: Kind) -> Result<String, String> {
     }
     // A rate in a text cell (csv) below 1 without `%`: a fraction typed for
     // a percentage (0.07 for 7.00%) reads the same as a rate of 0.07%.
-    let below_one = Decimal::parse(&text).is_some_and(|v| v > Decimal::from_int(0) && v < Decimal::from_int(1));
-    if kind == Kind::Rate && matches!(cell, Cell::Text(_)) && below_one {
+    let below_one = Decimal::parse(&text).filter(|v| *v > Decimal::from_int(0) && *v < Decimal::from_int(1));
+    if let Some(fraction) = below_one.filter(|_| kind == Kind::Rate && matches!(cell, Cell::Text(_))) {
+        let as_percent = fraction.shifted(2).format(Style::Trim);
         return Err(format!(
-            "`{text}` may be a fraction ({}%) or a rate of {text}%; write the rate as the platform prints it, \
-             with `%`: `{}%` or `{text}%`",
-            shift_percent(&text),
-            shift_percent(&text)
+            "`{text}` may be a fraction ({as_percent}%) or a rate of {text}%; write the rate as the platform prints \
+             it, with `%`: `{as_percent}%` or `{text}%`"
         ));
     }
     let digits = text.trim_end_matches('%').trim();
@@ -300,6 +288,13 @@ struct Group {
 struct Unit {
     name: String,
     short: Option<String>,
+}
+
+impl Unit {
+    /// Whether a sheet's row names this unit, by full or short name.
+    fn is_named(&self, name: &str) -> bool {
+        self.name == name || self.short.as_deref() == Some(name)
+    }
 }
 
 /// What an import did, for the report.
@@ -365,9 +360,7 @@ pub fn import(sheet: &Path, units_path: &Path, group: &str) -> Result<Result<Imp
         if name.is_empty() || TOTAL_ROWS.contains(&name.replace(char::is_whitespace, "").as_str()) {
             continue;
         }
-        let Some(u) =
-            group_units.iter().position(|unit| unit.name == name || unit.short.as_deref() == Some(name.as_str()))
-        else {
+        let Some(u) = group_units.iter().position(|unit| unit.is_named(&name)) else {
             let names = group_units.iter().flat_map(|u| std::iter::once(u.name.as_str()).chain(u.short.as_deref()));
             // The platform may add to a name (马王堆街道办事处, 芙蓉区教育局):
             // the longest name the row's contains (or that contains it) is the
@@ -410,12 +403,7 @@ pub fn import(sheet: &Path, units_path: &Path, group: &str) -> Result<Result<Imp
     if found.iter().all(Option::is_none) {
         let names: Vec<String> =
             rows.iter().skip(header_row + 1).filter_map(|r| r.get(name_column)).map(Cell::text).collect();
-        let matches = |g: &Group| {
-            names
-                .iter()
-                .filter(|n| g.units.iter().any(|u| &u.name == *n || u.short.as_deref() == Some(n.as_str())))
-                .count()
-        };
+        let matches = |g: &Group| names.iter().filter(|n| g.units.iter().any(|u| u.is_named(n))).count();
         if let Some(other) =
             units.groups.iter().filter(|g| g.name != group).max_by_key(|g| matches(g)).filter(|g| matches(g) > 0)
         {

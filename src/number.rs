@@ -110,6 +110,15 @@ impl Decimal {
         Self { units: if self.units < 0 { -magnitude } else { magnitude }, scale }
     }
 
+    /// `self × 10^places`, exact: 0.9941 shifted by 2 is 99.41 (the point
+    /// moves; no digit is lost).
+    pub fn shifted(self, places: u32) -> Self {
+        match self.scale.checked_sub(places) {
+            Some(scale) => Self { units: self.units, scale },
+            None => Self { units: self.units.saturating_mul(10i64.pow(places - self.scale)), scale: 0 },
+        }
+    }
+
     pub fn is_negative(self) -> bool {
         self.units < 0
     }

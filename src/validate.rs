@@ -847,7 +847,7 @@ fn warn_fractions(v: &mut Validator, file: &SourceFile, field: &str, rows: &[(Ve
             if !(high_column || decimals > 2) {
                 continue;
             }
-            let as_percent = shift(*value, 2);
+            let as_percent = value.shifted(2);
             let context =
                 if high_column { format!("; the other rows are between {low} and {high}") } else { String::new() };
             let warning = v.warning(
@@ -863,7 +863,7 @@ fn warn_fractions(v: &mut Validator, file: &SourceFile, field: &str, rows: &[(Ve
             // 9.862 where the others are 98 to 99: the decimal point slipped.
             let floor = low.minus(Decimal::from_int(10));
             let Some(fixed) =
-                [1, 2].into_iter().map(|places| shift(*value, places)).find(|f| *f >= floor && *f <= hundred)
+                [1, 2].into_iter().map(|places| value.shifted(places)).find(|f| *f >= floor && *f <= hundred)
             else {
                 continue;
             };
@@ -877,17 +877,6 @@ fn warn_fractions(v: &mut Validator, file: &SourceFile, field: &str, rows: &[(Ve
             warning.code = Some("percent-outlier");
         }
     }
-}
-
-/// `value × 10^places`, exact: 0.9941 with 2 places → 99.41.
-fn shift(value: Decimal, places: usize) -> Decimal {
-    let text = value.format(Style::Trim);
-    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
-    let padded = format!("{fraction}{}", "0".repeat(places));
-    let (moved, rest) = padded.split_at(places);
-    let number = format!("{}{moved}.{rest}", whole.trim_start_matches('0'));
-    let number = number.trim_end_matches('0').trim_end_matches('.');
-    Decimal::parse(if number.is_empty() || number.starts_with('.') { "0" } else { number }).unwrap_or(value)
 }
 
 /// A percentage field: between 0 and 100.
@@ -996,15 +985,20 @@ fn check_units(v: &mut Validator, file: &SourceFile, u: &UnitsFile, rules: &Rule
         }
         groups.push(Group { name: group.name.clone(), units });
     }
-    for field in ["extension_rate", "repeat_rate"] {
+    type Rate = fn(&raw::UnitEntry) -> Decimal;
+    let rates: [(&str, Rate); 2] = [("extension_rate", |u| u.extension_rate.0), ("repeat_rate", |u| u.repeat_rate.0)];
+    for (field, rate) in rates {
         let rows: Vec<(Vec<Segment>, Option<&str>, Decimal)> = u
             .groups
             .iter()
             .enumerate()
             .flat_map(|(g, group)| group.units.iter().enumerate().map(move |(i, unit)| (g, i, unit)))
             .map(|(g, i, unit)| {
-                let value = if field == "extension_rate" { unit.extension_rate.0 } else { unit.repeat_rate.0 };
-                (vec![key("groups"), index(g), key("units"), index(i), key(field)], Some(unit.name.as_str()), value)
+                (
+                    vec![key("groups"), index(g), key("units"), index(i), key(field)],
+                    Some(unit.name.as_str()),
+                    rate(unit),
+                )
             })
             .collect();
         warn_fractions(v, file, field, &rows);
@@ -1416,9 +1410,9 @@ mod tests {
     #[test]
     fn fractions_times_a_hundred() {
         for (fraction, percent) in [("0.9941", "99.41"), ("0.5", "50"), ("0.001", "0.1"), ("0.99999", "99.999")] {
-            assert_eq!(shift(Decimal::parse(fraction).unwrap(), 2).format(Style::Trim), percent, "{fraction}");
+            assert_eq!(Decimal::parse(fraction).unwrap().shifted(2).format(Style::Trim), percent, "{fraction}");
         }
-        assert_eq!(shift(Decimal::parse("9.862").unwrap(), 1).format(Style::Trim), "98.62");
-        assert_eq!(shift(Decimal::parse("12").unwrap(), 1).format(Style::Trim), "120");
+        assert_eq!(Decimal::parse("9.862").unwrap().shifted(1).format(Style::Trim), "98.62");
+        assert_eq!(Decimal::parse("12").unwrap().shifted(1).format(Style::Trim), "120");
     }
 }
