@@ -109,17 +109,13 @@ pub fn check(dir: &Path, options: CheckOptions) -> Result<(Month, Vec<Diagnostic
     }
     let mut checked =
         validate::check_month(dir).map_err(|err| Failure::Operational(Error::io("read the month folder", dir, err)))?;
-    // A final bulletin goes out signed: it is not built while a figure is in
-    // question. A draft may still be, with the warning.
+    // Warnings that count as errors: all of them with --strict; those that
+    // question a figure in a final bulletin, which goes out signed (a draft
+    // may still be built with them).
     let is_final = checked.month.as_ref().is_some_and(|month| month.signoff.complete().is_some());
-    if is_final && checked.diagnostics.iter().any(|d| d.code.is_some() && !d.is_error()) {
-        for diagnostic in checked.diagnostics.iter_mut().filter(|d| d.code.is_some()) {
-            diagnostic.severity = diag::Severity::Error;
-        }
-        return Err(Failure::Data(checked.diagnostics));
-    }
-    if options.strict && !checked.diagnostics.is_empty() {
-        for diagnostic in &mut checked.diagnostics {
+    let is_error = |d: &Diagnostic| options.strict || (is_final && d.code.is_some());
+    if checked.diagnostics.iter().any(|d| !d.is_error() && is_error(d)) {
+        for diagnostic in checked.diagnostics.iter_mut().filter(|d| is_error(d)) {
             diagnostic.severity = diag::Severity::Error;
         }
         return Err(Failure::Data(checked.diagnostics));
@@ -267,12 +263,13 @@ pub fn build(
         Err(failure) => return Err(failure),
     };
     let pdf = out.join(pdf_name(&figures.period.key, figures.draft));
-    let changed = std::fs::read(&pdf).map_or(true, |old| old != rendered.pdf);
-    crate::fs::write_atomically(&pdf, &rendered.pdf)?;
     // A signature of the PDF this one replaces no longer holds: it goes, so
-    // that nobody sends it along with the new PDF.
+    // that nobody sends it along with the new PDF. (The old PDF is read only
+    // when there is a signature to judge.)
     let signature = signoff::signature_path(&pdf);
-    if changed && signature.exists() {
+    let stale = signature.exists() && std::fs::read(&pdf).map_or(true, |old| old != rendered.pdf);
+    crate::fs::write_atomically(&pdf, &rendered.pdf)?;
+    if stale {
         std::fs::remove_file(&signature).map_err(|err| Error::io("remove the old signature", &signature, err))?;
         warnings.push(
             diag::Diagnostic::warning(&signature, "removed the signature of the PDF this build replaced")
