@@ -31,6 +31,7 @@ pub mod scaffold;
 pub mod schema;
 pub mod sheet;
 pub mod signoff;
+mod source;
 pub mod validate;
 pub mod watch;
 pub mod world;
