@@ -5,13 +5,15 @@
 //! (e.g. `"96.23"`), or `None` where the denominator is zero; the layout adds
 //! the `%` sign and prints "—" for `None`. Nothing downstream computes.
 
-use std::cmp::{Ordering, Reverse};
+use std::cmp::Reverse;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::definition::{Definition, ParamValue, RuleRef, ScopeKey};
+use crate::engine;
 use crate::month::{Month, Unit, UnitRef};
-use crate::number::{competition_ranks, Decimal};
+use crate::number::{competition_ranks, Decimal, Ratio};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Figures {
@@ -185,16 +187,6 @@ pub struct AppendixRow {
     pub rank: usize,
 }
 
-/// Compares `a.0 / a.1` with `b.0 / b.1` exactly (denominators non-zero).
-fn cmp_fraction(a: (u32, u32), b: (u32, u32)) -> Ordering {
-    (u64::from(a.0) * u64::from(b.1)).cmp(&(u64::from(b.0) * u64::from(a.1)))
-}
-
-/// Whether `numerator / denominator` (as a percentage) is below `threshold`.
-fn percent_below(numerator: u32, denominator: u32, threshold: Decimal) -> bool {
-    threshold.cmp_ratio(u64::from(numerator) * 100, u64::from(denominator)) == Ordering::Greater
-}
-
 /// Units of one group in appendix order: by score, highest first; ties keep
 /// the order of units.yaml. Returns the unit indices and their ranks.
 pub fn group_order(units: &[Unit]) -> Vec<(usize, usize)> {
@@ -205,17 +197,127 @@ pub fn group_order(units: &[Unit]) -> Vec<(usize, usize)> {
     order.into_iter().map(|i| (i, ranks[i])).collect()
 }
 
+/// The engine's view of a month: its raw figures by the names the office
+/// definition gives them.
+pub fn engine_input(month: &Month) -> engine::Input {
+    let int = |n: u32| Some(Ratio::int(i64::from(n)));
+    let dec = |d: Decimal| Some(Ratio::from_decimal(d));
+    let record = |pairs: Vec<(&str, engine::Value)>| -> engine::Record {
+        pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+    };
+    let counts = |items: &[crate::month::Count]| -> Vec<engine::Item> {
+        items
+            .iter()
+            .map(|c| engine::Item { name: c.name.clone(), values: record(vec![("count", int(c.count))]) })
+            .collect()
+    };
+    let units = month
+        .units()
+        .map(|(at, u)| engine::Unit {
+            id: u.id.clone(),
+            name: u.name.clone(),
+            short: u.short.clone(),
+            group: at.group,
+            values: record(vec![
+                ("signed", int(u.signed)),
+                ("late_signed", int(u.late_signed)),
+                ("late_returned", int(u.late_returned)),
+                ("return_rejected", int(u.return_rejected)),
+                ("completed", int(u.completed)),
+                ("late_completed", int(u.late_completed)),
+                ("extension_rejected", int(u.extension_rejected)),
+                ("redone", int(u.redone)),
+                ("visited", int(u.visited)),
+                ("satisfied", int(u.satisfied)),
+                ("extension_rate", dec(u.extension_rate)),
+                ("repeat_rate", dec(u.repeat_rate)),
+                ("score", dec(u.score)),
+            ]),
+        })
+        .collect();
+    let city = month
+        .city_table
+        .iter()
+        .map(|d| engine::Item {
+            name: d.name.clone(),
+            values: record(vec![
+                ("tickets", int(d.tickets)),
+                ("satisfaction", dec(d.satisfaction)),
+                ("score", dec(d.score)),
+            ]),
+        })
+        .collect();
+    let mut lists = BTreeMap::new();
+    lists.insert("city".to_owned(), city);
+    lists.insert("categories".to_owned(), counts(&month.categories));
+    lists.insert("topic_natures".to_owned(), counts(&month.topic.natures));
+    lists.insert("topic_categories".to_owned(), counts(&month.topic.categories));
+    engine::Input {
+        office: record(vec![
+            ("completed", int(month.completed)),
+            ("topic_tickets", int(month.topic.tickets)),
+            ("topic_unsatisfied", int(month.topic.unsatisfied)),
+        ]),
+        groups: month.groups.iter().map(|g| g.name.clone()).collect(),
+        units,
+        lists,
+        params: month.rules.given_params.clone(),
+        rules: month.rules.given_figures.clone(),
+    }
+}
+
+/// The engine's figures of a month, read by name.
+struct Evaluated<'a> {
+    definition: &'a Definition,
+    input: engine::Input,
+    out: engine::Output,
+}
+
+impl Evaluated<'_> {
+    fn unit_text(&self, unit: usize, name: &str) -> Option<String> {
+        self.out.shown(self.definition, &self.input, &ScopeKey::Unit, &self.out.units[unit], name)
+    }
+
+    fn item_text(&self, list: &str, item: usize, name: &str) -> Option<String> {
+        let record = &self.out.lists[list][item];
+        self.out.shown(self.definition, &self.input, &ScopeKey::List(list.to_owned()), record, name)
+    }
+
+    fn office_text(&self, name: &str) -> Option<String> {
+        self.out.shown(self.definition, &self.input, &ScopeKey::Office, &self.out.office, name)
+    }
+
+    fn whole(value: Option<&engine::Value>) -> u64 {
+        value.copied().flatten().and_then(Ratio::to_integer).map_or(0, |n| u64::try_from(n).unwrap_or(0))
+    }
+
+    fn unit_whole(&self, unit: usize, name: &str) -> u64 {
+        Self::whole(self.out.units[unit].get(name))
+    }
+
+    fn item_whole(&self, list: &str, item: usize, name: &str) -> u64 {
+        Self::whole(self.out.lists[list][item].get(name))
+    }
+
+    fn selection(&self, name: &str) -> &[usize] {
+        self.out.selections.get(name).map_or(&[], Vec::as_slice)
+    }
+}
+
 pub fn derive(month: &Month) -> Figures {
-    let rules = &month.rules;
-    let fig = &rules.figures;
+    let definition = &*month.definition;
+    let input = engine_input(month);
+    // The month was validated: every count is in range, so the only
+    // failure left is a figure beyond i128, which no month of counts reaches.
+    let out = engine::evaluate(definition, &input).unwrap_or_default();
+    let e = Evaluated { definition, input, out };
+    let rule = |name: &str| definition.rule(&RuleRef::Named(name.to_owned()), &e.input.rules);
 
     // City table: our district first, then the others by satisfaction.
     let satisfaction: Vec<Decimal> = month.city_table.iter().map(|d| d.satisfaction).collect();
-    let scores: Vec<Decimal> = month.city_table.iter().map(|d| d.score).collect();
-    let satisfaction_ranks = competition_ranks(&satisfaction);
-    let score_ranks = competition_ranks(&scores);
     let mut city_order: Vec<usize> = (0..month.city_table.len()).collect();
     city_order.sort_by_key(|&i| (i != month.own_district, Reverse(satisfaction[i])));
+    let city_rank = |i: usize, name: &str| e.item_whole("city", i, name) as usize;
     let city_table = city_order
         .iter()
         .map(|&i| {
@@ -223,96 +325,61 @@ pub fn derive(month: &Month) -> Figures {
             CityRow {
                 name: d.name.clone(),
                 tickets: d.tickets,
-                satisfaction: fig.city_satisfaction.show(d.satisfaction),
-                satisfaction_rank: satisfaction_ranks[i],
-                score: fig.city_score.show(d.score),
-                score_rank: score_ranks[i],
+                satisfaction: e.item_text("city", i, "satisfaction").unwrap_or_default(),
+                satisfaction_rank: city_rank(i, "satisfaction_rank"),
+                score: e.item_text("city", i, "score").unwrap_or_default(),
+                score_rank: city_rank(i, "score_rank"),
                 own: i == month.own_district,
             }
         })
         .collect();
 
+    // Units by their index in the engine (groups in file order).
+    let flat: Vec<(UnitRef, &Unit)> = month.units().collect();
+    let index_of = |at: UnitRef| flat.iter().position(|(r, _)| *r == at).unwrap_or(0);
+
     // Appendix: each group by score.
-    let orders: Vec<Vec<(usize, usize)>> = month.groups.iter().map(|g| group_order(&g.units)).collect();
     let appendix = month
         .groups
         .iter()
-        .zip(&orders)
-        .map(|(group, order)| AppendixGroup {
+        .enumerate()
+        .map(|(g, group)| AppendixGroup {
             name: group.name.clone(),
-            rows: order.iter().map(|&(i, rank)| appendix_row(month, &group.units[i], rank)).collect(),
+            rows: group_order(&group.units)
+                .iter()
+                .map(|&(i, _)| appendix_row(&e, index_of(UnitRef { group: g, unit: i }), &group.units[i]))
+                .collect(),
         })
         .collect();
 
-    // Well-performing units: full marks, every follow-up satisfied, enough
-    // tickets. Groups in the configured order, units in appendix order.
-    let mut group_sequence: Vec<usize> = rules
-        .well_performing_group_order
+    let well_performing = e.selection("well_performing").iter().map(|&i| flat[i].1.name.clone()).collect();
+    let cost_points = e
+        .selection("cost_points")
         .iter()
-        .filter_map(|name| month.groups.iter().position(|g| &g.name == name))
-        .collect();
-    let unnamed: Vec<usize> = (0..month.groups.len()).filter(|g| !group_sequence.contains(g)).collect();
-    group_sequence.extend(unnamed);
-    let well_performing = group_sequence
-        .iter()
-        .flat_map(|&g| orders[g].iter().map(move |&(i, _)| UnitRef { group: g, unit: i }))
-        .map(|at| month.unit(at))
-        .filter(|u| {
-            u.score == rules.full_marks
-                && u.visited > 0
-                && u.satisfied == u.visited
-                && u.signed >= rules.well_performing_min_signed
-        })
-        .map(|u| u.name.clone())
-        .collect();
-
-    // Units under the satisfaction threshold (with follow-ups to judge by).
-    let district_unsatisfied: u64 = month.units().map(|(_, u)| u64::from(u.unsatisfied())).sum();
-    let below: Vec<&Unit> = month
-        .units()
-        .map(|(_, u)| u)
-        .filter(|u| u.visited > 0 && percent_below(u.satisfied, u.visited, rules.satisfaction_threshold))
-        .collect();
-
-    // Those that cost the district points: most unsatisfied first, then the
-    // highest share of their own tickets.
-    let mut cost: Vec<&Unit> = below.iter().copied().filter(|u| u.unsatisfied() > 0).collect();
-    cost.sort_by(|a, b| {
-        b.unsatisfied()
-            .cmp(&a.unsatisfied())
-            .then_with(|| cmp_fraction((b.unsatisfied(), b.signed.max(1)), (a.unsatisfied(), a.signed.max(1))))
-    });
-    let cost_points = cost
-        .iter()
-        .map(|u| CostRow {
-            name: u.name.clone(),
-            unsatisfied: u.unsatisfied(),
-            ratio: fig.unsatisfied_ratio.percent(u64::from(u.unsatisfied()), u64::from(u.signed)),
-            share: fig.unsatisfied_share.percent(u64::from(u.unsatisfied()), district_unsatisfied),
+        .map(|&i| CostRow {
+            name: flat[i].1.name.clone(),
+            unsatisfied: e.unit_whole(i, "unsatisfied") as u32,
+            ratio: e.unit_text(i, "unsatisfied_ratio"),
+            share: e.unit_text(i, "unsatisfied_share"),
         })
         .collect();
-
-    // The under-threshold table: highest satisfaction first.
-    let mut low = below.clone();
-    low.sort_by(|a, b| cmp_fraction((b.satisfied, b.visited), (a.satisfied, a.visited)));
-    let low_satisfaction = low
+    let low_satisfaction = e
+        .selection("low_satisfaction")
         .iter()
-        .map(|u| LowSatisfactionRow {
-            name: u.name.clone(),
-            signed: u.signed,
-            visited: u.visited,
-            unsatisfied: u.unsatisfied(),
-            satisfaction: fig.low_satisfaction.percent(u64::from(u.satisfied), u64::from(u.visited)),
+        .map(|&i| LowSatisfactionRow {
+            name: flat[i].1.name.clone(),
+            signed: flat[i].1.signed,
+            visited: flat[i].1.visited,
+            unsatisfied: e.unit_whole(i, "unsatisfied") as u32,
+            satisfaction: e.unit_text(i, "low_satisfaction"),
         })
         .collect();
+    let district_unsatisfied = Evaluated::whole(e.out.office.get("unsatisfied"));
 
-    // Ticket categories: the largest first.
-    let mut categories = month.categories.clone();
-    categories.sort_by_key(|c| Reverse(c.count));
-    let top_categories = categories
+    let top_categories = e
+        .selection("top_categories")
         .iter()
-        .take(rules.top_categories)
-        .map(|c| CountRow { name: c.name.clone(), count: c.count })
+        .map(|&i| CountRow { name: month.categories[i].name.clone(), count: month.categories[i].count })
         .collect();
 
     // Business-environment tickets, grouped by type in first-seen order.
@@ -333,8 +400,6 @@ pub fn derive(month: &Month) -> Figures {
     }
 
     let topic = &month.topic;
-    let mut topic_categories = topic.categories.clone();
-    topic_categories.sort_by_key(|c| Reverse(c.count));
     let topic = TopicFigures {
         title: topic.title.clone(),
         label: topic.label.clone(),
@@ -342,23 +407,25 @@ pub fn derive(month: &Month) -> Figures {
         received: month.city_table[month.own_district].tickets,
         completed: month.completed,
         tickets: topic.tickets,
-        share: fig.topic_share.percent(u64::from(topic.tickets), u64::from(month.completed)),
+        share: e.office_text("topic_share"),
         unsatisfied: topic.unsatisfied,
-        satisfaction: fig
-            .topic_satisfaction
-            .percent(u64::from(topic.tickets.saturating_sub(topic.unsatisfied)), u64::from(topic.tickets)),
+        satisfaction: e.office_text("topic_satisfaction"),
         natures: topic.natures.iter().map(|c| CountRow { name: c.name.clone(), count: c.count }).collect(),
-        categories: topic_categories
+        categories: e
+            .selection("topic_top_categories")
             .iter()
-            .take(rules.topic_top_categories)
-            .map(|c| ShareRow {
-                name: c.name.clone(),
-                count: c.count,
-                share: fig.topic_category_share.percent(u64::from(c.count), u64::from(topic.tickets)),
+            .map(|&i| ShareRow {
+                name: topic.categories[i].name.clone(),
+                count: e.item_whole("topic_categories", i, "count") as u32,
+                share: e.item_text("topic_categories", i, "share"),
             })
             .collect(),
     };
 
+    let param = |name: &str| match e.input.params.get(name).or_else(|| definition.params.get(name).map(|p| &p.value)) {
+        Some(ParamValue::Number(n)) => *n,
+        _ => Decimal::from_int(0),
+    };
     Figures {
         period: PeriodFigures {
             year: month.period.year,
@@ -383,12 +450,12 @@ pub fn derive(month: &Month) -> Figures {
         attachment: month.attachment.clone(),
         appendix_title: month.appendix_title.clone(),
         city_table,
-        own_satisfaction_rank: satisfaction_ranks[month.own_district],
-        own_score_rank: score_ranks[month.own_district],
+        own_satisfaction_rank: city_rank(month.own_district, "satisfaction_rank"),
+        own_score_rank: city_rank(month.own_district, "score_rank"),
         criteria: Criteria {
-            full_marks: fig.unit_score.show(rules.full_marks),
-            min_signed: rules.well_performing_min_signed,
-            satisfaction_threshold: rules.satisfaction_threshold.to_string(),
+            full_marks: rule("unit_score").show(param("full_marks")),
+            min_signed: param_count(param("well_performing_min_signed")),
+            satisfaction_threshold: param("satisfaction_threshold").to_string(),
         },
         well_performing,
         cost_points,
@@ -411,13 +478,17 @@ pub fn derive(month: &Month) -> Figures {
     }
 }
 
+/// A count parameter as the heading prints it.
+fn param_count(value: Decimal) -> u32 {
+    value.to_string().parse().unwrap_or(0)
+}
+
 /// The name a source file is attached under: `cases/01-x.txt` → `cases-01-x.txt`.
 pub fn source_name(path: &str) -> String {
     path.replace('/', "-")
 }
 
-fn appendix_row(month: &Month, u: &Unit, rank: usize) -> AppendixRow {
-    let fig = &month.rules.figures;
+fn appendix_row(e: &Evaluated, i: usize, u: &Unit) -> AppendixRow {
     AppendixRow {
         id: u.id.clone(),
         name: u.short.clone(),
@@ -427,17 +498,15 @@ fn appendix_row(month: &Month, u: &Unit, rank: usize) -> AppendixRow {
         return_rejected: u.return_rejected,
         completed: u.completed,
         late_completed: u.late_completed,
-        on_time_rate: fig
-            .on_time_rate
-            .percent(u64::from(u.completed.saturating_sub(u.late_completed)), u64::from(u.completed)),
+        on_time_rate: e.unit_text(i, "on_time_rate"),
         extension_rejected: u.extension_rejected,
         redone: u.redone,
         visited: u.visited,
         satisfied: u.satisfied,
-        satisfaction: fig.satisfaction.percent(u64::from(u.satisfied), u64::from(u.visited)),
-        extension_rate: fig.unit_input_rate.show(u.extension_rate),
-        repeat_rate: fig.unit_input_rate.show(u.repeat_rate),
-        score: fig.unit_score.show(u.score),
-        rank,
+        satisfaction: e.unit_text(i, "satisfaction"),
+        extension_rate: e.unit_text(i, "extension_rate").unwrap_or_default(),
+        repeat_rate: e.unit_text(i, "repeat_rate").unwrap_or_default(),
+        score: e.unit_text(i, "score").unwrap_or_default(),
+        rank: e.unit_whole(i, "rank") as usize,
     }
 }

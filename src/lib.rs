@@ -11,9 +11,11 @@
 pub mod archive;
 pub mod batch;
 pub mod case;
+pub mod definition;
 pub mod derive;
 pub mod diag;
 pub mod distribute;
+pub mod engine;
 mod error;
 pub mod fs;
 pub mod glyphs;

@@ -3,6 +3,9 @@
 //! consistent (satisfied ≤ visited, late ≤ total), unit references point at
 //! real units, and the topic's breakdown sums to its total.
 
+use std::sync::Arc;
+
+use crate::definition::Definition;
 use crate::number::Decimal;
 use crate::rules::Rules;
 
@@ -40,6 +43,8 @@ pub struct Month {
     pub attachment: String,
     pub appendix_title: String,
     pub rules: Rules,
+    /// The office definition the month is derived under.
+    pub definition: Arc<Definition>,
     pub city_table: Vec<CityDistrict>,
     /// Index of our district in `city_table`.
     pub own_district: usize,

@@ -193,6 +193,139 @@ impl Decimal {
     }
 }
 
+/// An exact rational number, `numerator / denominator` in lowest terms with
+/// a positive denominator: what every derived figure is until it is shown,
+/// rounded once under its rule. Arithmetic is checked: a result outside
+/// `i128` is `None`, never a wrapped or a float value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Ratio {
+    numerator: i128,
+    denominator: i128,
+}
+
+fn gcd(mut a: i128, mut b: i128) -> i128 {
+    a = a.abs();
+    b = b.abs();
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a
+}
+
+impl Ratio {
+    pub const ZERO: Ratio = Ratio { numerator: 0, denominator: 1 };
+
+    pub fn int(value: i64) -> Self {
+        Self { numerator: i128::from(value), denominator: 1 }
+    }
+
+    /// `numerator / denominator`, or `None` when the denominator is zero.
+    pub fn new(numerator: i128, denominator: i128) -> Option<Self> {
+        if denominator == 0 {
+            return None;
+        }
+        let divisor = gcd(numerator, denominator).max(1);
+        let sign = if denominator < 0 { -1 } else { 1 };
+        Some(Self { numerator: sign * numerator / divisor, denominator: sign * denominator / divisor })
+    }
+
+    pub fn from_decimal(value: Decimal) -> Self {
+        Self::new(i128::from(value.units), 10i128.pow(value.scale)).expect("10^scale is not zero")
+    }
+
+    pub fn checked_add(self, other: Self) -> Option<Self> {
+        let numerator = self
+            .numerator
+            .checked_mul(other.denominator)?
+            .checked_add(other.numerator.checked_mul(self.denominator)?)?;
+        Self::new(numerator, self.denominator.checked_mul(other.denominator)?)
+    }
+
+    pub fn checked_sub(self, other: Self) -> Option<Self> {
+        self.checked_add(Self { numerator: other.numerator.checked_neg()?, ..other })
+    }
+
+    pub fn checked_mul(self, other: Self) -> Option<Self> {
+        // Cross-reduce first to keep the products small.
+        let a = gcd(self.numerator, other.denominator).max(1);
+        let b = gcd(other.numerator, self.denominator).max(1);
+        let numerator = (self.numerator / a).checked_mul(other.numerator / b)?;
+        Self::new(numerator, (self.denominator / b).checked_mul(other.denominator / a)?)
+    }
+
+    /// `self / other`; `Some(None)` when `other` is zero (the figure then
+    /// has no value), `None` on overflow.
+    pub fn checked_div(self, other: Self) -> Option<Option<Self>> {
+        if other.numerator == 0 {
+            return Some(None);
+        }
+        let inverse = Self::new(other.denominator, other.numerator).expect("non-zero");
+        self.checked_mul(inverse).map(Some)
+    }
+
+    pub fn is_integer(self) -> bool {
+        self.denominator == 1
+    }
+
+    pub fn is_negative(self) -> bool {
+        self.numerator < 0
+    }
+
+    /// The whole number, when the ratio is one.
+    pub fn to_integer(self) -> Option<i128> {
+        self.is_integer().then_some(self.numerator)
+    }
+
+    /// Rounded once to `decimals` places under `rule` (halves away from
+    /// zero for [`Rounding::HalfUp`], as [`Decimal::rescale`] does).
+    pub fn to_decimal(self, decimals: u32, rule: Rounding) -> Option<Decimal> {
+        let scale = decimals.min(MAX_SCALE);
+        let magnitude = self.numerator.unsigned_abs().checked_mul(10u128.pow(scale))?;
+        let units = divide(magnitude, self.denominator.unsigned_abs(), rule);
+        let units = i64::try_from(units).ok()?;
+        Some(Decimal { units: if self.numerator < 0 { -units } else { units }, scale })
+    }
+
+    /// The value under a figure rule, as text.
+    pub fn show(self, rule: &FigureRule) -> Option<String> {
+        self.to_decimal(rule.decimals, rule.rounding).map(|value| value.format(rule.style))
+    }
+}
+
+impl PartialOrd for Ratio {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Ratio {
+    fn cmp(&self, other: &Self) -> Ordering {
+        // Denominators are positive: compare the cross products, widened
+        // so that no comparison can overflow.
+        let left = i256_mul(self.numerator, other.denominator);
+        let right = i256_mul(other.numerator, self.denominator);
+        left.cmp(&right)
+    }
+}
+
+/// `a × b` as a (sign, high, low) triple that orders like the product.
+fn i256_mul(a: i128, b: i128) -> (i8, u128, u128) {
+    let negative = (a < 0) != (b < 0) && a != 0 && b != 0;
+    let (x, y) = (a.unsigned_abs(), b.unsigned_abs());
+    let (x_hi, x_lo) = (x >> 64, x & u128::from(u64::MAX));
+    let (y_hi, y_lo) = (y >> 64, y & u128::from(u64::MAX));
+    let lo_lo = x_lo * y_lo;
+    let mid = x_hi * y_lo + (lo_lo >> 64);
+    let mid2 = x_lo * y_hi + (mid & u128::from(u64::MAX));
+    let high = x_hi * y_hi + (mid >> 64) + (mid2 >> 64);
+    let low = (mid2 << 64) | (lo_lo & u128::from(u64::MAX));
+    if negative {
+        (-1, !high, !low)
+    } else {
+        (if a == 0 || b == 0 { 0 } else { 1 }, high, low)
+    }
+}
+
 /// Integer division of non-negative values under a rounding rule.
 fn divide(numerator: u128, denominator: u128, rule: Rounding) -> u128 {
     let quotient = numerator / denominator;
@@ -287,6 +420,33 @@ pub fn cn_num(n: u64) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ratios_are_exact_and_round_once() {
+        let r = |n, d| Ratio::new(n, d).unwrap();
+        assert_eq!(r(2, 4), r(1, 2));
+        assert_eq!(r(1, -2), r(-1, 2));
+        assert_eq!(Ratio::new(1, 0), None);
+        let third = r(1, 3);
+        assert_eq!(third.checked_add(third).unwrap().checked_add(third).unwrap(), Ratio::int(1));
+        assert_eq!(r(3, 4).checked_sub(r(1, 4)).unwrap(), r(1, 2));
+        assert_eq!(r(2, 3).checked_mul(r(3, 4)).unwrap(), r(1, 2));
+        assert_eq!(r(1, 2).checked_div(Ratio::ZERO), Some(None));
+        // 72 on-time of 74: 97.297… truncates to 97.29, rounds to 97.30.
+        let rate = r(72, 74).checked_mul(Ratio::int(100)).unwrap();
+        let truncate = FigureRule::new(2, Rounding::Truncate, Style::Fixed);
+        let half_up = FigureRule::new(2, Rounding::HalfUp, Style::Fixed);
+        assert_eq!(rate.show(&truncate).unwrap(), "97.29");
+        assert_eq!(rate.show(&half_up).unwrap(), "97.30");
+        assert_eq!(r(-1, 8).show(&half_up).unwrap(), "-0.13");
+        assert_eq!(Ratio::from_decimal(Decimal::parse("69.40").unwrap()), r(347, 5));
+        assert!(r(1, 3) < r(34, 100));
+        assert!(r(-1, 3) < Ratio::ZERO);
+        let big = Ratio::int(i64::MAX);
+        assert!(big.checked_mul(big).unwrap().checked_mul(big).is_none());
+        let huge = big.checked_mul(big).unwrap();
+        assert!(Ratio::new(huge.numerator, 3).unwrap() > Ratio::new(huge.numerator - 1, 3).unwrap());
+    }
 
     #[test]
     fn chinese_numerals() {

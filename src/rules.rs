@@ -4,7 +4,11 @@
 //! `month.yaml`'s optional `rules:` block overrides any of them, so an
 //! archived month keeps the rules it was issued under.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
+
+use crate::definition::ParamValue;
 
 use crate::number::{Decimal, FigureRule, Rounding, Style};
 use crate::raw::{FigureRulesFile, RulesFile};
@@ -76,6 +80,10 @@ pub struct Rules {
     /// How many topic categories the bulletin shows.
     pub topic_top_categories: usize,
     pub figures: FigureRules,
+    /// What the month's `rules:` block sets, by the names of the office
+    /// definition's parameters and rules: the overrides it applies.
+    pub given_params: BTreeMap<String, ParamValue>,
+    pub given_figures: BTreeMap<String, FigureRule>,
 }
 
 impl Default for Rules {
@@ -88,6 +96,8 @@ impl Default for Rules {
             top_categories: 6,
             topic_top_categories: 5,
             figures: FigureRules::default(),
+            given_params: BTreeMap::new(),
+            given_figures: BTreeMap::new(),
         }
     }
 }
@@ -108,11 +118,43 @@ impl Rules {
             top_categories: file.top_categories.unwrap_or(defaults.top_categories),
             topic_top_categories: file.topic_top_categories.unwrap_or(defaults.topic_top_categories),
             figures: FigureRules::from_file(&file.figures),
+            given_params: given_params(file),
+            given_figures: FigureRules::given(&file.figures),
         }
     }
 }
 
+/// The parameters a month's `rules:` block sets.
+fn given_params(file: &RulesFile) -> BTreeMap<String, ParamValue> {
+    let mut given = BTreeMap::new();
+    let count = |n: u32| ParamValue::Number(Decimal::from_int(i64::from(n)));
+    let numbers = [
+        ("full_marks", file.full_marks.map(|n| ParamValue::Number(n.0))),
+        ("well_performing_min_signed", file.well_performing_min_signed.map(count)),
+        ("satisfaction_threshold", file.satisfaction_threshold.map(|n| ParamValue::Number(n.0))),
+        ("top_categories", file.top_categories.map(|n| count(n as u32))),
+        ("topic_top_categories", file.topic_top_categories.map(|n| count(n as u32))),
+        ("well_performing_group_order", file.well_performing_group_order.clone().map(ParamValue::Groups)),
+    ];
+    for (name, value) in numbers {
+        if let Some(value) = value {
+            given.insert(name.to_owned(), value);
+        }
+    }
+    given
+}
+
 impl FigureRules {
+    /// The rules a month's `rules.figures` sets, by name.
+    fn given(file: &FigureRulesFile) -> BTreeMap<String, FigureRule> {
+        Self::from_file(file)
+            .named()
+            .into_iter()
+            .filter(|(name, _)| file_has(file, name))
+            .map(|(name, rule)| (name.to_owned(), rule))
+            .collect()
+    }
+
     fn from_file(file: &FigureRulesFile) -> Self {
         let d = Self::default();
         Self {
@@ -148,4 +190,22 @@ impl FigureRules {
             ("city_score", self.city_score),
         ]
     }
+}
+
+fn file_has(file: &FigureRulesFile, name: &str) -> bool {
+    let given = [
+        ("on_time_rate", file.on_time_rate.is_some()),
+        ("satisfaction", file.satisfaction.is_some()),
+        ("low_satisfaction", file.low_satisfaction.is_some()),
+        ("unsatisfied_ratio", file.unsatisfied_ratio.is_some()),
+        ("unsatisfied_share", file.unsatisfied_share.is_some()),
+        ("topic_share", file.topic_share.is_some()),
+        ("topic_satisfaction", file.topic_satisfaction.is_some()),
+        ("topic_category_share", file.topic_category_share.is_some()),
+        ("unit_score", file.unit_score.is_some()),
+        ("unit_input_rate", file.unit_input_rate.is_some()),
+        ("city_satisfaction", file.city_satisfaction.is_some()),
+        ("city_score", file.city_score.is_some()),
+    ];
+    given.iter().any(|(n, set)| *n == name && *set)
 }

@@ -13,6 +13,7 @@ use schemars::generate::SchemaSettings;
 use schemars::JsonSchema;
 use serde_json::{Map, Value};
 
+use crate::definition::raw::DefinitionFile;
 use crate::diag::closest;
 use crate::locate::Segment;
 use crate::number::Decimal;
@@ -28,11 +29,13 @@ pub enum FileKind {
     Units,
     Tickets,
     Registry,
+    /// The office's definition, `bulletin.yaml`, beside `months/`.
+    Definition,
 }
 
 impl FileKind {
-    pub const ALL: [FileKind; 5] =
-        [FileKind::Month, FileKind::City, FileKind::Units, FileKind::Tickets, FileKind::Registry];
+    pub const ALL: [FileKind; 6] =
+        [FileKind::Month, FileKind::City, FileKind::Units, FileKind::Tickets, FileKind::Registry, FileKind::Definition];
     /// The files of a month folder.
     pub const MONTH: [FileKind; 4] = [FileKind::Month, FileKind::City, FileKind::Units, FileKind::Tickets];
 
@@ -44,6 +47,7 @@ impl FileKind {
             Self::Units => "units.yaml",
             Self::Tickets => "tickets.yaml",
             Self::Registry => "registry.yaml",
+            Self::Definition => "bulletin.yaml",
         }
     }
 
@@ -54,7 +58,7 @@ impl FileKind {
 
     /// The JSON Schema (draft-07, every subschema inlined), generated once.
     pub fn schema(self) -> &'static Value {
-        static SCHEMAS: std::sync::OnceLock<[Value; 5]> = std::sync::OnceLock::new();
+        static SCHEMAS: std::sync::OnceLock<[Value; 6]> = std::sync::OnceLock::new();
         let all = SCHEMAS.get_or_init(|| FileKind::ALL.map(FileKind::generate));
         &all[self as usize]
     }
@@ -75,6 +79,7 @@ impl FileKind {
             Self::Units => of::<UnitsFile>("units.yaml — 成员单位考核数据"),
             Self::Tickets => of::<TicketsFile>("tickets.yaml — 工单分类与专题数据"),
             Self::Registry => of::<RegistryFile>("registry.yaml — 成员单位名册与分发设置"),
+            Self::Definition => of::<DefinitionFile>("bulletin.yaml — 本办公室通报的定义"),
         }
     }
 }
@@ -133,6 +138,11 @@ impl Found {
                     "in `{ …, count: 2,20 }` a comma ends the value: write numbers without separators, `count: 220`"
                         .into(),
                 ),
+            ),
+            // `{ value: sum(units, unsatisfied) }`: the comma cut the formula.
+            Problem::UnknownKey { key, .. } if key.contains([')', '(']) => (
+                format!("`{key}` is not a key: a comma inside a formula cut it in two"),
+                Some("in `{ …, value: max(a, b) }` a comma ends the value: put the formula in quotes, `value: \"max(a, b)\"`".into()),
             ),
             Problem::UnknownKey { key, allowed } => {
                 let hint = match closest(key, allowed.iter().map(String::as_str)) {
@@ -392,9 +402,11 @@ fn walk_object(map: &Map<String, Value>, schema: &Value, path: &mut Vec<Segment>
     let empty = Map::new();
     let properties = schema.get("properties").and_then(Value::as_object).unwrap_or(&empty);
     let closed = schema.get("additionalProperties") == Some(&Value::Bool(false));
+    // A map (`measures: {signed: {...}}`): every value against one schema.
+    let values = schema.get("additionalProperties").filter(|v| v.is_object());
     for (key, item) in map {
         path.push(Segment::Key(key.clone()));
-        match properties.get(key) {
+        match properties.get(key).or(values) {
             Some(item_schema) => walk(item, item_schema, path, out),
             None if closed => out.push(Found {
                 path: path.clone(),

@@ -133,6 +133,7 @@ pub fn check_files(files: &MonthFiles) -> Checked {
                     attachment: m.attachment,
                     appendix_title: m.appendix_title,
                     rules,
+                    definition: crate::definition::furong(),
                     city_table,
                     own_district,
                     groups,

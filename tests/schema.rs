@@ -28,12 +28,17 @@ fn checked_in_schemas_are_current() {
 fn month_files_reference_their_schema() {
     for kind in FileKind::ALL {
         let path = match kind {
+            FileKind::Definition => common::project().join(kind.file_name()),
             FileKind::Registry => common::project().join("months").join(kind.file_name()),
             _ => common::project().join("months/2020-03").join(kind.file_name()),
         };
         let text = std::fs::read_to_string(&path).unwrap();
         let first = text.lines().next().unwrap_or_default();
-        let up = if kind == FileKind::Registry { "../" } else { "../../" };
+        let up = match kind {
+            FileKind::Definition => "",
+            FileKind::Registry => "../",
+            _ => "../../",
+        };
         let expected = format!("# yaml-language-server: $schema={up}schemas/{}", kind.schema_file_name());
         assert_eq!(first, expected, "first line of {}", path.display());
         let schema = common::project().join("schemas").join(kind.schema_file_name());

@@ -1,0 +1,249 @@
+//! The office definition (`bulletin.yaml`): what one office's bulletin is
+//! made of — its raw figures (measures), the figures derived from them with
+//! their rounding rules, the parameters of its lists, and the selections
+//! (named lists of units or items with a filter, an order and a limit).
+//!
+//! Loaded and checked once ([`load`]); every problem is a [`Diagnostic`] at
+//! its line, like a month's. The checked [`Definition`] holds parsed
+//! formulas and an evaluation order in which no figure comes before one it
+//! reads; `engine` evaluates it over a month's figures.
+
+mod check;
+pub mod expr;
+pub mod raw;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::diag::Diagnostic;
+use crate::number::{Decimal, FigureRule};
+pub use raw::{MeasureKind, ParamKind, SignoffField};
+
+pub use expr::Expr;
+
+/// The definition file's name, beside an office's `months/`.
+pub const FILE_NAME: &str = "bulletin.yaml";
+
+/// Furong's definition, bundled: what an archive without a `bulletin.yaml`
+/// of its own is built with (every archive made before definitions were).
+pub const FURONG: &str = include_str!("../../bulletin.yaml");
+
+/// Where a figure lives: once for the office, once per unit, or once per
+/// item of a list.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ScopeKey {
+    Office,
+    Unit,
+    List(String),
+}
+
+impl ScopeKey {
+    /// The scope's key in the file: `office`, `unit`, or the list's name.
+    pub fn name(&self) -> &str {
+        match self {
+            ScopeKey::Office => "office",
+            ScopeKey::Unit => "unit",
+            ScopeKey::List(name) => name,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Definition {
+    /// The file it was read from (for diagnostics), or `bulletin.yaml`
+    /// for the bundled one.
+    pub path: PathBuf,
+    /// The file's bytes: an input of every month's build.
+    pub source: Vec<u8>,
+    pub office: Office,
+    /// Channel code and name, in file order.
+    pub channels: Vec<(String, String)>,
+    /// Named rounding rules; a month's `rules.figures` overrides them by name.
+    pub rules: BTreeMap<String, FigureRule>,
+    pub params: BTreeMap<String, Param>,
+    pub scopes: BTreeMap<ScopeKey, Scope>,
+    /// The labels of the lists.
+    pub lists: BTreeMap<String, String>,
+    pub groups: Vec<GroupDef>,
+    pub selections: BTreeMap<String, Selection>,
+    /// Every derived figure, each after the figures it reads.
+    pub order: Vec<(ScopeKey, String)>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Office {
+    pub name: String,
+    pub district: String,
+    pub city: String,
+    pub main_to: Option<String>,
+    pub signoff: Vec<SignoffField>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Param {
+    pub label: String,
+    pub kind: ParamKind,
+    pub value: ParamValue,
+}
+
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum ParamValue {
+    Number(Decimal),
+    Groups(Vec<String>),
+}
+
+/// The measures and derived figures of one scope.
+#[derive(Clone, Debug, Default)]
+pub struct Scope {
+    pub measures: BTreeMap<String, Measure>,
+    pub derived: BTreeMap<String, Derived>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Measure {
+    pub label: String,
+    pub kind: MeasureKind,
+    pub rule: Option<RuleRef>,
+    pub required: bool,
+    /// Split by the office's channels.
+    pub by_channels: bool,
+}
+
+/// A rounding rule: one of the definition's named rules (overridable by a
+/// month), or written out in place.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RuleRef {
+    Named(String),
+    Inline(FigureRule),
+}
+
+#[derive(Clone, Debug)]
+pub struct Derived {
+    pub label: String,
+    pub formula: Formula,
+    pub rule: RuleRef,
+    /// Shown where the figure has no value (a zero denominator).
+    pub zero: String,
+}
+
+#[derive(Clone, Debug)]
+pub enum Formula {
+    Value(Expr),
+    /// The formula's value times 100.
+    Percent(Expr),
+    /// Competition rank by a key ("1224"), highest first when `desc`.
+    Rank {
+        key: Expr,
+        desc: bool,
+        within_group: bool,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub struct GroupDef {
+    pub name: String,
+    /// The unit measures this group's units carry; `None` for all.
+    pub measures: Option<Vec<String>>,
+}
+
+/// What a selection picks from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    Units,
+    List(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct Selection {
+    pub label: String,
+    pub from: Source,
+    /// Only the units of these groups (names), for a selection of units.
+    pub groups: Option<Vec<String>>,
+    pub condition: Option<Expr>,
+    pub sort: Vec<SortKey>,
+    /// A `groups` parameter giving the order of groups for a `group` key.
+    pub group_order: Option<String>,
+    pub limit: Option<Amount>,
+    /// Keep the members tied with the last one at the limit.
+    pub keep_ties: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct SortKey {
+    pub by: SortBy,
+    pub desc: bool,
+}
+
+#[derive(Clone, Debug)]
+pub enum SortBy {
+    /// The unit's group, in the selection's group order.
+    Group,
+    Figure(Expr),
+}
+
+/// A number written in place or read from a parameter.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Amount {
+    Fixed(u32),
+    Param(String),
+}
+
+/// The outcome of loading a definition.
+#[derive(Debug)]
+pub struct Loaded {
+    pub definition: Option<Definition>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads and checks the definition at `path`.
+pub fn load(path: &Path) -> std::io::Result<Loaded> {
+    let bytes = std::fs::read(path)?;
+    Ok(check::check_bytes(path, &bytes))
+}
+
+/// Checks a definition's bytes as read from `path`.
+pub fn from_bytes(path: &Path, bytes: &[u8]) -> Loaded {
+    check::check_bytes(path, bytes)
+}
+
+/// The bundled Furong definition, checked once.
+pub fn furong() -> Arc<Definition> {
+    static FURONG_DEFINITION: std::sync::OnceLock<Arc<Definition>> = std::sync::OnceLock::new();
+    FURONG_DEFINITION
+        .get_or_init(|| {
+            let loaded = check::check_bytes(Path::new(FILE_NAME), FURONG.as_bytes());
+            Arc::new(loaded.definition.expect("the bundled definition is checked by the tests"))
+        })
+        .clone()
+}
+
+/// The definition file that governs the month folder `month_dir`: the
+/// first `bulletin.yaml` in the folder's parent (beside the months) or the
+/// parent's parent (beside `months/`); `None` when there is none.
+pub fn find_for_month(month_dir: &Path) -> Option<PathBuf> {
+    let absolute = std::path::absolute(month_dir).ok()?;
+    absolute.ancestors().skip(1).take(2).map(|dir| dir.join(FILE_NAME)).find(|p| p.is_file())
+}
+
+impl Definition {
+    pub fn scope(&self, key: &ScopeKey) -> &Scope {
+        static EMPTY: std::sync::OnceLock<Scope> = std::sync::OnceLock::new();
+        self.scopes.get(key).unwrap_or_else(|| EMPTY.get_or_init(Scope::default))
+    }
+
+    /// A rule by reference, with a month's overrides of named rules.
+    pub fn rule(&self, rule: &RuleRef, overrides: &BTreeMap<String, FigureRule>) -> FigureRule {
+        match rule {
+            RuleRef::Inline(rule) => *rule,
+            RuleRef::Named(name) => {
+                overrides.get(name).or_else(|| self.rules.get(name)).copied().unwrap_or(DEFAULT_RULE)
+            }
+        }
+    }
+}
+
+/// How a derived figure with no rule is shown: two decimals, half up,
+/// trailing zeros dropped (a whole number shows as one).
+pub const DEFAULT_RULE: FigureRule = FigureRule::new(2, crate::number::Rounding::HalfUp, crate::number::Style::Trim);

@@ -1,0 +1,241 @@
+//! `bulletin.yaml` as written: serde types with no logic. Their doc
+//! comments become the hover texts of `schemas/bulletin.schema.json`.
+//! Formulas and rounding rules are plain strings here; `definition::check`
+//! parses them and reports each problem at its line.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// `bulletin.yaml` — 本办公室通报的定义
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DefinitionFile {
+    /// 办公室：名称、所在区县和城市、落款须有的签发记录
+    pub office: OfficeFile,
+    /// 受理渠道（代码: 名称），如 hotline: 12345热线；有多个渠道时数字可按渠道分列
+    #[serde(default)]
+    pub channels: BTreeMap<String, String>,
+    /// 取舍规则（名称: 规则），如 satisfaction: half_up 2；规则为“舍入方式 位数 [trim]”，
+    /// 舍入方式 truncate（截断）或 half_up（四舍五入），trim 表示去掉末尾的 0
+    #[serde(default)]
+    pub rules: BTreeMap<String, String>,
+    /// 名单的门槛等参数（名称: { label, kind, value }），月份的 month.yaml 可在 rules 中改写
+    #[serde(default)]
+    pub params: BTreeMap<String, ParamFile>,
+    /// 编辑填写的原始数字：office（全区/全县一级）和 unit（每个成员单位）
+    #[serde(default)]
+    pub measures: ScopesFile<MeasureFile>,
+    /// 成员单位的分组，次序即附件中的次序；组名与 units.yaml 一致
+    #[serde(default)]
+    pub groups: Vec<GroupFile>,
+    /// 分项统计（名称: 定义），如工单类型、热点问题：每项有名称和各自的数字
+    #[serde(default)]
+    pub lists: BTreeMap<String, ListFile>,
+    /// 由原始数字计算的数字：office 和 unit 两级
+    #[serde(default)]
+    pub derived: ScopesFile<DerivedFile>,
+    /// 选出的名单（名称: 定义）：从哪里选、条件、次序、取前几位
+    #[serde(default)]
+    pub selections: BTreeMap<String, SelectionFile>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OfficeFile {
+    /// 办公室全称，落款中发文单位的默认值
+    pub name: String,
+    /// 本区（县、市）名称，如 芙蓉区
+    pub district: String,
+    /// 所在城市，如 长沙市
+    pub city: String,
+    /// 主送机关，如“各街道、区直各部门”；没有主送机关可省略
+    pub main_to: Option<String>,
+    /// 正式版须有的签发记录：issuer（发文单位）、date（日期）、approved_by（签发人）
+    #[serde(default = "default_signoff")]
+    pub signoff: Vec<SignoffField>,
+}
+
+fn default_signoff() -> Vec<SignoffField> {
+    vec![SignoffField::Issuer, SignoffField::Date]
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SignoffField {
+    /// 发文单位
+    Issuer,
+    /// 签发日期
+    Date,
+    /// 签发人
+    ApprovedBy,
+}
+
+/// What a parameter holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ParamKind {
+    /// 件数（整数）
+    Count,
+    /// 百分数（97 即 97%）
+    Percent,
+    /// 分数
+    Score,
+    /// 组名的列表，如 [区直部门, 街道]
+    Groups,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ParamFile {
+    /// 参数的中文名称（用于提示）
+    pub label: String,
+    /// count、percent、score 或 groups
+    pub kind: ParamKind,
+    /// 默认值
+    pub value: serde_json::Value,
+}
+
+/// Figures at office level and per unit.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, bound(deserialize = "T: Deserialize<'de>"))]
+#[schemars(bound = "T: JsonSchema")]
+pub struct ScopesFile<T> {
+    /// 全区（县）一级
+    #[serde(default)]
+    pub office: BTreeMap<String, T>,
+    /// 每个成员单位
+    #[serde(default)]
+    pub unit: BTreeMap<String, T>,
+}
+
+impl<T> Default for ScopesFile<T> {
+    fn default() -> Self {
+        Self { office: BTreeMap::new(), unit: BTreeMap::new() }
+    }
+}
+
+/// What a measure holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MeasureKind {
+    /// 件数：非负整数
+    Count,
+    /// 百分数，照平台公布的值填写（99.41 即 99.41%）
+    Percent,
+    /// 分数
+    Score,
+    /// 文字，如等级 A、B、C
+    Text,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MeasureFile {
+    /// 中文名称：用于提示、表头和导入时的列名
+    pub label: String,
+    /// count（件数）、percent（百分数）、score（分数）或 text（文字）
+    pub kind: MeasureKind,
+    /// 显示时的取舍规则：rules 中的名称，或直接写规则，如 half_up 2
+    pub rule: Option<String>,
+    /// 是否必须填写（默认必须）
+    #[serde(default = "yes")]
+    pub required: bool,
+    /// 按渠道分列：channels，各渠道之和须等于合计
+    pub by: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GroupFile {
+    /// 组名，如 街道、区直部门、乡镇
+    pub name: String,
+    /// 本组单位填写的数字（unit 中的名称）；省略则为全部
+    pub measures: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ListFile {
+    /// 中文名称
+    pub label: String,
+    /// 每项填写的数字
+    #[serde(default)]
+    pub measures: BTreeMap<String, MeasureFile>,
+    /// 每项计算的数字
+    #[serde(default)]
+    pub derived: BTreeMap<String, DerivedFile>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DerivedFile {
+    /// 中文名称
+    pub label: String,
+    /// 公式，如 visited - satisfied
+    pub value: Option<String>,
+    /// 百分数的公式（结果乘以 100），如 satisfied / visited
+    pub percent: Option<String>,
+    /// 排名（竞争排名：同值同名次，其后名次跳过），如 score desc
+    pub rank: Option<String>,
+    /// 排名的范围：group（组内）或 all（全部，默认）
+    pub within: Option<Within>,
+    /// 取舍规则：rules 中的名称，或直接写规则，如 half_up 2
+    pub rule: Option<String>,
+    /// 分母为 0 时显示的文字（默认“—”）
+    pub zero: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Within {
+    /// 组内排名
+    Group,
+    /// 全部单位一起排名
+    All,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Ties {
+    /// 与第 N 位同值的也列出（“前三位”可有四个单位）
+    Keep,
+    /// 正好 N 个
+    Cut,
+}
+
+/// A count or the name of a parameter.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Limit {
+    Count(u32),
+    Param(String),
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SelectionFile {
+    /// 中文名称
+    pub label: String,
+    /// 从哪里选：units（全部成员单位）、某个组名，或 lists 中的名称
+    pub from: String,
+    /// 只选这几个组（组名）；省略则为全部
+    pub groups: Option<Vec<String>>,
+    /// 条件，如 visited > 0 and satisfied / visited * 100 < params.satisfaction_threshold
+    #[serde(rename = "where")]
+    pub condition: Option<String>,
+    /// 次序：依次比较的键，如 [unsatisfied desc, signed asc]；group 表示按组的次序；同值保持文件中的次序
+    #[serde(default)]
+    pub sort: Vec<String>,
+    /// 组的次序（sort 中有 group 时）：groups 类参数的名称，如 params.well_performing_group_order
+    pub group_order: Option<String>,
+    /// 取前几位：数字或参数名称，如 params.top_categories
+    pub limit: Option<Limit>,
+    /// 第 N 位有同值时：keep（都列出，默认）或 cut（正好 N 个）
+    pub ties: Option<Ties>,
+}

@@ -1,0 +1,416 @@
+//! The derivation engine: a [`Definition`]'s derived figures, ranks and
+//! selections, evaluated over one month's raw figures. Pure: no I/O, no
+//! clock, no `f64` — every value is an exact [`Ratio`] until it is shown,
+//! rounded once under its rule.
+
+use std::cmp::{Ordering, Reverse};
+use std::collections::BTreeMap;
+
+use crate::definition::expr::{Expr, Function, Op};
+use crate::definition::{
+    Amount, Definition, Formula, MeasureKind, ParamValue, RuleRef, ScopeKey, Selection, SortBy, Source,
+};
+use crate::number::{competition_ranks, FigureRule, Ratio};
+
+/// A figure's value: `None` where it has none (a zero denominator, a rank
+/// of a unit with no key).
+pub type Value = Option<Ratio>;
+
+/// One member of a scope (a unit, a list item) or the office: its figures
+/// by name; a channel part as `measure.channel`.
+pub type Record = BTreeMap<String, Value>;
+
+#[derive(Clone, Debug, Default)]
+pub struct Unit {
+    pub id: String,
+    pub name: String,
+    pub short: String,
+    /// Index into [`Input::groups`].
+    pub group: usize,
+    pub values: Record,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Item {
+    pub name: String,
+    pub values: Record,
+}
+
+/// A month's raw figures, as the engine reads them.
+#[derive(Clone, Debug, Default)]
+pub struct Input {
+    pub office: Record,
+    /// The month's groups, in file order.
+    pub groups: Vec<String>,
+    /// Every unit, groups in file order, units in file order within each.
+    pub units: Vec<Unit>,
+    pub lists: BTreeMap<String, Vec<Item>>,
+    /// The month's overrides of the definition's parameters and named rules.
+    pub params: BTreeMap<String, ParamValue>,
+    pub rules: BTreeMap<String, FigureRule>,
+}
+
+/// Every figure of the month: the raw ones and the derived ones.
+#[derive(Clone, Debug, Default)]
+pub struct Output {
+    pub office: Record,
+    pub units: Vec<Record>,
+    pub lists: BTreeMap<String, Vec<Record>>,
+    /// Each selection's members, in order: indices into `units` or into
+    /// the selected list.
+    pub selections: BTreeMap<String, Vec<usize>>,
+}
+
+/// A figure too large to compute exactly (beyond `i128`): never rounded
+/// or wrapped silently.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Overflow {
+    pub figure: String,
+}
+
+impl std::fmt::Display for Overflow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "`{}` is too large to compute exactly", self.figure)
+    }
+}
+
+/// Where an expression is evaluated.
+#[derive(Clone, Copy)]
+enum At<'a> {
+    Office,
+    Unit(usize),
+    Item(&'a str, usize),
+}
+
+struct Env<'a> {
+    definition: &'a Definition,
+    input: &'a Input,
+    out: &'a Output,
+}
+
+/// The value of a boolean or numeric expression.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Val {
+    Num(Value),
+    Bool(bool),
+}
+
+impl Val {
+    fn num(self) -> Value {
+        match self {
+            Val::Num(v) => v,
+            Val::Bool(_) => None,
+        }
+    }
+
+    fn truth(self) -> bool {
+        matches!(self, Val::Bool(true))
+    }
+}
+
+impl Env<'_> {
+    fn record(&self, at: At) -> Option<&Record> {
+        match at {
+            At::Office => Some(&self.out.office),
+            At::Unit(i) => self.out.units.get(i),
+            At::Item(list, i) => self.out.lists.get(list).and_then(|items| items.get(i)),
+        }
+    }
+
+    fn param(&self, name: &str) -> Value {
+        let value = self.input.params.get(name).or_else(|| self.definition.params.get(name).map(|p| &p.value));
+        match value {
+            Some(ParamValue::Number(n)) => Some(Ratio::from_decimal(*n)),
+            _ => None,
+        }
+    }
+
+    fn members(&self, collection: &str) -> Vec<At<'_>> {
+        match collection {
+            "units" => (0..self.out.units.len()).map(At::Unit).collect(),
+            list => {
+                let Some((name, items)) = self.out.lists.get_key_value(list) else { return Vec::new() };
+                (0..items.len()).map(|i| At::Item(name.as_str(), i)).collect()
+            }
+        }
+    }
+
+    fn eval(&self, e: &Expr, at: At) -> Result<Val, ()> {
+        Ok(match e {
+            Expr::Number(n) => Val::Num(Some(*n)),
+            Expr::Name { path, .. } => Val::Num(match path.as_slice() {
+                [first, param] if first == "params" => self.param(param),
+                [first, rest @ ..] if first == "office" => self.out.office.get(&rest.join(".")).copied().flatten(),
+                _ => self.record(at).and_then(|r| r.get(&path.join(".")).copied()).flatten(),
+            }),
+            Expr::Neg(inner) => match self.eval(inner, at)?.num() {
+                Some(v) => Val::Num(Some(Ratio::ZERO.checked_sub(v).ok_or(())?)),
+                None => Val::Num(None),
+            },
+            Expr::Not(inner) => Val::Bool(!self.eval(inner, at)?.truth()),
+            Expr::Binary { op: Op::And, left, right } => {
+                Val::Bool(self.eval(left, at)?.truth() && self.eval(right, at)?.truth())
+            }
+            Expr::Binary { op: Op::Or, left, right } => {
+                Val::Bool(self.eval(left, at)?.truth() || self.eval(right, at)?.truth())
+            }
+            Expr::Binary { op, left, right } => {
+                let (l, r) = (self.eval(left, at)?.num(), self.eval(right, at)?.num());
+                let Some((l, r)) = l.zip(r) else {
+                    // A comparison with a figure that has no value is false.
+                    return Ok(if op.is_comparison() { Val::Bool(false) } else { Val::Num(None) });
+                };
+                match op {
+                    Op::Add => Val::Num(Some(l.checked_add(r).ok_or(())?)),
+                    Op::Sub => Val::Num(Some(l.checked_sub(r).ok_or(())?)),
+                    Op::Mul => Val::Num(Some(l.checked_mul(r).ok_or(())?)),
+                    Op::Div => Val::Num(l.checked_div(r).ok_or(())?),
+                    Op::Lt => Val::Bool(l < r),
+                    Op::Le => Val::Bool(l <= r),
+                    Op::Gt => Val::Bool(l > r),
+                    Op::Ge => Val::Bool(l >= r),
+                    Op::Eq => Val::Bool(l == r),
+                    Op::Ne => Val::Bool(l != r),
+                    Op::And | Op::Or => unreachable!("handled above"),
+                }
+            }
+            Expr::Call { function, args, .. } => match function {
+                Function::Sum | Function::Count => {
+                    let Expr::Name { path, .. } = &args[0] else { return Err(()) };
+                    let mut total = Ratio::ZERO;
+                    for member in self.members(&path[0]) {
+                        let value = self.eval(&args[1], member)?;
+                        let add = match (function, value) {
+                            (Function::Count, v) => Ratio::int(i64::from(v.truth())),
+                            // A sum over a figure that some member lacks has no value.
+                            (_, v) => match v.num() {
+                                Some(n) => n,
+                                None => return Ok(Val::Num(None)),
+                            },
+                        };
+                        total = total.checked_add(add).ok_or(())?;
+                    }
+                    Val::Num(Some(total))
+                }
+                Function::Max | Function::Min => {
+                    let (a, b) = (self.eval(&args[0], at)?.num(), self.eval(&args[1], at)?.num());
+                    Val::Num(a.zip(b).map(|(a, b)| if (*function == Function::Max) == (a >= b) { a } else { b }))
+                }
+            },
+        })
+    }
+}
+
+/// Evaluates every derived figure, rank and selection of `definition` over
+/// `input`.
+pub fn evaluate(definition: &Definition, input: &Input) -> Result<Output, Overflow> {
+    let mut out = Output {
+        office: input.office.clone(),
+        units: input.units.iter().map(|u| u.values.clone()).collect(),
+        lists: input
+            .lists
+            .iter()
+            .map(|(k, items)| (k.clone(), items.iter().map(|i| i.values.clone()).collect()))
+            .collect(),
+        selections: BTreeMap::new(),
+    };
+    for (scope, name) in &definition.order {
+        let Some(figure) = definition.scope(scope).derived.get(name) else { continue };
+        let overflow = || Overflow { figure: qualified(scope, name) };
+        let members: Vec<At> = match scope {
+            ScopeKey::Office => vec![At::Office],
+            ScopeKey::Unit => (0..out.units.len()).map(At::Unit).collect(),
+            ScopeKey::List(list) => (0..out.lists.get(list).map_or(0, Vec::len)).map(|i| At::Item(list, i)).collect(),
+        };
+        let values: Vec<Value> = {
+            let env = Env { definition, input, out: &out };
+            match &figure.formula {
+                Formula::Value(e) | Formula::Percent(e) => {
+                    let hundred = matches!(figure.formula, Formula::Percent(_));
+                    let mut values = Vec::with_capacity(members.len());
+                    for &member in &members {
+                        let value = env.eval(e, member).map_err(|()| overflow())?.num();
+                        let value = match value {
+                            Some(v) if hundred => Some(v.checked_mul(Ratio::int(100)).ok_or_else(overflow)?),
+                            v => v,
+                        };
+                        values.push(value);
+                    }
+                    values
+                }
+                Formula::Rank { key, desc, within_group } => {
+                    let mut keys = Vec::with_capacity(members.len());
+                    for &member in &members {
+                        keys.push(env.eval(key, member).map_err(|()| overflow())?.num());
+                    }
+                    let group_of = |i: usize| match members[i] {
+                        At::Unit(u) if *within_group => input.units[u].group,
+                        _ => 0,
+                    };
+                    ranks(&keys, *desc, group_of)
+                }
+            }
+        };
+        for (member, value) in members.iter().zip(values) {
+            let record = match member {
+                At::Office => &mut out.office,
+                At::Unit(i) => &mut out.units[*i],
+                At::Item(list, i) => &mut out.lists.get_mut(*list).expect("list exists")[*i],
+            };
+            record.insert(name.clone(), value);
+        }
+    }
+    for (name, selection) in &definition.selections {
+        let members = select(definition, input, &out, selection).map_err(|()| Overflow { figure: name.clone() })?;
+        out.selections.insert(name.clone(), members);
+    }
+    Ok(out)
+}
+
+/// Competition ranks of `keys` within the partitions `group_of` gives; a
+/// member without a key has no rank.
+fn ranks(keys: &[Value], desc: bool, group_of: impl Fn(usize) -> usize) -> Vec<Value> {
+    let mut out = vec![None; keys.len()];
+    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (i, key) in keys.iter().enumerate() {
+        if key.is_some() {
+            groups.entry(group_of(i)).or_default().push(i);
+        }
+    }
+    for members in groups.values() {
+        let ranked: Vec<usize> = if desc {
+            competition_ranks(&members.iter().map(|&i| keys[i]).collect::<Vec<_>>())
+        } else {
+            competition_ranks(&members.iter().map(|&i| Reverse(keys[i])).collect::<Vec<_>>())
+        };
+        for (&i, rank) in members.iter().zip(ranked) {
+            out[i] = Some(Ratio::int(rank as i64));
+        }
+    }
+    out
+}
+
+fn select(definition: &Definition, input: &Input, out: &Output, s: &Selection) -> Result<Vec<usize>, ()> {
+    let env = Env { definition, input, out };
+    let (list_name, count) = match &s.from {
+        Source::Units => (None, out.units.len()),
+        Source::List(list) => (Some(list.as_str()), out.lists.get(list).map_or(0, Vec::len)),
+    };
+    let at = |i: usize| match list_name {
+        None => At::Unit(i),
+        Some(list) => At::Item(list, i),
+    };
+    let mut members = Vec::new();
+    for i in 0..count {
+        if let (Source::Units, Some(groups)) = (&s.from, &s.groups) {
+            if !groups.contains(&input.groups[input.units[i].group]) {
+                continue;
+            }
+        }
+        if let Some(condition) = &s.condition {
+            if !env.eval(condition, at(i))?.truth() {
+                continue;
+            }
+        }
+        members.push(i);
+    }
+    // The group order: those the parameter names first, the rest in file order.
+    let group_rank: Vec<usize> = {
+        let named = match s
+            .group_order
+            .as_ref()
+            .and_then(|p| input.params.get(p).or_else(|| definition.params.get(p).map(|d| &d.value)))
+        {
+            Some(ParamValue::Groups(names)) => names.clone(),
+            _ => Vec::new(),
+        };
+        let mut order: Vec<usize> = named.iter().filter_map(|n| input.groups.iter().position(|g| g == n)).collect();
+        let rest: Vec<usize> = (0..input.groups.len()).filter(|g| !order.contains(g)).collect();
+        order.extend(rest);
+        (0..input.groups.len()).map(|g| order.iter().position(|&o| o == g).unwrap_or(g)).collect()
+    };
+    // Sort keys, computed once per member.
+    let mut keyed: Vec<(usize, Vec<Value>)> = Vec::with_capacity(members.len());
+    for &i in &members {
+        let mut keys = Vec::with_capacity(s.sort.len());
+        for key in &s.sort {
+            keys.push(match &key.by {
+                SortBy::Group => Some(Ratio::int(group_rank.get(input.units[i].group).copied().unwrap_or(0) as i64)),
+                SortBy::Figure(e) => env.eval(e, at(i))?.num(),
+            });
+        }
+        keyed.push((i, keys));
+    }
+    let compare = |a: &[Value], b: &[Value]| -> Ordering {
+        for (key, (x, y)) in s.sort.iter().zip(a.iter().zip(b)) {
+            // Members without a value sort last, whatever the direction.
+            let ordering = match (x, y) {
+                (Some(x), Some(y)) if key.desc => y.cmp(x),
+                (Some(x), Some(y)) => x.cmp(y),
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (None, None) => Ordering::Equal,
+            };
+            if ordering != Ordering::Equal {
+                return ordering;
+            }
+        }
+        Ordering::Equal
+    };
+    keyed.sort_by(|a, b| compare(&a.1, &b.1));
+    let limit = match &s.limit {
+        None => None,
+        Some(Amount::Fixed(n)) => Some(*n as usize),
+        Some(Amount::Param(p)) => env.param(p).and_then(|r| r.to_integer()).map(|n| n.max(0) as usize),
+    };
+    if let Some(limit) = limit {
+        if keyed.len() > limit {
+            let mut end = limit;
+            if s.keep_ties && limit > 0 {
+                while end < keyed.len() && compare(&keyed[end].1, &keyed[limit - 1].1) == Ordering::Equal {
+                    end += 1;
+                }
+            }
+            keyed.truncate(end);
+        }
+    }
+    Ok(keyed.into_iter().map(|(i, _)| i).collect())
+}
+
+fn qualified(scope: &ScopeKey, name: &str) -> String {
+    match scope {
+        ScopeKey::Unit => name.to_owned(),
+        _ => format!("{}.{name}", scope.name()),
+    }
+}
+
+impl Output {
+    /// A figure of a record shown under its rule, or `None` where it has
+    /// no value.
+    pub fn shown(
+        &self,
+        definition: &Definition,
+        input: &Input,
+        scope: &ScopeKey,
+        record: &Record,
+        name: &str,
+    ) -> Option<String> {
+        let value = record.get(name).copied().flatten()?;
+        let scope_def = definition.scope(scope);
+        let rule = if let Some(d) = scope_def.derived.get(name) {
+            definition.rule(&d.rule, &input.rules)
+        } else {
+            match scope_def.measures.get(name) {
+                Some(m) => match &m.rule {
+                    Some(rule) => definition.rule(rule, &input.rules),
+                    None if m.kind == MeasureKind::Count => {
+                        FigureRule::new(0, crate::number::Rounding::Truncate, crate::number::Style::Fixed)
+                    }
+                    None => crate::definition::DEFAULT_RULE,
+                },
+                None => definition.rule(&RuleRef::Inline(crate::definition::DEFAULT_RULE), &input.rules),
+            }
+        };
+        value.show(&rule)
+    }
+}
