@@ -78,6 +78,12 @@ pub fn input_hash(month: &MonthFiles, resources: &str, options: BuildOptions) ->
         hasher.update(format!("{name}\0{}\0", bytes.len()));
         hasher.update(bytes);
     }
+    // The office definition the month derives under: a changed rule or
+    // formula rebuilds every month it governs.
+    let definition = crate::definition::find_for_month(&month.dir).and_then(|path| std::fs::read(path).ok());
+    let definition = definition.unwrap_or_else(|| crate::definition::FURONG.as_bytes().to_vec());
+    hasher.update(format!("definition\0{}\0", definition.len()));
+    hasher.update(&definition);
     hex(&hasher.finalize())
 }
 

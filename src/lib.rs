@@ -110,8 +110,13 @@ pub fn check(dir: &Path, options: CheckOptions) -> Result<(Month, Vec<Diagnostic
     if !dir.is_dir() {
         return Err(Failure::Operational(Error::Missing { what: "month folder", path: dir.to_owned() }));
     }
+    let definition = office_definition(dir)?;
     let mut checked =
         validate::check_month(dir).map_err(|err| Failure::Operational(Error::io("read the month folder", dir, err)))?;
+    if let Some(month) = checked.month.as_mut() {
+        month.definition = definition.definition;
+    }
+    checked.diagnostics.splice(0..0, definition.warnings);
     // Warnings that count as errors: all of them with --strict; those that
     // question a figure in a final bulletin, which goes out signed (a draft
     // may still be built with them).
@@ -126,6 +131,31 @@ pub fn check(dir: &Path, options: CheckOptions) -> Result<(Month, Vec<Diagnostic
     match checked.month {
         Some(month) => Ok((month, checked.diagnostics)),
         None => Err(Failure::Data(checked.diagnostics)),
+    }
+}
+
+/// A month's office definition and its warnings.
+pub struct OfficeDefinition {
+    pub definition: Arc<definition::Definition>,
+    /// The file it came from; `None` for the bundled (Furong's).
+    pub path: Option<PathBuf>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The office definition that governs the month folder `dir`: the
+/// `bulletin.yaml` beside the months or beside `months/`, else the bundled
+/// one (Furong's). A definition with errors stops every month it governs.
+pub fn office_definition(dir: &Path) -> Result<OfficeDefinition, Failure> {
+    let Some(path) = definition::find_for_month(dir) else {
+        return Ok(OfficeDefinition { definition: definition::furong(), path: None, warnings: Vec::new() });
+    };
+    let loaded = definition::load(&path)
+        .map_err(|err| Failure::Operational(Error::io("read the office definition", &path, err)))?;
+    match loaded.definition {
+        Some(found) => {
+            Ok(OfficeDefinition { definition: Arc::new(found), path: Some(path), warnings: loaded.diagnostics })
+        }
+        None => Err(Failure::Data(loaded.diagnostics)),
     }
 }
 

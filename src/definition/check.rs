@@ -441,7 +441,7 @@ impl Checker<'_> {
             Err(_) if !text.contains(' ') => {
                 let hint = unknown_hint(text, ctx.rules.keys().map(String::as_str), "rules");
                 self.error(&path(&rule_at), format!("there is no rule `{text}`")).hint =
-                    Some(format!("{hint}, or write a rule in place: half_up 2"));
+                    Some(format!("{hint} A rule may also be written in place: half_up 2"));
                 None
             }
             Err((message, hint)) => {
@@ -476,6 +476,12 @@ impl Checker<'_> {
             self.error_at_key(&path(at), message);
             return None;
         }
+        // The rule first, so that a misspelt rule is reported beside a
+        // formula's own problems.
+        let rule = match &d.rule {
+            Some(text) => Some(self.rule_ref(ctx, at, text)),
+            None => Some(Some(RuleRef::Inline(super::DEFAULT_RULE))),
+        };
         let kind = given[0];
         let formula_at: Vec<&str> = at.iter().copied().chain([kind]).collect();
         let text = d.value.as_ref().or(d.percent.as_ref()).or(d.rank.as_ref()).expect("one is given");
@@ -496,6 +502,11 @@ impl Checker<'_> {
                     );
                     return None;
                 };
+                if *scope == ScopeKey::Office {
+                    self.error(&path(&formula_at), "the office is one figure: it has nothing to rank among".into())
+                        .hint = Some("rank units (derived.unit) or the items of a list".into());
+                    return None;
+                }
                 let key = self.formula(&place, key_text, Ty::Number, reads)?;
                 let within_group = d.within == Some(Within::Group);
                 if within_group && *scope != ScopeKey::Unit {
@@ -514,12 +525,11 @@ impl Checker<'_> {
                 }
             }
         };
-        let rule = match &d.rule {
-            Some(text) => self.rule_ref(ctx, at, text)?,
-            None => RuleRef::Inline(super::DEFAULT_RULE),
-        };
         Some(Derived {
-            label: d.label.clone(), formula, rule, zero: d.zero.clone().unwrap_or_else(|| "—".to_owned())
+            label: d.label.clone(),
+            formula,
+            rule: rule.flatten()?,
+            zero: d.zero.clone().unwrap_or_else(|| "—".to_owned()),
         })
     }
 

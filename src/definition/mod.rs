@@ -223,8 +223,16 @@ pub fn furong() -> Arc<Definition> {
 /// first `bulletin.yaml` in the folder's parent (beside the months) or the
 /// parent's parent (beside `months/`); `None` when there is none.
 pub fn find_for_month(month_dir: &Path) -> Option<PathBuf> {
-    let absolute = std::path::absolute(month_dir).ok()?;
-    absolute.ancestors().skip(1).take(2).map(|dir| dir.join(FILE_NAME)).find(|p| p.is_file())
+    // As the user named the folder where that reaches (diagnostics then
+    // show `bulletin.yaml`, not an absolute path), else from its absolute path.
+    let named: Vec<&Path> = month_dir.ancestors().skip(1).take(2).collect();
+    let dirs: Vec<PathBuf> = if named.len() == 2 {
+        named.iter().map(|d| d.to_path_buf()).collect()
+    } else {
+        let absolute = std::path::absolute(month_dir).ok()?;
+        absolute.ancestors().skip(1).take(2).map(Path::to_path_buf).collect()
+    };
+    dirs.iter().map(|dir| dir.join(FILE_NAME)).find(|p| p.is_file())
 }
 
 impl Definition {

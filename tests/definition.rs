@@ -1,0 +1,181 @@
+//! The office definition: Furong's bundled one is clean, every broken
+//! definition under `tests/fixtures/definition/` gives its expected
+//! diagnostics (at its line, with a hint), and the engine evaluates what a
+//! definition declares — ties kept at a limit, as Xiangyin's "前三位"
+//! lists four towns.
+
+mod common;
+
+use std::path::Path;
+
+use bulletin::definition;
+use bulletin::engine::{self, Input, Item, Unit};
+use bulletin::number::Ratio;
+
+fn render(diagnostics: &[bulletin::diag::Diagnostic]) -> String {
+    diagnostics.iter().map(|d| format!("{d}\n")).collect()
+}
+
+#[test]
+fn the_bundled_definition_is_clean_and_is_the_one_in_the_repository() {
+    let text = std::fs::read(common::project().join(definition::FILE_NAME)).unwrap();
+    assert_eq!(text, definition::FURONG.as_bytes());
+    let loaded = definition::from_bytes(Path::new("bulletin.yaml"), &text);
+    assert_eq!(render(&loaded.diagnostics), "");
+    let furong = loaded.definition.expect("Furong's definition checks");
+    assert_eq!(furong.selections.len(), 5);
+    // Every derived figure comes after the figures it reads.
+    let position = |name: &str| furong.order.iter().position(|(_, n)| n == name).unwrap();
+    assert!(position("unsatisfied") < position("unsatisfied_ratio"));
+}
+
+#[test]
+fn broken_definitions_give_their_diagnostics() {
+    let update = std::env::var_os("BULLETIN_UPDATE").is_some();
+    let root = common::project().join("tests/fixtures/definition");
+    let mut dirs: Vec<_> = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).collect();
+    dirs.sort();
+    assert!(dirs.len() >= 20, "at least 20 fixtures, found {}", dirs.len());
+    let mut failures = Vec::new();
+    for dir in dirs {
+        let bytes = std::fs::read(dir.join("bulletin.yaml")).unwrap();
+        let loaded = definition::from_bytes(Path::new("bulletin.yaml"), &bytes);
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(loaded.definition.is_none(), "{name}: the definition was accepted");
+        if !loaded.diagnostics.iter().all(|d| d.line.is_some()) {
+            failures.push(format!("── {name}: a diagnostic without a line"));
+        }
+        let got = render(&loaded.diagnostics);
+        let expected_path = dir.join("expected.txt");
+        if update {
+            std::fs::write(&expected_path, &got).unwrap();
+        }
+        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+        if got != expected {
+            failures.push(format!("── {name}\nexpected:\n{expected}\ngot:\n{got}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+const TOWNS: &str = "\
+office: { name: 湘阴县热线办, district: 湘阴县, city: 岳阳市 }
+params:
+  min_tickets: { label: 参与排名的工单数下限, kind: count, value: 10 }
+measures:
+  unit:
+    tickets: { label: 工单办理量, kind: count }
+    score: { label: 综合指标考核分值, kind: score, rule: half_up 1 trim }
+groups:
+  - name: 乡镇
+  - name: 县直单位
+derived:
+  unit:
+    rank: { label: 排名, rank: score desc, within: group }
+    share: { label: 占比, percent: \"tickets / sum(units, tickets)\", rule: half_up 2 }
+selections:
+  top_towns:
+    label: 乡镇综合指标考核分值排名前三位
+    from: 乡镇
+    sort: [score desc]
+    limit: 3
+  top_departments:
+    label: 工单办理量10件以上的县直单位前二位
+    from: 县直单位
+    where: tickets >= params.min_tickets
+    sort: [score desc]
+    limit: 2
+    ties: cut
+";
+
+#[test]
+fn selections_keep_ties_at_the_limit_and_rank_within_groups() {
+    let definition = definition::from_bytes(Path::new("bulletin.yaml"), TOWNS.as_bytes());
+    assert_eq!(render(&definition.diagnostics), "");
+    let definition = definition.definition.unwrap();
+    let unit = |name: &str, group: usize, tickets: i64, score: &str| Unit {
+        id: name.to_owned(),
+        name: name.to_owned(),
+        short: name.to_owned(),
+        group,
+        values: [
+            ("tickets".to_owned(), Some(Ratio::int(tickets))),
+            ("score".to_owned(), Some(Ratio::from_decimal(bulletin::number::Decimal::parse(score).unwrap()))),
+        ]
+        .into_iter()
+        .collect(),
+    };
+    let input = Input {
+        groups: vec!["乡镇".into(), "县直单位".into()],
+        units: vec![
+            unit("东塘镇", 0, 30, "98.2"),
+            unit("南湖洲镇", 0, 20, "100"),
+            unit("杨林寨乡", 0, 12, "97.8"),
+            unit("三塘镇", 0, 25, "97.8"),
+            unit("鹤龙湖镇", 0, 9, "96"),
+            unit("自来水公司", 1, 11, "100"),
+            unit("市监局", 1, 40, "99"),
+            unit("档案馆", 1, 3, "100"),
+            unit("人民医院", 1, 14, "98.8"),
+        ],
+        ..Input::default()
+    };
+    let _: Vec<Item> = Vec::new();
+    let out = engine::evaluate(&definition, &input).unwrap();
+    let names =
+        |key: &str| -> Vec<&str> { out.selections[key].iter().map(|&i| input.units[i].name.as_str()).collect() };
+    // 前三位: four towns, the last two tied at 97.8, in file order.
+    assert_eq!(names("top_towns"), ["南湖洲镇", "东塘镇", "杨林寨乡", "三塘镇"]);
+    // Under 10 tickets (档案馆) left out; exactly two with `ties: cut`.
+    assert_eq!(names("top_departments"), ["自来水公司", "市监局"]);
+    let rank = |i: usize| out.units[i]["rank"].unwrap().to_integer().unwrap();
+    assert_eq!((0..5).map(rank).collect::<Vec<_>>(), [2, 1, 3, 3, 5]);
+    assert_eq!((5..9).map(rank).collect::<Vec<_>>(), [1, 3, 1, 4]);
+    // 30 of 164 tickets: 18.292… → 18.29, exact.
+    let shown = out.shown(&definition, &input, &definition::ScopeKey::Unit, &out.units[0], "share");
+    assert_eq!(shown.as_deref(), Some("18.29"));
+    let score = out.shown(&definition, &input, &definition::ScopeKey::Unit, &out.units[4], "score");
+    assert_eq!(score.as_deref(), Some("96"));
+}
+
+/// An archive with its own `bulletin.yaml`: the month derives under it
+/// (a rule changed there changes the printed figure, with no Rust change),
+/// and a broken one stops `check` with the definition's diagnostic.
+#[test]
+fn a_months_figures_follow_the_definition_beside_its_archive() {
+    let scratch = common::Scratch::new("definition-archive");
+    let months = scratch.path().join("months");
+    common::copy_dir(&common::project().join("months/2020-03"), &months.join("2020-03"));
+    let furong = std::fs::read_to_string(common::project().join(definition::FILE_NAME)).unwrap();
+    let month_dir = months.join("2020-03");
+
+    let satisfaction = |definition_text: &str| {
+        std::fs::write(scratch.path().join(definition::FILE_NAME), definition_text).unwrap();
+        let (month, _) = bulletin::check(&month_dir, bulletin::CheckOptions::default()).unwrap();
+        let figures = bulletin::derive::derive(&month);
+        figures.appendix[0].rows.iter().map(|r| r.satisfaction.clone().unwrap_or_default()).collect::<Vec<_>>()
+    };
+    let hash = || {
+        let files = bulletin::validate::MonthFiles::read(&month_dir).unwrap();
+        bulletin::batch::input_hash(&files, "resources", bulletin::BuildOptions::default())
+    };
+    let as_published = satisfaction(&furong);
+    let hash_before = hash();
+    assert!(as_published.contains(&"96.23".to_owned()), "{as_published:?}");
+    let one_decimal = satisfaction(&furong.replace("satisfaction: half_up 2 ", "satisfaction: half_up 1 "));
+    assert!(one_decimal.contains(&"96.2".to_owned()), "{one_decimal:?}");
+    assert_eq!(as_published.len(), one_decimal.len());
+    // The definition is an input of the month's build: a batch rebuilds it.
+    assert_ne!(hash(), hash_before);
+
+    std::fs::write(
+        scratch.path().join(definition::FILE_NAME),
+        furong.replace("satisfied / visited, rule: satisfaction", "satisfied / visted, rule: satisfaction"),
+    )
+    .unwrap();
+    let out = common::bulletin(&["check", month_dir.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("`visted` is not a figure of unit"), "{stderr}");
+    assert!(stderr.contains("bulletin.yaml:"), "{stderr}");
+}
