@@ -224,7 +224,12 @@ impl History {
             // The validation alone: an archived month's figures count as it
             // was published, questions about them (a final's gate) aside.
             match crate::validate::check_month(dir).ok().and_then(|checked| checked.month) {
-                Some(archived_month) => history.add(&crate::derive::derive(&archived_month)),
+                Some(mut archived_month) => {
+                    // Under the definition of the month being distributed,
+                    // which governs the same archive.
+                    archived_month.definition = month.definition.clone();
+                    history.add(&crate::derive::derive(&archived_month))
+                }
                 None => history.warnings.push(
                     Diagnostic::warning(
                         dir.join(MONTH_FILE),
