@@ -102,11 +102,15 @@ pub fn locate(text: &str, path: &[Segment]) -> Option<Position> {
             let is_last = depth + 1 == path.len();
             if !value.is_empty() && !value.starts_with('#') && !is_last {
                 // Inline value (a flow mapping): look for the next key in it.
-                if let Some(Segment::Key(next)) = path.get(depth + 1) {
-                    if let Some(column) = find_inline_key(value, next) {
-                        let offset = token.text.chars().count() - value.chars().count();
-                        found = Position { line: token.line, column: token.column + offset + column + 1 };
-                    }
+                let offset = token.text.chars().count() - value.chars().count();
+                let column = match path.get(depth + 1) {
+                    Some(Segment::Key(next)) => find_inline_key(value, next),
+                    // A flow sequence: `sort: [score desc, signed asc]`.
+                    Some(Segment::Index(n)) => find_inline_item(value, *n),
+                    None => None,
+                };
+                if let Some(column) = column {
+                    found = Position { line: token.line, column: token.column + offset + column + 1 };
                 }
                 break;
             }
@@ -143,6 +147,34 @@ pub fn locate_value(text: &str, path: &[Segment]) -> Option<Position> {
     Some(Position { line: found.line, column: found.column + skipped })
 }
 
+/// The character column of item `n` of a one-line flow sequence
+/// `[a, b, "c, d"]` (commas inside quotes or brackets do not separate).
+fn find_inline_item(text: &str, n: usize) -> Option<usize> {
+    let inner = text.strip_prefix('[')?;
+    let mut item = 0;
+    let mut depth = 0;
+    let mut quote: Option<char> = None;
+    for (i, c) in inner.chars().enumerate() {
+        match (quote, c) {
+            (Some(q), _) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '(' | '[' | '{') => depth += 1,
+            (None, ']') if depth == 0 => break,
+            (None, ')' | ']' | '}') => depth -= 1,
+            (None, ',') if depth == 0 => {
+                item += 1;
+                continue;
+            }
+            _ => {}
+        }
+        if item == n && !c.is_whitespace() {
+            return Some(i + 1);
+        }
+    }
+    None
+}
+
 /// The character column of `key:` inside a flow mapping `{ a: 1, key: 2 }`.
 fn find_inline_key(text: &str, key: &str) -> Option<usize> {
     let mut byte = 0;
@@ -161,6 +193,13 @@ fn find_inline_key(text: &str, key: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn items_of_a_flow_sequence() {
+        let text = "sort: [unsatisfied desc, \"max(a, b) desc\", score asc]\n";
+        let at = |n| locate(text, &path(&format!("sort.{n}"))).unwrap().column;
+        assert_eq!([at(0), at(1), at(2)], [8, 26, 44]);
+    }
 
     fn path(spec: &str) -> Vec<Segment> {
         spec.split('.')
