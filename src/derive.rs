@@ -422,7 +422,7 @@ pub fn derive(month: &Month) -> Figures {
             .collect(),
     };
 
-    let param = |name: &str| match e.input.params.get(name).or_else(|| definition.params.get(name).map(|p| &p.value)) {
+    let param = |name: &str| match definition.param(name, &e.input.params) {
         Some(ParamValue::Number(n)) => *n,
         _ => Decimal::from_int(0),
     };
@@ -478,9 +478,10 @@ pub fn derive(month: &Month) -> Figures {
     }
 }
 
-/// A count parameter as the heading prints it.
+/// A count parameter as the heading prints it (the definition checked
+/// that a count is whole).
 fn param_count(value: Decimal) -> u32 {
-    value.to_string().parse().unwrap_or(0)
+    Ratio::from_decimal(value).to_integer().and_then(|n| u32::try_from(n).ok()).unwrap_or(0)
 }
 
 /// The name a source file is attached under: `cases/01-x.txt` → `cases-01-x.txt`.

@@ -8,9 +8,12 @@ use std::collections::BTreeMap;
 
 use crate::definition::expr::{Expr, Function, Op};
 use crate::definition::{
-    Amount, Definition, Formula, MeasureKind, ParamValue, RuleRef, ScopeKey, Selection, SortBy, Source,
+    Amount, Definition, Formula, Measure, MeasureKind, ParamValue, ScopeKey, Selection, SortBy, Source, DEFAULT_RULE,
 };
-use crate::number::{competition_ranks, FigureRule, Ratio};
+use crate::number::{competition_ranks, FigureRule, Ratio, Rounding, Style};
+
+/// How a count with no rule of its own is shown: the whole number.
+const COUNT_RULE: FigureRule = FigureRule::new(0, Rounding::Truncate, Style::Fixed);
 
 /// A figure's value: `None` where it has none (a zero denominator, a rank
 /// of a unit with no key).
@@ -118,8 +121,7 @@ impl Env<'_> {
     }
 
     fn param(&self, name: &str) -> Value {
-        let value = self.input.params.get(name).or_else(|| self.definition.params.get(name).map(|p| &p.value));
-        match value {
+        match self.definition.param(name, &self.input.params) {
             Some(ParamValue::Number(n)) => Some(Ratio::from_decimal(*n)),
             _ => None,
         }
@@ -216,7 +218,7 @@ pub fn evaluate(definition: &Definition, input: &Input) -> Result<Output, Overfl
     };
     for (scope, name) in &definition.order {
         let Some(figure) = definition.scope(scope).derived.get(name) else { continue };
-        let overflow = || Overflow { figure: qualified(scope, name) };
+        let overflow = || Overflow { figure: scope.qualify(name) };
         let members: Vec<At> = match scope {
             ScopeKey::Office => vec![At::Office],
             ScopeKey::Unit => (0..out.units.len()).map(At::Unit).collect(),
@@ -377,13 +379,6 @@ fn select(definition: &Definition, input: &Input, out: &Output, s: &Selection) -
     Ok(keyed.into_iter().map(|(i, _)| i).collect())
 }
 
-fn qualified(scope: &ScopeKey, name: &str) -> String {
-    match scope {
-        ScopeKey::Unit => name.to_owned(),
-        _ => format!("{}.{name}", scope.name()),
-    }
-}
-
 impl Output {
     /// A figure of a record shown under its rule, or `None` where it has
     /// no value.
@@ -397,19 +392,11 @@ impl Output {
     ) -> Option<String> {
         let value = record.get(name).copied().flatten()?;
         let scope_def = definition.scope(scope);
-        let rule = if let Some(d) = scope_def.derived.get(name) {
-            definition.rule(&d.rule, &input.rules)
-        } else {
-            match scope_def.measures.get(name) {
-                Some(m) => match &m.rule {
-                    Some(rule) => definition.rule(rule, &input.rules),
-                    None if m.kind == MeasureKind::Count => {
-                        FigureRule::new(0, crate::number::Rounding::Truncate, crate::number::Style::Fixed)
-                    }
-                    None => crate::definition::DEFAULT_RULE,
-                },
-                None => definition.rule(&RuleRef::Inline(crate::definition::DEFAULT_RULE), &input.rules),
-            }
+        let rule = match (scope_def.derived.get(name), scope_def.measures.get(name)) {
+            (Some(d), _) => definition.rule(&d.rule, &input.rules),
+            (None, Some(Measure { rule: Some(rule), .. })) => definition.rule(rule, &input.rules),
+            (None, Some(Measure { kind: MeasureKind::Count, .. })) => COUNT_RULE,
+            _ => DEFAULT_RULE,
         };
         value.show(&rule)
     }

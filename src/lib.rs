@@ -137,8 +137,6 @@ pub fn check(dir: &Path, options: CheckOptions) -> Result<(Month, Vec<Diagnostic
 /// A month's office definition and its warnings.
 pub struct OfficeDefinition {
     pub definition: Arc<definition::Definition>,
-    /// The file it came from; `None` for the bundled (Furong's).
-    pub path: Option<PathBuf>,
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -147,14 +145,12 @@ pub struct OfficeDefinition {
 /// one (Furong's). A definition with errors stops every month it governs.
 pub fn office_definition(dir: &Path) -> Result<OfficeDefinition, Failure> {
     let Some(path) = definition::find_for_month(dir) else {
-        return Ok(OfficeDefinition { definition: definition::furong(), path: None, warnings: Vec::new() });
+        return Ok(OfficeDefinition { definition: definition::furong(), warnings: Vec::new() });
     };
     let loaded = definition::load(&path)
         .map_err(|err| Failure::Operational(Error::io("read the office definition", &path, err)))?;
     match loaded.definition {
-        Some(found) => {
-            Ok(OfficeDefinition { definition: Arc::new(found), path: Some(path), warnings: loaded.diagnostics })
-        }
+        Some(found) => Ok(OfficeDefinition { definition: Arc::new(found), warnings: loaded.diagnostics }),
         None => Err(Failure::Data(loaded.diagnostics)),
     }
 }

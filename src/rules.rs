@@ -147,12 +147,7 @@ fn given_params(file: &RulesFile) -> BTreeMap<String, ParamValue> {
 impl FigureRules {
     /// The rules a month's `rules.figures` sets, by name.
     fn given(file: &FigureRulesFile) -> BTreeMap<String, FigureRule> {
-        Self::from_file(file)
-            .named()
-            .into_iter()
-            .filter(|(name, _)| file_has(file, name))
-            .map(|(name, rule)| (name.to_owned(), rule))
-            .collect()
+        file_named(file).into_iter().filter_map(|(name, rule)| Some((name.to_owned(), rule?))).collect()
     }
 
     fn from_file(file: &FigureRulesFile) -> Self {
@@ -192,20 +187,38 @@ impl FigureRules {
     }
 }
 
-fn file_has(file: &FigureRulesFile, name: &str) -> bool {
-    let given = [
-        ("on_time_rate", file.on_time_rate.is_some()),
-        ("satisfaction", file.satisfaction.is_some()),
-        ("low_satisfaction", file.low_satisfaction.is_some()),
-        ("unsatisfied_ratio", file.unsatisfied_ratio.is_some()),
-        ("unsatisfied_share", file.unsatisfied_share.is_some()),
-        ("topic_share", file.topic_share.is_some()),
-        ("topic_satisfaction", file.topic_satisfaction.is_some()),
-        ("topic_category_share", file.topic_category_share.is_some()),
-        ("unit_score", file.unit_score.is_some()),
-        ("unit_input_rate", file.unit_input_rate.is_some()),
-        ("city_satisfaction", file.city_satisfaction.is_some()),
-        ("city_score", file.city_score.is_some()),
-    ];
-    given.iter().any(|(n, set)| *n == name && *set)
+/// Every rule of a month's `rules.figures`, by name, as given.
+fn file_named(file: &FigureRulesFile) -> [(&'static str, Option<FigureRule>); 12] {
+    [
+        ("on_time_rate", file.on_time_rate),
+        ("satisfaction", file.satisfaction),
+        ("low_satisfaction", file.low_satisfaction),
+        ("unsatisfied_ratio", file.unsatisfied_ratio),
+        ("unsatisfied_share", file.unsatisfied_share),
+        ("topic_share", file.topic_share),
+        ("topic_satisfaction", file.topic_satisfaction),
+        ("topic_category_share", file.topic_category_share),
+        ("unit_score", file.unit_score),
+        ("unit_input_rate", file.unit_input_rate),
+        ("city_satisfaction", file.city_satisfaction),
+        ("city_score", file.city_score),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_what_a_month_sets_overrides_the_definition() {
+        let mut file =
+            RulesFile { full_marks: Some(crate::raw::Number(Decimal::from_int(100))), ..RulesFile::default() };
+        file.figures.satisfaction = Some(FigureRule::new(1, Rounding::HalfUp, Style::Trim));
+        let rules = Rules::from_file(&file);
+        assert_eq!(rules.given_figures.keys().collect::<Vec<_>>(), ["satisfaction"]);
+        assert_eq!(rules.given_figures["satisfaction"].decimals, 1);
+        assert_eq!(rules.given_params.keys().collect::<Vec<_>>(), ["full_marks"]);
+        assert_eq!(rules.given_params["full_marks"], ParamValue::Number(Decimal::from_int(100)));
+        assert!(Rules::from_file(&RulesFile::default()).given_figures.is_empty());
+    }
 }

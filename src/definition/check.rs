@@ -117,35 +117,20 @@ impl Checker<'_> {
         let params = self.params(&raw.params, &groups);
         self.param_kinds = params.iter().map(|(k, p)| (k.clone(), p.kind)).collect();
         self.channel_names = channels.iter().map(|(k, _)| k.clone()).collect();
-        self.gather(&raw);
+        let raw_scopes = raw_scopes(&raw);
+        self.gather(&raw_scopes);
 
         let mut scopes = BTreeMap::new();
-        let mut lists = BTreeMap::new();
         let mut deps: BTreeMap<(ScopeKey, String), Vec<(ScopeKey, String)>> = BTreeMap::new();
         let ctx = Context { rules: &rules, channels: &channels, groups: &groups };
-        for (key, measures, derived, base) in [
-            (ScopeKey::Office, &raw.measures.office, &raw.derived.office, vec!["derived", "office"]),
-            (ScopeKey::Unit, &raw.measures.unit, &raw.derived.unit, vec!["derived", "unit"]),
-        ] {
-            let measure_base = ["measures", key.name()];
-            let scope = self.scope(&ctx, &key, measures, &measure_base, derived, &base, &mut deps);
-            scopes.insert(key, scope);
-        }
-        for (name, list) in &raw.lists {
+        for name in raw.lists.keys() {
             self.plain_key(&["lists", name], name);
-            let key = ScopeKey::List(name.clone());
-            let scope = self.scope(
-                &ctx,
-                &key,
-                &list.measures,
-                &["lists", name, "measures"],
-                &list.derived,
-                &["lists", name, "derived"],
-                &mut deps,
-            );
-            scopes.insert(key, scope);
-            lists.insert(name.clone(), list.label.clone());
         }
+        for s in &raw_scopes {
+            let scope = self.scope(&ctx, &s.key, s.measures, &s.measures_at, s.derived, &s.derived_at, &mut deps);
+            scopes.insert(s.key.clone(), scope);
+        }
+        let lists = raw.lists.iter().map(|(name, list)| (name.clone(), list.label.clone())).collect();
         let order = self.order(&deps);
         let selections = raw
             .selections
@@ -327,52 +312,25 @@ impl Checker<'_> {
 
     /// Gathers every figure's name by scope, and reports a name given twice
     /// in one scope (as a measure and as a derived figure).
-    fn gather(&mut self, raw: &DefinitionFile) {
-        type Gathered<'r> =
-            (ScopeKey, Vec<&'r str>, &'r BTreeMap<String, raw::MeasureFile>, Vec<&'r str>, Vec<&'r String>);
-        let mut scopes: Vec<Gathered> = vec![
-            (
-                ScopeKey::Office,
-                vec!["measures", "office"],
-                &raw.measures.office,
-                vec!["derived", "office"],
-                raw.derived.office.keys().collect(),
-            ),
-            (
-                ScopeKey::Unit,
-                vec!["measures", "unit"],
-                &raw.measures.unit,
-                vec!["derived", "unit"],
-                raw.derived.unit.keys().collect(),
-            ),
-        ];
-        for (name, list) in &raw.lists {
-            scopes.push((
-                ScopeKey::List(name.clone()),
-                vec!["lists", name, "measures"],
-                &list.measures,
-                vec!["lists", name, "derived"],
-                list.derived.keys().collect(),
-            ));
-        }
-        for (key, _, measures, derived_at, derived) in scopes {
+    fn gather(&mut self, scopes: &[RawScope]) {
+        for scope in scopes {
             let mut entries = BTreeMap::new();
-            for (name, m) in measures {
+            for (name, m) in scope.measures {
                 entries.insert(name.clone(), Entry::Measure(m.kind, m.by.is_some()));
             }
-            for name in derived {
+            for name in scope.derived.keys() {
                 if entries.contains_key(name) {
-                    let mut at = derived_at.clone();
-                    at.push(name);
+                    let at: Vec<&str> = scope.derived_at.iter().copied().chain([name.as_str()]).collect();
                     self.error_at_key(
                         &path(&at),
-                        format!("`{name}` is both a measure and a derived figure of {}", key.name()),
+                        format!("`{name}` is both a measure and a derived figure of {}", scope.key.name()),
                     )
                     .hint = Some("give the derived figure another name".into());
                     continue;
                 }
                 entries.insert(name.clone(), Entry::Derived);
             }
+            let key = scope.key.clone();
             self.names.insert(key, entries);
         }
     }
@@ -393,23 +351,21 @@ impl Checker<'_> {
             let at: Vec<&str> = measure_base.iter().copied().chain([name.as_str()]).collect();
             self.plain_key(&at, name);
             let rule = m.rule.as_ref().and_then(|text| self.rule_ref(ctx, &at, text));
+            let by_at: Vec<&str> = at.iter().copied().chain(["by"]).collect();
             let by_channels = match m.by.as_deref() {
                 None => false,
                 Some("channels") if ctx.channels.is_empty() => {
-                    let by_at: Vec<&str> = at.iter().copied().chain(["by"]).collect();
                     self.error(&path(&by_at), format!("`{name}` is split by channels, but the definition has none"))
                         .hint = Some("declare them under channels:, e.g. hotline: 12345热线, or drop `by`".into());
                     false
                 }
                 Some("channels") => true,
                 Some(other) => {
-                    let by_at: Vec<&str> = at.iter().copied().chain(["by"]).collect();
                     self.error(&path(&by_at), format!("a measure can be split by `channels`, not by `{other}`"));
                     false
                 }
             };
             if by_channels && m.kind != raw::MeasureKind::Count {
-                let by_at: Vec<&str> = at.iter().copied().chain(["by"]).collect();
                 self.error(&path(&by_at), format!("only counts split by channel; `{name}` is not a count"));
             }
             scope.measures.insert(
@@ -781,7 +737,7 @@ impl Checker<'_> {
             visit(node, deps, &mut marks, &mut Vec::new(), &mut order, &mut circles);
         }
         for circle in circles {
-            let names: Vec<String> = circle.iter().map(|(s, n)| qualified(s, n)).collect();
+            let names: Vec<String> = circle.iter().map(|(s, n)| s.qualify(n)).collect();
             let (scope, name) = &circle[0];
             let reading = if circle.len() == 1 {
                 format!("`{}` reads itself", names[0])
@@ -922,20 +878,51 @@ impl Checker<'_> {
     }
 }
 
-/// `office.unsatisfied`, `unit.rank`, `city.score_rank`.
-fn qualified(scope: &ScopeKey, name: &str) -> String {
-    match scope {
-        ScopeKey::Unit => name.to_owned(),
-        _ => format!("{}.{name}", scope.name()),
-    }
-}
-
 fn derived_path(scope: &ScopeKey, name: &str) -> Vec<Segment> {
     match scope {
         ScopeKey::Office => path(&["derived", "office", name]),
         ScopeKey::Unit => path(&["derived", "unit", name]),
         ScopeKey::List(list) => path(&["lists", list, "derived", name]),
     }
+}
+
+/// One scope of the file as written, with where its parts sit.
+struct RawScope<'r> {
+    key: ScopeKey,
+    measures: &'r BTreeMap<String, raw::MeasureFile>,
+    measures_at: Vec<&'r str>,
+    derived: &'r BTreeMap<String, raw::DerivedFile>,
+    derived_at: Vec<&'r str>,
+}
+
+/// The office, the unit and every list, in that order.
+fn raw_scopes(raw: &DefinitionFile) -> Vec<RawScope<'_>> {
+    let mut scopes = vec![
+        RawScope {
+            key: ScopeKey::Office,
+            measures: &raw.measures.office,
+            measures_at: vec!["measures", "office"],
+            derived: &raw.derived.office,
+            derived_at: vec!["derived", "office"],
+        },
+        RawScope {
+            key: ScopeKey::Unit,
+            measures: &raw.measures.unit,
+            measures_at: vec!["measures", "unit"],
+            derived: &raw.derived.unit,
+            derived_at: vec!["derived", "unit"],
+        },
+    ];
+    for (name, list) in &raw.lists {
+        scopes.push(RawScope {
+            key: ScopeKey::List(name.clone()),
+            measures: &list.measures,
+            measures_at: vec!["lists", name, "measures"],
+            derived: &list.derived,
+            derived_at: vec!["lists", name, "derived"],
+        });
+    }
+    scopes
 }
 
 /// What every part of the check reads: the rules, parameters, channels

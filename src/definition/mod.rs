@@ -39,6 +39,15 @@ pub enum ScopeKey {
 }
 
 impl ScopeKey {
+    /// A figure's name as diagnostics give it: `rank` for a unit's,
+    /// `office.unsatisfied`, `city.score_rank`.
+    pub fn qualify(&self, name: &str) -> String {
+        match self {
+            ScopeKey::Unit => name.to_owned(),
+            _ => format!("{}.{name}", self.name()),
+        }
+    }
+
     /// The scope's key in the file: `office`, `unit`, or the list's name.
     pub fn name(&self) -> &str {
         match self {
@@ -239,6 +248,11 @@ impl Definition {
     pub fn scope(&self, key: &ScopeKey) -> &Scope {
         static EMPTY: std::sync::OnceLock<Scope> = std::sync::OnceLock::new();
         self.scopes.get(key).unwrap_or_else(|| EMPTY.get_or_init(Scope::default))
+    }
+
+    /// A parameter's value, with a month's overrides.
+    pub fn param<'a>(&'a self, name: &str, overrides: &'a BTreeMap<String, ParamValue>) -> Option<&'a ParamValue> {
+        overrides.get(name).or_else(|| self.params.get(name).map(|p| &p.value))
     }
 
     /// A rule by reference, with a month's overrides of named rules.
