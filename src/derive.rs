@@ -208,7 +208,11 @@ pub fn engine_input(month: &Month) -> engine::Input {
     let counts = |items: &[crate::month::Count]| -> Vec<engine::Item> {
         items
             .iter()
-            .map(|c| engine::Item { name: c.name.clone(), values: record(vec![("count", int(c.count))]) })
+            .map(|c| engine::Item {
+                name: c.name.clone(),
+                values: record(vec![("count", int(c.count))]),
+                texts: BTreeMap::new(),
+            })
             .collect()
     };
     let units = month
@@ -233,6 +237,7 @@ pub fn engine_input(month: &Month) -> engine::Input {
                 ("repeat_rate", dec(u.repeat_rate)),
                 ("score", dec(u.score)),
             ]),
+            texts: BTreeMap::new(),
         })
         .collect();
     let city = month
@@ -245,6 +250,7 @@ pub fn engine_input(month: &Month) -> engine::Input {
                 ("satisfaction", dec(d.satisfaction)),
                 ("score", dec(d.score)),
             ]),
+            texts: BTreeMap::new(),
         })
         .collect();
     let mut lists = BTreeMap::new();
@@ -258,6 +264,7 @@ pub fn engine_input(month: &Month) -> engine::Input {
             ("topic_tickets", int(month.topic.tickets)),
             ("topic_unsatisfied", int(month.topic.unsatisfied)),
         ]),
+        office_texts: BTreeMap::new(),
         groups: month.groups.iter().map(|g| g.name.clone()).collect(),
         units,
         lists,

@@ -47,11 +47,13 @@ pub struct Diagnostic {
 /// The warnings an office may acknowledge in month.yaml, by code, with what
 /// each is about. An acknowledged warning is not shown and does not fail
 /// `--strict`; an acknowledgement that matches no warning is a warning.
-pub const WARNING_CODES: [(&str, &str); 4] = [
+pub const WARNING_CODES: [(&str, &str); 6] = [
     ("tickets-total", "the city's ticket count for the district differs from what its units signed"),
     ("fraction-percent", "a percentage that looks like a fraction (0.9941 for 99.41%)"),
     ("percent-outlier", "a percentage far below the others of its column, as if its decimal point slipped (9.862)"),
     ("signoff-date-far", "a sign-off date more than two months after the period"),
+    ("published-differs", "a figure typed as published differs from the one the tool derives"),
+    ("check", "a check of the office's definition (a warning) does not hold"),
 ];
 
 impl Diagnostic {

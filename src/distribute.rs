@@ -154,7 +154,8 @@ pub fn distribute(month_dir: &Path, options: Options, resources: &Resources) -> 
     let (sheets, data) = sheet_data(month_dir, &month, &figures, &history, resources)?;
 
     // The bulletin itself, exactly as `build --final` makes it.
-    let bulletin = crate::render_month(month_dir, &month, &figures, resources)?.pdf;
+    let issue = crate::Issue::Furong(Box::new(month.clone()));
+    let bulletin = crate::render_issue(month_dir, &issue, resources)?.pdf;
 
     let final_dir = options.out.join(&period);
     let lock = lock(options.out, &period)?;
@@ -232,7 +233,7 @@ pub fn sheet_data(
         let value = serde_json::to_value(&*sheet).map_err(|err| Error::Render { message: err.to_string() })?;
         let missing = glyphs::missing_in(&value, &resources.world.fonts);
         if !missing.is_empty() {
-            return Err(Failure::Data(glyphs::diagnostics(month_dir, month, &missing)));
+            return Err(Failure::Data(glyphs::diagnostics(month_dir, &month.sources, &missing)));
         }
         data.push(serde_json::to_vec_pretty(&value).map_err(|err| Error::Render { message: err.to_string() })?);
     }

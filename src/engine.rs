@@ -31,18 +31,24 @@ pub struct Unit {
     /// Index into [`Input::groups`].
     pub group: usize,
     pub values: Record,
+    /// Text measures (a grade) by name.
+    pub texts: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, Default)]
 pub struct Item {
     pub name: String,
     pub values: Record,
+    /// Text measures by name.
+    pub texts: BTreeMap<String, String>,
 }
 
 /// A month's raw figures, as the engine reads them.
 #[derive(Clone, Debug, Default)]
 pub struct Input {
     pub office: Record,
+    /// The office's text measures by name.
+    pub office_texts: BTreeMap<String, String>,
     /// The month's groups, in file order.
     pub groups: Vec<String>,
     /// Every unit, groups in file order, units in file order within each.
@@ -62,6 +68,20 @@ pub struct Output {
     /// Each selection's members, in order: indices into `units` or into
     /// the selected list.
     pub selections: BTreeMap<String, Vec<usize>>,
+    /// The figures a month typed as published, each with the value the
+    /// engine derived for it (the typed one is what the records hold).
+    pub published: Vec<Published>,
+}
+
+/// A derived figure typed as the platform published it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Published {
+    pub scope: ScopeKey,
+    /// The unit or item (0 for the office).
+    pub member: usize,
+    pub name: String,
+    pub typed: Ratio,
+    pub derived: Value,
 }
 
 /// A figure too large to compute exactly (beyond `i128`): never rounded
@@ -120,6 +140,18 @@ impl Env<'_> {
         }
     }
 
+    /// Whether `e` names a text measure of the definition.
+    fn is_text(&self, e: &Expr) -> bool {
+        let Expr::Name { path, .. } = e else { return false };
+        let (scope, name) = match path.as_slice() {
+            [first, name] if first == "office" => (ScopeKey::Office, name),
+            [name] => (ScopeKey::Unit, name),
+            _ => return false,
+        };
+        let is = |scope: &ScopeKey| matches!(self.definition.scope(scope).measures.get(name), Some(m) if m.kind == MeasureKind::Text);
+        is(&scope) || self.definition.lists.keys().any(|list| is(&ScopeKey::List(list.clone())))
+    }
+
     fn param(&self, name: &str) -> Value {
         match self.definition.param(name, &self.input.params) {
             Some(ParamValue::Number(n)) => Some(Ratio::from_decimal(*n)),
@@ -137,9 +169,39 @@ impl Env<'_> {
         }
     }
 
+    /// The text `e` stands for: a text in quotes, or a text measure
+    /// (`None` where the member has none, or `e` is no text).
+    fn text<'e>(&'e self, e: &'e Expr, at: At) -> Option<&'e str> {
+        let texts = |at: At| match at {
+            At::Office => Some(&self.input.office_texts),
+            At::Unit(i) => self.input.units.get(i).map(|u| &u.texts),
+            At::Item(list, i) => self.input.lists.get(list).and_then(|items| items.get(i)).map(|item| &item.texts),
+        };
+        match e {
+            Expr::Text(text) => Some(text),
+            Expr::Name { path, .. } => match path.as_slice() {
+                [first, name] if first == "office" => texts(At::Office)?.get(name).map(String::as_str),
+                [name] => texts(at)?.get(name).map(String::as_str),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     fn eval(&self, e: &Expr, at: At) -> Result<Val, ()> {
         Ok(match e {
             Expr::Number(n) => Val::Num(Some(*n)),
+            Expr::Text(_) => Val::Num(None),
+            Expr::Binary { op: op @ (Op::Eq | Op::Ne), left, right }
+                if matches!(**left, Expr::Text(_)) || matches!(**right, Expr::Text(_)) || self.is_text(left) =>
+            {
+                // The definition's check lets only texts meet here; a member
+                // without the text matches neither `==` nor `!=`.
+                match (self.text(left, at), self.text(right, at)) {
+                    (Some(l), Some(r)) => Val::Bool((l == r) == (*op == Op::Eq)),
+                    _ => Val::Bool(false),
+                }
+            }
             Expr::Name { path, .. } => Val::Num(match path.as_slice() {
                 [first, param] if first == "params" => self.param(param),
                 [first, rest @ ..] if first == "office" => self.out.office.get(&rest.join(".")).copied().flatten(),
@@ -215,6 +277,7 @@ pub fn evaluate(definition: &Definition, input: &Input) -> Result<Output, Overfl
             .map(|(k, items)| (k.clone(), items.iter().map(|i| i.values.clone()).collect()))
             .collect(),
         selections: BTreeMap::new(),
+        published: Vec::new(),
     };
     for (scope, name) in &definition.order {
         let Some(figure) = definition.scope(scope).derived.get(name) else { continue };
@@ -254,12 +317,25 @@ pub fn evaluate(definition: &Definition, input: &Input) -> Result<Output, Overfl
             }
         };
         for (member, value) in members.iter().zip(values) {
-            let record = match member {
-                At::Office => &mut out.office,
-                At::Unit(i) => &mut out.units[*i],
-                At::Item(list, i) => &mut out.lists.get_mut(*list).expect("list exists")[*i],
+            let (record, index) = match member {
+                At::Office => (&mut out.office, 0),
+                At::Unit(i) => (&mut out.units[*i], *i),
+                At::Item(list, i) => (&mut out.lists.get_mut(*list).expect("list exists")[*i], *i),
             };
-            record.insert(name.clone(), value);
+            // A figure typed as published stays as typed; the derived value
+            // is kept beside it for the comparison.
+            match record.get(name).copied().flatten() {
+                Some(typed) if figure.published => out.published.push(Published {
+                    scope: scope.clone(),
+                    member: index,
+                    name: name.clone(),
+                    typed,
+                    derived: value,
+                }),
+                _ => {
+                    record.insert(name.clone(), value);
+                }
+            }
         }
     }
     for (name, selection) in &definition.selections {
@@ -377,6 +453,51 @@ fn select(definition: &Definition, input: &Input, out: &Output, s: &Selection) -
         }
     }
     Ok(keyed.into_iter().map(|(i, _)| i).collect())
+}
+
+/// A member where a check fails, with the values of its comparison's two
+/// sides (when the condition is one comparison).
+pub type Failed = (usize, Option<(Value, Value)>);
+
+/// Whether an office-level condition holds (a section's `when`).
+pub fn holds(definition: &Definition, input: &Input, out: &Output, condition: &Expr) -> Result<bool, Overflow> {
+    let env = Env { definition, input, out };
+    env.eval(condition, At::Office).map(Val::truth).map_err(|()| Overflow { figure: "a section's `when`".into() })
+}
+
+/// A check's condition at each member of its scope: the members where it
+/// fails, each with the values of the comparison's two sides (when the
+/// condition is one comparison).
+pub fn failures(
+    definition: &Definition,
+    input: &Input,
+    out: &Output,
+    scope: &ScopeKey,
+    condition: &Expr,
+) -> Result<Vec<Failed>, Overflow> {
+    let env = Env { definition, input, out };
+    let members: Vec<At> = match scope {
+        ScopeKey::Office => vec![At::Office],
+        ScopeKey::Unit => (0..out.units.len()).map(At::Unit).collect(),
+        ScopeKey::List(list) => (0..out.lists.get(list).map_or(0, Vec::len)).map(|i| At::Item(list, i)).collect(),
+    };
+    let overflow = |()| Overflow { figure: "a check's condition".into() };
+    let mut failed = Vec::new();
+    for (i, &member) in members.iter().enumerate() {
+        if env.eval(condition, member).map_err(overflow)?.truth() {
+            continue;
+        }
+        let sides = match condition {
+            Expr::Binary { op, left, right } if op.is_comparison() => {
+                let l = env.eval(left, member).map_err(overflow)?.num();
+                let r = env.eval(right, member).map_err(overflow)?.num();
+                Some((l, r))
+            }
+            _ => None,
+        };
+        failed.push((i, sides));
+    }
+    Ok(failed)
 }
 
 impl Output {

@@ -9,7 +9,6 @@ use serde_json::Value;
 
 use crate::derive::Figures;
 use crate::diag::Diagnostic;
-use crate::month::Month;
 use crate::world::Fonts;
 
 /// The characters of `figures` that no bundled font covers.
@@ -36,14 +35,18 @@ pub fn missing_in(value: &Value, fonts: &Fonts) -> BTreeSet<char> {
 
 /// Diagnostics for the missing characters: one per place in the month's
 /// files where each was typed (YAML comments, which never print, aside).
-pub fn diagnostics(month_dir: &std::path::Path, month: &Month, missing: &BTreeSet<char>) -> Vec<Diagnostic> {
+pub fn diagnostics(
+    month_dir: &std::path::Path,
+    sources: &[(String, Vec<u8>)],
+    missing: &BTreeSet<char>,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for &c in missing {
         let message =
             format!("no bundled font has a glyph for `{c}` (U+{:04X}): it would print as an empty box", c as u32);
         let hint = "replace the character (a private-use or rare code point pasted from another system?), or add a font that covers it to fonts/";
         let before = out.len();
-        for (name, bytes) in &month.sources {
+        for (name, bytes) in sources {
             let Ok(text) = std::str::from_utf8(bytes) else { continue };
             let yaml = name.ends_with(".yaml");
             for (index, line) in text.lines().enumerate() {

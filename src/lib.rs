@@ -25,6 +25,7 @@ pub mod mail;
 pub mod month;
 pub mod narrative;
 pub mod number;
+pub mod office;
 pub mod raw;
 pub mod registry;
 pub mod render;
@@ -104,33 +105,104 @@ pub struct CheckOptions {
     pub strict: bool,
 }
 
-/// Checks a month folder: its validated month and warnings, or every
-/// problem found.
-pub fn check(dir: &Path, options: CheckOptions) -> Result<(Month, Vec<Diagnostic>), Failure> {
+/// A checked month, of Furong's bundled shape or of an office whose
+/// definition declares its sections.
+#[derive(Debug)]
+pub enum Issue {
+    Furong(Box<Month>),
+    Office(Box<office::OfficeMonth>),
+}
+
+impl Issue {
+    /// `2020-03`
+    pub fn period_key(&self) -> String {
+        let period = match self {
+            Issue::Furong(month) => month.period,
+            Issue::Office(month) => month.period,
+        };
+        format!("{:04}-{:02}", period.year, period.month)
+    }
+
+    pub fn district(&self) -> &str {
+        match self {
+            Issue::Furong(month) => &month.district,
+            Issue::Office(month) => &month.definition.office.district,
+        }
+    }
+
+    /// Whether the month carries a complete sign-off record (a final
+    /// bulletin), else it builds a draft.
+    pub fn is_final(&self) -> bool {
+        match self {
+            Issue::Furong(month) => month.signoff.complete().is_some(),
+            Issue::Office(month) => month.is_final(),
+        }
+    }
+
+    /// The sign-off fields a final bulletin still needs.
+    pub fn missing_signoff(&self) -> Vec<&'static str> {
+        match self {
+            Issue::Furong(month) => month.signoff.missing(),
+            Issue::Office(month) => month.missing_signoff(),
+        }
+    }
+
+    pub fn sources(&self) -> &[(String, Vec<u8>)] {
+        match self {
+            Issue::Furong(month) => &month.sources,
+            Issue::Office(month) => &month.sources,
+        }
+    }
+}
+
+/// Checks a month folder under its office's definition: the checked month
+/// and its warnings, or every problem found.
+pub fn check_issue(dir: &Path, options: CheckOptions) -> Result<(Issue, Vec<Diagnostic>), Failure> {
     if !dir.is_dir() {
         return Err(Failure::Operational(Error::Missing { what: "month folder", path: dir.to_owned() }));
     }
     let definition = office_definition(dir)?;
-    let mut checked =
-        validate::check_month(dir).map_err(|err| Failure::Operational(Error::io("read the month folder", dir, err)))?;
-    if let Some(month) = checked.month.as_mut() {
-        month.definition = definition.definition;
-    }
-    checked.diagnostics.splice(0..0, definition.warnings);
+    let files = validate::MonthFiles::read(dir)
+        .map_err(|err| Failure::Operational(Error::io("read the month folder", dir, err)))?;
+    let (issue, mut diagnostics) = if definition.definition.sections.is_empty() {
+        let mut checked = validate::check_files(&files);
+        if let Some(month) = checked.month.as_mut() {
+            month.definition = definition.definition;
+        }
+        (checked.month.map(|m| Issue::Furong(Box::new(m))), checked.diagnostics)
+    } else {
+        let checked = office::check_files(&files, definition.definition);
+        (checked.month.map(|m| Issue::Office(Box::new(m))), checked.diagnostics)
+    };
+    diagnostics.splice(0..0, definition.warnings);
     // Warnings that count as errors: all of them with --strict; those that
     // question a figure in a final bulletin, which goes out signed (a draft
     // may still be built with them).
-    let is_final = checked.month.as_ref().is_some_and(|month| month.signoff.complete().is_some());
+    let is_final = issue.as_ref().is_some_and(Issue::is_final);
     let is_error = |d: &Diagnostic| options.strict || (is_final && d.code.is_some());
-    if checked.diagnostics.iter().any(|d| !d.is_error() && is_error(d)) {
-        for diagnostic in checked.diagnostics.iter_mut().filter(|d| is_error(d)) {
+    if diagnostics.iter().any(|d| !d.is_error() && is_error(d)) {
+        for diagnostic in diagnostics.iter_mut().filter(|d| is_error(d)) {
             diagnostic.severity = diag::Severity::Error;
         }
-        return Err(Failure::Data(checked.diagnostics));
+        return Err(Failure::Data(diagnostics));
     }
-    match checked.month {
-        Some(month) => Ok((month, checked.diagnostics)),
-        None => Err(Failure::Data(checked.diagnostics)),
+    match issue {
+        Some(issue) => Ok((issue, diagnostics)),
+        None => Err(Failure::Data(diagnostics)),
+    }
+}
+
+/// Checks a month of Furong's shape (the bundled layout, the unit sheets):
+/// its validated month and warnings, or every problem found. A month of an
+/// office with sections is refused with a diagnostic.
+pub fn check(dir: &Path, options: CheckOptions) -> Result<(Month, Vec<Diagnostic>), Failure> {
+    match check_issue(dir, options)? {
+        (Issue::Furong(month), warnings) => Ok((*month, warnings)),
+        (Issue::Office(month), _) => Err(Failure::Data(vec![Diagnostic::error(
+            &month.definition.path,
+            "this command covers Furong's bulletin shape only so far; this office's definition declares sections",
+        )
+        .with_hint("`bulletin check` and `bulletin build` build this office's bulletin")])),
     }
 }
 
@@ -203,30 +275,21 @@ pub fn emit_typst(dir: &Path, into: &Path, layouts: &Path, fonts: &Path) -> Resu
     Ok(project)
 }
 
+/// Whether month.yaml's bytes hold a `signoff:` record.
+fn has_signoff(bytes: &[u8]) -> bool {
+    String::from_utf8_lossy(bytes).lines().any(|l| l.starts_with("signoff:"))
+}
+
 /// Lowercase hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
     sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The month's bulletin as PDF bytes: every character it prints checked
-/// against the bundled fonts (a missing glyph is an error where it was
-/// typed in `dir`), then compiled.
-pub fn render_month(
-    dir: &Path,
-    month: &Month,
-    figures: &Figures,
-    resources: &Resources,
-) -> Result<render::Rendered, Failure> {
-    check_glyphs(dir, month, figures, resources)?;
-    Ok(render::render(figures, &month.sources, &resources.world)?)
-}
-
 /// Whether `pdf` holds exactly what the month builds now (builds are
 /// reproducible, so a byte comparison says it).
-pub fn is_current(dir: &Path, month: &Month, pdf: &Path, resources: &Resources) -> Result<bool, Failure> {
-    let figures = figures(month, &resources.sentences)?;
-    let rendered = render_month(dir, month, &figures, resources)?;
+pub fn is_current(dir: &Path, issue: &Issue, pdf: &Path, resources: &Resources) -> Result<bool, Failure> {
+    let rendered = render_issue(dir, issue, resources)?;
     let on_disk = std::fs::read(pdf).map_err(|err| Error::io("read", pdf, err))?;
     Ok(on_disk == rendered.pdf)
 }
@@ -235,18 +298,45 @@ pub fn is_current(dir: &Path, month: &Month, pdf: &Path, resources: &Resources) 
 /// and sentences derive, and every character it prints has a glyph in the
 /// bundled fonts. `check` runs this too, so that it never passes a month
 /// that `build` refuses.
-pub fn check_printable(dir: &Path, month: &Month, resources: &Resources) -> Result<(), Failure> {
-    let figures = figures(month, &resources.sentences)?;
-    check_glyphs(dir, month, &figures, resources)
+pub fn check_printable(dir: &Path, issue: &Issue, resources: &Resources) -> Result<(), Failure> {
+    prepare(dir, issue, resources).map(|_| ())
+}
+
+/// The month's compilation job, its characters checked against the fonts.
+fn prepare<'a>(dir: &Path, issue: &Issue, resources: &Resources) -> Result<render::Job<'a>, Failure> {
+    match issue {
+        Issue::Furong(month) => {
+            let figures = figures(month, &resources.sentences)?;
+            check_glyphs(dir, &month.sources, &serde_json::to_value(&figures).unwrap_or_default(), resources)?;
+            Ok(render::bulletin_job(&figures, &month.sources)?)
+        }
+        Issue::Office(month) => {
+            let document = month.document()?;
+            let data = serde_json::to_value(&document).map_err(|err| Error::Render { message: err.to_string() })?;
+            check_glyphs(dir, &month.sources, &data, resources)?;
+            Ok(render::office_job(&document, &data, &month.sources)?)
+        }
+    }
+}
+
+/// The month's bulletin as PDF bytes.
+pub fn render_issue(dir: &Path, issue: &Issue, resources: &Resources) -> Result<render::Rendered, Failure> {
+    let job = prepare(dir, issue, resources)?;
+    Ok(render::compile(job, &resources.world)?)
 }
 
 /// A missing glyph is an error where its character was typed in `dir`.
-fn check_glyphs(dir: &Path, month: &Month, figures: &Figures, resources: &Resources) -> Result<(), Failure> {
-    let missing = glyphs::missing(figures, &resources.world.fonts);
+fn check_glyphs(
+    dir: &Path,
+    sources: &[(String, Vec<u8>)],
+    data: &serde_json::Value,
+    resources: &Resources,
+) -> Result<(), Failure> {
+    let missing = glyphs::missing_in(data, &resources.world.fonts);
     if missing.is_empty() {
         return Ok(());
     }
-    let mut diagnostics = glyphs::diagnostics(dir, month, &missing);
+    let mut diagnostics = glyphs::diagnostics(dir, sources, &missing);
     diagnostics.sort_by_key(diag::Diagnostic::sort_key);
     Err(Failure::Data(diagnostics))
 }
@@ -261,10 +351,11 @@ pub fn build(
     options: BuildOptions,
     resources: impl FnOnce() -> Result<Resources, Error>,
 ) -> Result<Built, Failure> {
-    let (month, mut warnings) = check(dir, options.check)?;
-    if options.require_final && month.signoff.complete().is_none() {
-        let missing = month.signoff.missing();
-        let message = if missing.len() == 3 {
+    let (issue, mut warnings) = check_issue(dir, options.check)?;
+    if options.require_final && !issue.is_final() {
+        let missing = issue.missing_signoff();
+        let month_yaml = issue.sources().iter().find(|(name, _)| name == validate::MONTH_FILE);
+        let message = if !month_yaml.is_some_and(|(_, bytes)| has_signoff(bytes)) {
             "a final bulletin needs a sign-off record, and month.yaml has none".to_owned()
         } else {
             format!("the sign-off record is incomplete: {} missing", missing.join(", "))
@@ -274,7 +365,7 @@ pub fn build(
              without --final the month builds as a draft (征求意见稿)",
         );
         // At the record, when there is one.
-        let text = month.sources.iter().find(|(name, _)| name == validate::MONTH_FILE);
+        let text = issue.sources().iter().find(|(name, _)| name == validate::MONTH_FILE);
         let text = text.map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned()).unwrap_or_default();
         if let Some(line) = text.lines().position(|l| l.starts_with("signoff:")) {
             diagnostic = diagnostic.at(&text, line + 1, 1);
@@ -282,8 +373,7 @@ pub fn build(
         return Err(Failure::Data(vec![diagnostic]));
     }
     let resources = resources()?;
-    let figures = figures(&month, &resources.sentences)?;
-    let rendered = match render_month(dir, &month, &figures, &resources) {
+    let rendered = match render_issue(dir, &issue, &resources) {
         Ok(rendered) => rendered,
         Err(Failure::Data(mut diagnostics)) => {
             diagnostics.extend(warnings);
@@ -291,7 +381,8 @@ pub fn build(
         }
         Err(failure) => return Err(failure),
     };
-    let pdf = out.join(pdf_name(&figures.period.key, figures.draft));
+    let (key, draft) = (issue.period_key(), !issue.is_final());
+    let pdf = out.join(pdf_name(&key, draft));
     // A signature of the PDF this one replaces no longer holds: it goes, so
     // that nobody sends it along with the new PDF. (The old PDF is read only
     // when there is a signature to judge.)
@@ -307,9 +398,9 @@ pub fn build(
     }
     // The other kind of PDF of this month, from before the sign-off record
     // was completed (a draft, now superseded) or reopened (a final).
-    let other = out.join(pdf_name(&figures.period.key, !figures.draft));
+    let other = out.join(pdf_name(&key, !draft));
     if other.exists() {
-        if figures.draft {
+        if draft {
             warnings.push(
                 diag::Diagnostic::warning(
                     &other,
@@ -327,7 +418,7 @@ pub fn build(
         pages: rendered.pages,
         bytes: rendered.pdf.len(),
         sha256: sha256_hex(&rendered.pdf),
-        draft: figures.draft,
+        draft,
         warnings,
     })
 }

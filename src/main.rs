@@ -527,12 +527,11 @@ fn build(
 
 /// Signs a freshly built final PDF with the month's district and period.
 fn sign_built(dir: &Path, pdf: &Path, key: &minisign::SecretKey) -> Result<PathBuf, bulletin::Error> {
-    let (month, _) = bulletin::check(dir, CheckOptions::default()).map_err(|failure| match failure {
+    let (month, _) = bulletin::check_issue(dir, CheckOptions::default()).map_err(|failure| match failure {
         Failure::Operational(err) => err,
         Failure::Data(_) => bulletin::Error::Signing { message: "the month no longer checks".into() },
     })?;
-    let period = format!("{:04}-{:02}", month.period.year, month.period.month);
-    bulletin::signoff::sign(pdf, key, &month.district, &period)
+    bulletin::signoff::sign(pdf, key, month.district(), &month.period_key())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -682,15 +681,15 @@ fn sign_months(months: Vec<PathBuf>, out: &Path, key: Option<&Path>, args: &Reso
     };
     let mut code = 0;
     for dir in &months {
-        let month = match bulletin::check(dir, CheckOptions::default()) {
+        let month = match bulletin::check_issue(dir, CheckOptions::default()) {
             Ok((month, _)) => month,
             Err(failure) => {
                 code = code.max(report(dir, &failure, Format::Human));
                 continue;
             }
         };
-        let period = format!("{:04}-{:02}", month.period.year, month.period.month);
-        if month.signoff.complete().is_none() {
+        let period = month.period_key();
+        if !month.is_final() {
             eprintln!(
                 "error: {}: only a final bulletin is signed, and this month has no complete sign-off record\nhint: `bulletin check` and month.yaml's `signoff:`",
                 dir.display()
@@ -728,7 +727,7 @@ fn sign_months(months: Vec<PathBuf>, out: &Path, key: Option<&Path>, args: &Reso
                 continue;
             }
         }
-        match bulletin::signoff::sign(&pdf, &key, &month.district, &period) {
+        match bulletin::signoff::sign(&pdf, &key, month.district(), &period) {
             Ok(signature) => eprintln!("signed {}", signature.display()),
             Err(err) => {
                 eprintln!("error: {err}");
@@ -783,7 +782,7 @@ fn check(months: Vec<PathBuf>, resources: Option<&ResourceArgs>, report_args: &R
     let mut loaded: Option<bulletin::Resources> = None;
     let mut code = 0;
     for dir in &dirs {
-        let checked = bulletin::check(dir, options).and_then(|(month, warnings)| {
+        let checked = bulletin::check_issue(dir, options).and_then(|(month, warnings)| {
             if let Some(args) = resources {
                 let resources = match &loaded {
                     Some(resources) => resources,

@@ -78,11 +78,7 @@ impl Sentences {
     /// Renders every template with `context`: each output by template name,
     /// trimmed.
     pub fn render_with(&self, context: &impl serde::Serialize) -> Result<BTreeMap<String, String>, Error> {
-        let mut env = Environment::new();
-        env.set_undefined_behavior(UndefinedBehavior::Strict);
-        env.add_filter("cn_num", cn_num_filter);
-        env.add_filter("cn_date", cn_date_filter);
-        env.add_filter("percent", percent_filter);
+        let mut env = environment();
         let template_error = |name: &str, err: TemplateError| Error::Template {
             path: self.dir.join(format!("{name}.j2")),
             message: describe(&err),
@@ -101,8 +97,49 @@ impl Sentences {
     }
 }
 
+/// The environment every sentence template renders in: undefined names
+/// are errors; the filters `cn_num`, `cn_date`, `percent`, `signed` and
+/// `series`.
+pub fn environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.add_filter("cn_num", cn_num_filter);
+    env.add_filter("cn_date", cn_date_filter);
+    env.add_filter("percent", percent_filter);
+    env.add_filter("signed", signed_filter);
+    env.add_filter("series", series_filter);
+    env
+}
+
+/// A shown change in words: `"-9.48" | signed("增幅", "减幅")` → `减幅9.48`,
+/// `"30.86"` → `增幅30.86`, zero → the third word (default 持平) alone.
+fn signed_filter(value: String, up: String, down: String, same: Option<String>) -> String {
+    let digits = value.trim().trim_start_matches(['-', '−', '+']);
+    let is_zero = digits.chars().all(|c| c == '0' || c == '.') && !digits.is_empty();
+    if is_zero {
+        same.unwrap_or_else(|| "持平".to_owned())
+    } else if value.trim().starts_with(['-', '−']) {
+        format!("{down}{digits}")
+    } else if digits.is_empty() || digits == "—" {
+        value
+    } else {
+        format!("{up}{digits}")
+    }
+}
+
+/// Names in a sentence: `["A", "B", "C"] | series` → `A、B和C`; the last
+/// joint may be given (`series("及")`).
+fn series_filter(items: Vec<String>, last: Option<String>) -> String {
+    let last = last.unwrap_or_else(|| "和".to_owned());
+    match items.split_last() {
+        None => String::new(),
+        Some((only, [])) => only.clone(),
+        Some((end, rest)) => format!("{}{last}{end}", rest.join("、")),
+    }
+}
+
 /// A one-line description of a template error with its line.
-fn describe(err: &TemplateError) -> String {
+pub fn describe(err: &TemplateError) -> String {
     let mut message = err.to_string();
     if let Some(line) = err.line() {
         message = format!("line {line}: {message}");
@@ -155,5 +192,15 @@ mod tests {
         assert_eq!(cn_date("2021-13-01"), None);
         assert_eq!(percent_filter(Value::from("21.39")), "21.39%");
         assert_eq!(percent_filter(Value::from(())), "—");
+        let signed = |v: &str| signed_filter(v.into(), "增幅".into(), "减幅".into(), None);
+        assert_eq!(signed("-9.48"), "减幅9.48");
+        assert_eq!(signed("30.86"), "增幅30.86");
+        assert_eq!(signed("0"), "持平");
+        assert_eq!(signed("0.00"), "持平");
+        assert_eq!(signed("—"), "—");
+        let series = |v: &[&str]| series_filter(v.iter().map(|s| s.to_string()).collect(), None);
+        assert_eq!(series(&["甲", "乙", "丙"]), "甲、乙和丙");
+        assert_eq!(series(&["甲"]), "甲");
+        assert_eq!(series(&[]), "");
     }
 }

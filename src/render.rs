@@ -54,6 +54,35 @@ pub fn bulletin_job<'a>(figures: &Figures, sources: &[(String, Vec<u8>)]) -> Res
     Ok(job)
 }
 
+/// The compilation of an office's bulletin: `layouts/office.typ` with the
+/// document as `/data.json` (`data` is the document as JSON), its sources
+/// as attachments, dated by its sign-off.
+pub fn office_job<'a>(
+    document: &crate::office::document::Document,
+    data: &serde_json::Value,
+    sources: &[(String, Vec<u8>)],
+) -> Result<Job<'a>, Error> {
+    let data = serde_json::to_vec_pretty(data).map_err(|err| Error::Render { message: err.to_string() })?;
+    let period = &document.period;
+    let today = match &document.signoff {
+        Some(signoff) => (signoff.date.year, signoff.date.month, signoff.date.day),
+        None if period.month == 12 => (period.year + 1, 1, 1),
+        None => (period.year, period.month + 1, 1),
+    };
+    let extra = sources
+        .iter()
+        .map(|(name, bytes)| (format!("/source/{}", derive::source_name(name)), Bytes::new(bytes.clone())))
+        .collect();
+    Ok(Job {
+        main: crate::office::document::LAYOUT,
+        data,
+        extra,
+        today,
+        ident: format!("bulletin/{}/{}", document.district, period.key),
+        archival: !document.draft,
+    })
+}
+
 /// One Typst compilation: a layout, its data and what else it reads.
 pub struct Job<'a> {
     /// The layout compiled, by virtual path (`/bulletin.typ`).

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::definition::SignoffField;
 use crate::diag::{closest, Diagnostic};
 use crate::locate::Segment;
 use crate::month::{
@@ -171,7 +172,7 @@ pub fn check_files(files: &MonthFiles) -> Checked {
 /// or a bare code that matches several warnings is an error; an
 /// acknowledgement that no warning needs any more is a warning, so that
 /// none outlives the figure it was written for.
-fn acknowledge(
+pub(crate) fn acknowledge(
     file: &SourceFile,
     acknowledged: &BTreeMap<String, String>,
     diagnostics: Vec<Diagnostic>,
@@ -256,9 +257,17 @@ fn check_header(v: &mut Validator, folder: &str, file: &SourceFile, m: &MonthFil
     ] {
         non_empty(v, file, &[key(field)], None, text, field);
     }
-    let period = parse_period(&m.period);
+    let period = check_period(v, folder, file, &m.period);
+    let every = [SignoffField::Issuer, SignoffField::Date, SignoffField::ApprovedBy];
+    let signoff = check_signoff(v, file, m.signoff.as_ref(), period, &every);
+    Some((period?, signoff))
+}
+
+/// month.yaml's `period`: a month, the one the folder is named after.
+pub(crate) fn check_period(v: &mut Validator, folder: &str, file: &SourceFile, text: &str) -> Option<Period> {
+    let period = parse_period(text);
     if period.is_none() {
-        v.error(file, &[key("period")], None, format!("`{}` is not a month", m.period)).hint =
+        v.error(file, &[key("period")], None, format!("`{}` is not a month", text)).hint =
             Some("write the month as YYYY-MM, e.g. 2020-03".into());
     }
     if let Some(period) = period {
@@ -267,22 +276,22 @@ fn check_header(v: &mut Validator, folder: &str, file: &SourceFile, m: &MonthFil
                 file,
                 &[key("period")],
                 None,
-                format!("period {} does not match the folder name `{folder}`", m.period),
+                format!("period {} does not match the folder name `{folder}`", text),
             )
             .hint = Some("a month's folder is named after its period, e.g. months/2020-03".into());
         }
     }
-    let signoff = check_signoff(v, file, m.signoff.as_ref(), period);
-    Some((period?, signoff))
+    period
 }
 
 /// The sign-off record: each field that is given must be valid; a missing
 /// one only makes the bulletin a draft.
-fn check_signoff(
+pub(crate) fn check_signoff(
     v: &mut Validator,
     file: &SourceFile,
     record: Option<&raw::SignoffFile>,
     period: Option<Period>,
+    required: &[SignoffField],
 ) -> Signoff {
     let Some(record) = record else { return Signoff::default() };
     let text = |field: &str, value: &Option<String>, v: &mut Validator| {
@@ -335,9 +344,9 @@ fn check_signoff(
     });
     // Fields left out (not those given wrongly: they are errors already).
     let absent: Vec<&str> = [
-        ("issuer", record.issuer.is_none()),
+        ("issuer", record.issuer.is_none() && required.contains(&SignoffField::Issuer)),
         ("date", record.date.is_none()),
-        ("approved_by", record.approved_by.is_none()),
+        ("approved_by", record.approved_by.is_none() && required.contains(&SignoffField::ApprovedBy)),
     ]
     .into_iter()
     .filter_map(|(name, absent)| absent.then_some(name))

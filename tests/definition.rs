@@ -104,6 +104,7 @@ fn selections_keep_ties_at_the_limit_and_rank_within_groups() {
         ]
         .into_iter()
         .collect(),
+        texts: Default::default(),
     };
     let input = Input {
         groups: vec!["乡镇".into(), "县直单位".into()],

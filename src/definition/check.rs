@@ -7,7 +7,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use super::expr::{self, Expr, Function};
+mod sections;
+
+use super::expr::{self, Expr, Function, Op};
 use super::raw::{self, DefinitionFile, Limit, ParamKind, Ties, Within};
 use super::{
     Amount, Definition, Derived, Formula, GroupDef, Loaded, Measure, Office, Param, ParamValue, RuleRef, Scope,
@@ -32,6 +34,7 @@ pub(super) fn check_bytes(path: &Path, bytes: &[u8]) -> Loaded {
             names: BTreeMap::new(),
             param_kinds: BTreeMap::new(),
             channel_names: Vec::new(),
+            labels: BTreeMap::new(),
         };
         checker.definition(raw, bytes)
     });
@@ -57,6 +60,8 @@ enum Entry {
 enum Ty {
     Number,
     Bool,
+    /// A text measure or a text in quotes: only compared for (in)equality.
+    Text,
     /// A part that already has an error: no further complaint about it.
     Broken,
 }
@@ -69,6 +74,8 @@ struct Checker<'a> {
     names: BTreeMap<ScopeKey, BTreeMap<String, Entry>>,
     param_kinds: BTreeMap<String, ParamKind>,
     channel_names: Vec<String>,
+    /// Every figure's Chinese label, by scope and name.
+    labels: BTreeMap<(ScopeKey, String), String>,
 }
 
 /// What a formula is being read for, and where it sits.
@@ -137,6 +144,11 @@ impl Checker<'_> {
             .iter()
             .filter_map(|(name, s)| Some((name.clone(), self.selection(&ctx, name, s)?)))
             .collect();
+        let checks = raw.checks.iter().filter_map(|(name, c)| self.check(name, c)).collect();
+        let sections = self.sections(&ctx, &raw.sections, &raw.selections, &mut Vec::new());
+        if let Some(title) = &office.as_ref().and_then(|o| o.title.clone()) {
+            self.template(&path(&["office", "title"]), title);
+        }
         Some(Definition {
             path: self.file.path.clone(),
             source: bytes.to_vec(),
@@ -149,6 +161,8 @@ impl Checker<'_> {
             groups,
             selections,
             order,
+            checks,
+            sections,
         })
     }
 
@@ -172,6 +186,7 @@ impl Checker<'_> {
             district: office.district.clone(),
             city: office.city.clone(),
             main_to: office.main_to.clone().filter(|m| !m.trim().is_empty()),
+            title: office.title.clone(),
             signoff: office.signoff.clone(),
         })
     }
@@ -317,8 +332,10 @@ impl Checker<'_> {
             let mut entries = BTreeMap::new();
             for (name, m) in scope.measures {
                 entries.insert(name.clone(), Entry::Measure(m.kind, m.by.is_some()));
+                self.labels.insert((scope.key.clone(), name.clone()), m.label.clone());
             }
-            for name in scope.derived.keys() {
+            for (name, d) in scope.derived {
+                self.labels.entry((scope.key.clone(), name.clone())).or_insert_with(|| d.label.clone());
                 if entries.contains_key(name) {
                     let at: Vec<&str> = scope.derived_at.iter().copied().chain([name.as_str()]).collect();
                     self.error_at_key(
@@ -445,6 +462,10 @@ impl Checker<'_> {
             let w: Vec<&str> = at.iter().copied().chain(["within"]).collect();
             self.error(&path(&w), "`within` belongs to a rank".into());
         }
+        if d.published && kind == "rank" {
+            let p: Vec<&str> = at.iter().copied().chain(["published"]).collect();
+            self.error(&path(&p), "a rank is never typed as published: the tool ranks".into());
+        }
         let formula = match kind {
             "rank" => {
                 let (key_text, desc) = split_direction(text);
@@ -486,6 +507,7 @@ impl Checker<'_> {
             formula,
             rule: rule.flatten()?,
             zero: d.zero.clone().unwrap_or_else(|| "—".to_owned()),
+            published: d.published,
         })
     }
 
@@ -505,8 +527,9 @@ impl Checker<'_> {
             return None;
         }
         if ty != want && ty != Ty::Broken {
-            let message = match want {
-                Ty::Bool => "a condition is expected here (a comparison such as signed >= 30)".to_owned(),
+            let message = match (want, ty) {
+                (Ty::Bool, _) => "a condition is expected here (a comparison such as signed >= 30)".to_owned(),
+                (_, Ty::Text) => "a number is expected here, but this is a text".to_owned(),
                 _ => "a number is expected here, but this is a condition".to_owned(),
             };
             self.formula_error(place, 0, message, None);
@@ -518,9 +541,30 @@ impl Checker<'_> {
     fn type_of(&mut self, place: &Place, scope: &ScopeKey, e: &Expr, reads: &mut Vec<(ScopeKey, String)>) -> Ty {
         match e {
             Expr::Number(_) => Ty::Number,
+            Expr::Text(_) => Ty::Text,
             Expr::Name { path, at } => self.name(place, scope, path, *at, reads),
             Expr::Neg(inner) => self.expect(place, scope, inner, Ty::Number, reads),
             Expr::Not(inner) => self.expect(place, scope, inner, Ty::Bool, reads).and_bool(),
+            Expr::Binary { op: op @ (Op::Eq | Op::Ne), left, right }
+                if self.is_text(scope, left) || self.is_text(scope, right) =>
+            {
+                let l = self.type_of(place, scope, left, reads);
+                let r = self.type_of(place, scope, right, reads);
+                match (l, r) {
+                    (Ty::Broken, _) | (_, Ty::Broken) => Ty::Broken,
+                    (Ty::Text, Ty::Text) => Ty::Bool,
+                    _ => {
+                        let side = if l == Ty::Text { right } else { left };
+                        self.formula_error(
+                            place,
+                            first_offset(side),
+                            format!("`{}` compares a text with something that is not one", op.symbol()),
+                            Some("compare a text measure with a text in quotes: grade == 'A'".into()),
+                        );
+                        Ty::Broken
+                    }
+                }
+            }
             Expr::Binary { op, left, right } => {
                 let operand = if op.is_logical() { Ty::Bool } else { Ty::Number };
                 let l = self.expect(place, scope, left, operand, reads);
@@ -580,12 +624,41 @@ impl Checker<'_> {
             return ty;
         }
         let at = first_offset(e);
+        if ty == Ty::Text {
+            let message = match e {
+                Expr::Name { path, .. } => format!("`{}` is text and cannot be computed with", path.join(".")),
+                _ => "a text cannot be computed with".to_owned(),
+            };
+            let hint = "a text is only compared: grade == 'A'".to_owned();
+            self.formula_error(place, at, message, Some(hint));
+            return Ty::Broken;
+        }
         let message = match want {
             Ty::Bool => "a condition is expected here (a comparison such as signed >= 30), not a number",
             _ => "a number is expected here, not a condition",
         };
         self.formula_error(place, at, message.to_owned(), None);
         Ty::Broken
+    }
+
+    /// Whether `e` is a text in quotes or names a text measure (without
+    /// reporting anything: the type check that follows does).
+    fn is_text(&self, scope: &ScopeKey, e: &Expr) -> bool {
+        match e {
+            Expr::Text(_) => true,
+            Expr::Name { path, .. } => {
+                let (target, figure) = match path.as_slice() {
+                    [first, figure] if first == "office" => (ScopeKey::Office, figure),
+                    [figure] => (scope.clone(), figure),
+                    _ => return false,
+                };
+                matches!(
+                    self.names.get(&target).and_then(|n| n.get(figure)),
+                    Some(Entry::Measure(raw::MeasureKind::Text, _))
+                )
+            }
+            _ => false,
+        }
     }
 
     fn collections(&self) -> Vec<String> {
@@ -655,10 +728,7 @@ impl Checker<'_> {
             return Ty::Broken;
         };
         match (&entry, &rest[1..]) {
-            (Entry::Measure(raw::MeasureKind::Text, _), _) => {
-                self.formula_error(place, at, format!("`{joined}` is text and cannot be computed with"), None);
-                Ty::Broken
-            }
+            (Entry::Measure(raw::MeasureKind::Text, _), []) => Ty::Text,
             (_, []) => {
                 if entry == Entry::Derived {
                     reads.push((target, figure.to_owned()));
@@ -948,7 +1018,7 @@ fn first_offset(e: &Expr) -> usize {
         Expr::Name { at, .. } | Expr::Call { at, .. } => *at,
         Expr::Binary { left, .. } => first_offset(left),
         Expr::Neg(inner) | Expr::Not(inner) => first_offset(inner),
-        Expr::Number(_) => 0,
+        Expr::Number(_) | Expr::Text(_) => 0,
     }
 }
 

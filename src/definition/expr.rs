@@ -16,6 +16,8 @@ use crate::number::{Decimal, Ratio};
 #[derive(Clone, Debug, PartialEq)]
 pub enum Expr {
     Number(Ratio),
+    /// A text in quotes, `'A'`: compared with a text measure (`grade == 'A'`).
+    Text(String),
     /// A name, split at its dots: `office.unsatisfied` → `["office", "unsatisfied"]`.
     Name {
         path: Vec<String>,
@@ -131,6 +133,7 @@ impl fmt::Display for ParseError {
 #[derive(Clone, Debug, PartialEq)]
 enum Token {
     Number(Ratio),
+    Text(String),
     Name(String),
     Op(Op),
     Not,
@@ -166,6 +169,24 @@ fn lex(text: &str) -> Result<Lexer, ParseError> {
                 err(start, format!("`{literal}` is not a number"), Some("write numbers as 70, 97 or 99.5"))
             })?;
             tokens.push((Token::Number(value), start));
+            continue;
+        }
+        if let Some(close) = match c {
+            '\'' => Some('\''),
+            '"' => Some('"'),
+            '‘' => Some('’'),
+            '“' => Some('”'),
+            _ => None,
+        } {
+            let end = chars[i + 1..].iter().position(|&ch| ch == close).map(|p| i + 1 + p).ok_or_else(|| {
+                err(
+                    start,
+                    format!("a text opened with `{c}` is not closed"),
+                    Some("close it with the same quote: grade == 'A'"),
+                )
+            })?;
+            tokens.push((Token::Text(chars[i + 1..end].iter().collect()), start));
+            i = end + 1;
             continue;
         }
         if c.is_ascii_alphabetic() || c == '_' {
@@ -342,6 +363,7 @@ impl Parser {
         let (token, at) = self.bump();
         match token {
             Token::Number(value) => Ok(Expr::Number(value)),
+            Token::Text(text) => Ok(Expr::Text(text)),
             Token::Open => {
                 let inner = self.or()?;
                 if self.peek() != &Token::Close {
@@ -411,7 +433,7 @@ impl Expr {
     fn visit<'a>(&'a self, f: &mut impl FnMut(&'a Expr)) {
         f(self);
         match self {
-            Expr::Number(_) | Expr::Name { .. } => {}
+            Expr::Number(_) | Expr::Text(_) | Expr::Name { .. } => {}
             Expr::Neg(inner) | Expr::Not(inner) => inner.visit(f),
             Expr::Binary { left, right, .. } => {
                 left.visit(f);
@@ -446,6 +468,11 @@ mod tests {
         assert_eq!(parse("-a - -2").unwrap().names().len(), 1);
         assert!(matches!(parse("sum(units, unsatisfied)").unwrap(), Expr::Call { function: Function::Sum, .. }));
         assert_eq!(parse("99.5").unwrap(), Expr::Number(Ratio::new(199, 2).unwrap()));
+        let e = parse("grade == 'A' or grade == “优”").unwrap();
+        let Expr::Binary { op: Op::Or, left, right } = e else { panic!() };
+        assert!(matches!(*left, Expr::Binary { op: Op::Eq, ref right, .. } if **right == Expr::Text("A".into())));
+        assert!(matches!(*right, Expr::Binary { op: Op::Eq, ref right, .. } if **right == Expr::Text("优".into())));
+        assert_eq!(parse("grade == 'A").unwrap_err().at, 9);
     }
 
     #[test]

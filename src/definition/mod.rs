@@ -20,6 +20,7 @@ use crate::diag::Diagnostic;
 use crate::number::{Decimal, FigureRule};
 pub use raw::{MeasureKind, ParamKind, SignoffField};
 
+pub(crate) use check::parse_rule;
 pub use expr::Expr;
 
 /// The definition file's name, beside an office's `months/`.
@@ -78,6 +79,64 @@ pub struct Definition {
     pub selections: BTreeMap<String, Selection>,
     /// Every derived figure, each after the figures it reads.
     pub order: Vec<(ScopeKey, String)>,
+    /// What each month's figures must satisfy, in file order (by name).
+    pub checks: Vec<Check>,
+    /// The bulletin's parts; empty for an office that uses the bundled
+    /// Furong layout.
+    pub sections: Vec<Section>,
+}
+
+/// A check over a month's figures: its condition must hold at every
+/// member of its scope.
+#[derive(Clone, Debug)]
+pub struct Check {
+    pub name: String,
+    pub scope: ScopeKey,
+    pub assert: Expr,
+    /// The condition as written, for messages.
+    pub text: String,
+    /// A failed check is an error (else a warning).
+    pub error: bool,
+    pub message: Option<String>,
+}
+
+/// One part of the bulletin: a heading (numbered by its depth), and what
+/// it holds — an editor's text, a sentence, a table — then its sub-parts.
+#[derive(Clone, Debug)]
+pub struct Section {
+    pub heading: Option<String>,
+    /// Shown only when this office-level condition holds.
+    pub when: Option<Expr>,
+    /// A file of the month folder, in paragraphs; `optional` when the
+    /// part may be left out by not writing it.
+    pub text: Option<(String, bool)>,
+    /// A minijinja template.
+    pub prose: Option<String>,
+    pub table: Option<Table>,
+    pub sections: Vec<Section>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Table {
+    pub rows: Rows,
+    pub columns: Vec<Column>,
+    pub empty: Option<String>,
+}
+
+/// What a table's rows are.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Rows {
+    /// Every unit, or those of one group.
+    Units(Option<String>),
+    List(String),
+    Selection(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct Column {
+    pub label: String,
+    /// A figure of the row's scope, or `name`, `short`, `group`.
+    pub value: String,
 }
 
 #[derive(Clone, Debug)]
@@ -86,6 +145,8 @@ pub struct Office {
     pub district: String,
     pub city: String,
     pub main_to: Option<String>,
+    /// The title's template; `None` for the default.
+    pub title: Option<String>,
     pub signoff: Vec<SignoffField>,
 }
 
@@ -135,6 +196,9 @@ pub struct Derived {
     pub rule: RuleRef,
     /// Shown where the figure has no value (a zero denominator).
     pub zero: String,
+    /// A month may type the figure as the platform published it: that is
+    /// printed, and a difference from the derived value is a warning.
+    pub published: bool,
 }
 
 #[derive(Clone, Debug)]

@@ -39,6 +39,78 @@ pub struct DefinitionFile {
     /// 选出的名单（名称: 定义）：从哪里选、条件、次序、取前几位
     #[serde(default)]
     pub selections: BTreeMap<String, SelectionFile>,
+    /// 核对（名称: 定义）：每月检查数字是否自洽，如 satisfied <= visited；不成立时报错或提示
+    #[serde(default)]
+    pub checks: BTreeMap<String, CheckFile>,
+    /// 通报的各部分，依次排列；标题序号（一、（一）1.（1））自动生成。
+    /// 省略时本办公室使用内置的芙蓉区版式
+    #[serde(default)]
+    pub sections: Vec<SectionFile>,
+}
+
+/// How serious a failed check is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    /// 错误：数字不可能如此，不生成通报
+    Error,
+    /// 提示：数字可疑，仍生成通报（正式版须先核对或在 acknowledge 中说明）
+    Warning,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckFile {
+    /// 在哪里检查：office（全区一级，默认）、units（每个单位），或 lists 中的名称（每一项）
+    #[serde(rename = "in")]
+    pub scope: Option<String>,
+    /// 须成立的条件，如 satisfied <= visited、sum(categories, count) == tickets
+    pub assert: String,
+    /// error（默认：不生成通报）或 warning（提示）
+    pub level: Option<Level>,
+    /// 不成立时的说明（可省略：由条件两边数字的中文名称写出）
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SectionFile {
+    /// 标题，不写序号（序号按层级自动生成）；省略则本部分没有标题
+    pub heading: Option<String>,
+    /// 只在条件成立时出现，如 office.topic_tickets > 0
+    pub when: Option<String>,
+    /// 文字：minijinja 模板，可用 period、office、lists、selections、params；空行分段
+    pub prose: Option<String>,
+    /// 编辑每月写的文字：月份文件夹中的文件名，如 工作动态.txt；空行分段
+    pub text: Option<String>,
+    /// text 所指的文件可以没有（没有时本部分不出现；默认必须有）
+    #[serde(default)]
+    pub optional: bool,
+    /// 表格
+    pub table: Option<TableFile>,
+    /// 下一级的各部分
+    #[serde(default)]
+    pub sections: Vec<SectionFile>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TableFile {
+    /// 每行是什么：units（全部单位）、某个组名、lists 中的名称，或 selections 中的名称
+    pub rows: String,
+    /// 各列：表头和数字的名称（name 单位名称、short 简称、group 组名，或该行的数字）
+    pub columns: Vec<ColumnFile>,
+    /// 没有一行时代替表格的文字
+    pub empty: Option<String>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnFile {
+    /// 表头；省略则用该数字的中文名称
+    pub label: Option<String>,
+    /// 数字的名称，如 score、satisfaction；或 name、short、group
+    pub value: String,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -52,6 +124,8 @@ pub struct OfficeFile {
     pub city: String,
     /// 主送机关，如“各街道、区直各部门”；没有主送机关可省略
     pub main_to: Option<String>,
+    /// 通报标题：minijinja 模板，如 {{ period.year }}年{{ period.month }}月份12345热线运行情况通报
+    pub title: Option<String>,
     /// 正式版须有的签发记录：issuer（发文单位）、date（日期）、approved_by（签发人）
     #[serde(default = "default_signoff")]
     pub signoff: Vec<SignoffField>,
@@ -189,6 +263,9 @@ pub struct DerivedFile {
     pub rule: Option<String>,
     /// 分母为 0 时显示的文字（默认“—”）
     pub zero: Option<String>,
+    /// 月份文件中可照平台公布值填写；工具仍计算，两者不同时提示，通报印公布值
+    #[serde(default)]
+    pub published: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]

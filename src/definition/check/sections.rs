@@ -1,0 +1,182 @@
+//! The checks and sections of a definition: each check's scope and
+//! condition, each section's condition, template, text file and table.
+
+use std::collections::BTreeMap;
+
+use super::{path, raw, unknown_hint, Checker, Context, Place, Ty};
+use crate::definition::{Check, Column, Rows, ScopeKey, Section, Table};
+use crate::locate::Segment;
+
+/// GB/T 9704-2012 §7.3.3: the body's structure has four levels at most
+/// (一、 （一） 1. （1）).
+pub(super) const MAX_DEPTH: usize = 4;
+
+/// What every row of a table offers besides its figures.
+const UNIT_FIELDS: [&str; 3] = ["name", "short", "group"];
+
+impl Checker<'_> {
+    pub(super) fn check(&mut self, name: &str, c: &raw::CheckFile) -> Option<Check> {
+        let at = |key: &str| path(&["checks", name, key]);
+        let scope = match c.scope.as_deref() {
+            None | Some("office") => ScopeKey::Office,
+            Some("units") => ScopeKey::Unit,
+            Some(list) if self.names.contains_key(&ScopeKey::List(list.to_owned())) => ScopeKey::List(list.to_owned()),
+            Some(other) => {
+                let known: Vec<String> = ["office".to_owned()].into_iter().chain(self.collections()).collect();
+                let hint = unknown_hint(other, known.iter().map(String::as_str), "the definition");
+                self.error(&at("in"), format!("`{other}` is neither office, units nor a list")).hint =
+                    Some(format!("{hint}; a check runs once for the office, or at each unit or list item"));
+                return None;
+            }
+        };
+        let place = Place { scope: &scope, path: at("assert"), offset: 0 };
+        let assert = self.formula(&place, &c.assert, Ty::Bool, &mut Vec::new())?;
+        if let Some(message) = &c.message {
+            self.template(&at("message"), message);
+        }
+        Some(Check {
+            name: name.to_owned(),
+            scope,
+            assert,
+            text: c.assert.trim().to_owned(),
+            error: c.level != Some(raw::Level::Warning),
+            message: c.message.clone(),
+        })
+    }
+
+    /// A minijinja template that does not parse is an error at its value.
+    pub(super) fn template(&mut self, at: &[Segment], source: &str) {
+        let mut env = minijinja::Environment::new();
+        if let Err(err) = env.add_template("t", source) {
+            let line = err.line().map(|l| format!(" (line {l} of the template)")).unwrap_or_default();
+            self.error(at, format!("the template does not parse{line}: {}", err.detail().unwrap_or(""))).hint = Some(
+                "templates are minijinja: {{ office.tickets }}, {% for c in lists.categories %}…{% endfor %}".into(),
+            );
+        }
+    }
+
+    pub(super) fn sections(
+        &mut self,
+        ctx: &Context,
+        raw: &[raw::SectionFile],
+        selections: &BTreeMap<String, raw::SelectionFile>,
+        at: &mut Vec<Segment>,
+    ) -> Vec<Section> {
+        let depth = at.iter().filter(|s| matches!(s, Segment::Key(k) if k == "sections")).count() + 1;
+        let mut out = Vec::new();
+        for (i, s) in raw.iter().enumerate() {
+            at.push(Segment::Key("sections".into()));
+            at.push(Segment::Index(i));
+            let key = |at: &[Segment], k: &str| {
+                let mut p = at.to_vec();
+                p.push(Segment::Key(k.into()));
+                p
+            };
+            if depth > MAX_DEPTH && s.heading.is_some() {
+                self.error(&key(at, "heading"), format!("a heading at level {depth}: a bulletin has four levels"))
+                    .hint =
+                    Some("GB/T 9704-2012 §7.3.3 numbers four levels, 一、（一）1.（1）: move this part up".into());
+            }
+            let when = s.when.as_ref().and_then(|text| {
+                let place = Place { scope: &ScopeKey::Office, path: key(at, "when"), offset: 0 };
+                self.formula(&place, text, Ty::Bool, &mut Vec::new())
+            });
+            if let Some(prose) = &s.prose {
+                self.template(&key(at, "prose"), prose);
+            }
+            if let Some(file) = &s.text {
+                if file.trim().is_empty() || file.contains("..") || file.starts_with('/') {
+                    self.error(&key(at, "text"), format!("`{file}` is not a file name in the month folder")).hint =
+                        Some("name a text file beside month.yaml, e.g. 工作动态.txt".into());
+                }
+            }
+            if s.optional && s.text.is_none() {
+                self.error(&key(at, "optional"), "`optional` belongs to a `text` part".into());
+            }
+            let table = s.table.as_ref().and_then(|t| self.table(ctx, t, selections, &key(at, "table")));
+            let is_empty = s.prose.is_none() && s.text.is_none() && s.table.is_none() && s.sections.is_empty();
+            if is_empty {
+                self.error_at_key(at, "this part holds nothing".into()).hint =
+                    Some("give it `prose`, `text`, `table` or `sections`".into());
+            }
+            let sections = self.sections(ctx, &s.sections, selections, at);
+            out.push(Section {
+                heading: s.heading.clone(),
+                when,
+                text: s.text.clone().map(|f| (f, s.optional)),
+                prose: s.prose.clone(),
+                table,
+                sections,
+            });
+            at.pop();
+            at.pop();
+        }
+        out
+    }
+
+    fn table(
+        &mut self,
+        ctx: &Context,
+        t: &raw::TableFile,
+        selections: &BTreeMap<String, raw::SelectionFile>,
+        at: &[Segment],
+    ) -> Option<Table> {
+        let key = |k: &str| {
+            let mut p = at.to_vec();
+            p.push(Segment::Key(k.into()));
+            p
+        };
+        let (rows, scope) = if t.rows == "units" {
+            (Rows::Units(None), ScopeKey::Unit)
+        } else if ctx.groups.iter().any(|g| g.name == t.rows) {
+            (Rows::Units(Some(t.rows.clone())), ScopeKey::Unit)
+        } else if self.names.contains_key(&ScopeKey::List(t.rows.clone())) {
+            (Rows::List(t.rows.clone()), ScopeKey::List(t.rows.clone()))
+        } else if let Some(selection) = selections.get(&t.rows) {
+            let from = &selection.from;
+            let scope = if self.names.contains_key(&ScopeKey::List(from.clone())) {
+                ScopeKey::List(from.clone())
+            } else {
+                ScopeKey::Unit
+            };
+            (Rows::Selection(t.rows.clone()), scope)
+        } else {
+            let known: Vec<String> = self
+                .collections()
+                .into_iter()
+                .chain(ctx.groups.iter().map(|g| g.name.clone()))
+                .chain(selections.keys().cloned())
+                .collect();
+            let hint = unknown_hint(&t.rows, known.iter().map(String::as_str), "the definition");
+            self.error(&key("rows"), format!("`{}` is neither units, a group, a list nor a selection", t.rows)).hint =
+                Some(hint);
+            return None;
+        };
+        if t.columns.is_empty() {
+            self.error(&key("columns"), "a table needs at least one column".into());
+        }
+        let figures = self.names.get(&scope).cloned().unwrap_or_default();
+        let fields: &[&str] = if scope == ScopeKey::Unit { &UNIT_FIELDS } else { &UNIT_FIELDS[..1] };
+        let mut columns = Vec::new();
+        for (i, c) in t.columns.iter().enumerate() {
+            let mut c_at = key("columns");
+            c_at.push(Segment::Index(i));
+            c_at.push(Segment::Key("value".into()));
+            let label = c.label.clone().or_else(|| self.labels.get(&(scope.clone(), c.value.clone())).cloned());
+            if !fields.contains(&c.value.as_str()) && !figures.contains_key(&c.value) {
+                let known: Vec<&str> = fields.iter().copied().chain(figures.keys().map(String::as_str)).collect();
+                let hint = unknown_hint(&c.value, known.iter().copied(), &format!("the rows ({})", scope.name()));
+                self.error(&c_at, format!("`{}` is not a figure of the rows", c.value)).hint = Some(hint);
+                continue;
+            }
+            let label = label.unwrap_or_else(|| match c.value.as_str() {
+                "name" => "单位".to_owned(),
+                "short" => "简称".to_owned(),
+                "group" => "组别".to_owned(),
+                other => other.to_owned(),
+            });
+            columns.push(Column { label, value: c.value.clone() });
+        }
+        Some(Table { rows, columns, empty: t.empty.clone() })
+    }
+}

@@ -1,0 +1,313 @@
+//! An office's bulletin as data for `layouts/office.typ`: the title, the
+//! sign-off, and the sections flattened into blocks (headings by level,
+//! paragraphs, tables) with every figure already shown under its rule.
+//! Sentences come from the sections' minijinja templates; editors' text
+//! files arrive as plain strings. Typst receives all of it as data, never
+//! as markup, and computes nothing.
+
+use std::collections::BTreeMap;
+
+use minijinja::Value as Context;
+use serde::Serialize;
+use serde_json::{json, Map, Value as Json};
+
+use super::OfficeMonth;
+use crate::definition::{Definition, MeasureKind, ParamValue, Rows, ScopeKey, Section, SignoffField, Source};
+use crate::derive::{source_name, DateFigures, PeriodFigures};
+use crate::engine::{self, Record};
+use crate::Error;
+
+/// The layout an office with sections is compiled with.
+pub const LAYOUT: &str = "/office.typ";
+
+/// The title when the definition gives none.
+const DEFAULT_TITLE: &str = "{{ info.district }}12345热线{{ period.year }}年{{ period.month }}月运行情况通报";
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Document {
+    pub title: String,
+    pub period: PeriodFigures,
+    pub district: String,
+    pub main_to: Option<String>,
+    pub draft: bool,
+    pub signoff: Option<SignoffText>,
+    pub blocks: Vec<Block>,
+    /// The month's source files, attached as `/source/<name>`.
+    pub sources: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SignoffText {
+    pub issuer: String,
+    pub date: DateFigures,
+    /// `2023年2月20日`
+    pub date_text: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Block {
+    /// Numbered by the layout from its level (一、（一）1.（1）).
+    Heading {
+        level: usize,
+        text: String,
+    },
+    Paragraph {
+        text: String,
+    },
+    Table {
+        columns: Vec<String>,
+        rows: Vec<Vec<String>>,
+    },
+}
+
+impl OfficeMonth {
+    /// Whether the month carries every sign-off field its office requires.
+    pub fn is_final(&self) -> bool {
+        self.definition.office.signoff.iter().all(|field| match field {
+            SignoffField::Issuer => self.signoff.issuer.is_some(),
+            SignoffField::Date => self.signoff.date.is_some(),
+            SignoffField::ApprovedBy => self.signoff.approved_by.is_some(),
+        }) && self.signoff.date.is_some()
+    }
+
+    /// The sign-off fields still missing for a final bulletin (keys of month.yaml).
+    pub fn missing_signoff(&self) -> Vec<&'static str> {
+        let mut missing = Vec::new();
+        for field in &self.definition.office.signoff {
+            let (given, name) = match field {
+                SignoffField::Issuer => (self.signoff.issuer.is_some(), "issuer"),
+                SignoffField::Date => (self.signoff.date.is_some(), "date"),
+                SignoffField::ApprovedBy => (self.signoff.approved_by.is_some(), "approved_by"),
+            };
+            if !given {
+                missing.push(name);
+            }
+        }
+        if self.signoff.date.is_none() && !missing.contains(&"date") {
+            missing.push("date");
+        }
+        missing
+    }
+
+    /// The bulletin's data: every section whose condition holds, in order.
+    pub fn document(&self) -> Result<Document, Error> {
+        let context = self.context();
+        let env = crate::narrative::environment();
+        let render = |source: &str, what: &str| -> Result<String, Error> {
+            env.render_str(source, &context).map(|t| t.trim().to_owned()).map_err(|err| Error::Template {
+                path: self.definition.path.clone(),
+                message: format!("{what}: {}", crate::narrative::describe(&err)),
+            })
+        };
+        let title = match &self.title {
+            Some(title) => title.clone(),
+            None => render(self.definition.office.title.as_deref().unwrap_or(DEFAULT_TITLE), "office.title")?,
+        };
+        let mut blocks = Vec::new();
+        self.sections(&self.definition.sections, 1, &render, &mut blocks)?;
+        let signoff = match (self.is_final(), self.signoff.date) {
+            (true, Some(date)) => Some(SignoffText {
+                issuer: self.signoff.issuer.clone().unwrap_or_else(|| self.definition.office.name.clone()),
+                date: DateFigures {
+                    year: date.year,
+                    month: date.month,
+                    day: date.day,
+                    iso: format!("{:04}-{:02}-{:02}", date.year, date.month, date.day),
+                },
+                date_text: format!("{}年{}月{}日", date.year, date.month, date.day),
+            }),
+            _ => None,
+        };
+        Ok(Document {
+            title,
+            period: self.period_figures(),
+            district: self.definition.office.district.clone(),
+            main_to: self.definition.office.main_to.clone(),
+            draft: signoff.is_none(),
+            signoff,
+            blocks,
+            sources: self.sources.iter().map(|(name, _)| source_name(name)).collect(),
+        })
+    }
+
+    fn period_figures(&self) -> PeriodFigures {
+        PeriodFigures {
+            year: self.period.year,
+            month: self.period.month,
+            key: format!("{:04}-{:02}", self.period.year, self.period.month),
+        }
+    }
+
+    fn sections(
+        &self,
+        sections: &[Section],
+        level: usize,
+        render: &dyn Fn(&str, &str) -> Result<String, Error>,
+        out: &mut Vec<Block>,
+    ) -> Result<(), Error> {
+        for (i, section) in sections.iter().enumerate() {
+            let what = format!("section {} ({})", i + 1, section.heading.as_deref().unwrap_or("no heading"));
+            if let Some(when) = &section.when {
+                let holds = engine::holds(&self.definition, &self.input, &self.output, when)
+                    .map_err(|overflow| Error::Render { message: overflow.to_string() })?;
+                if !holds {
+                    continue;
+                }
+            }
+            let text = section.text.as_ref().and_then(|(file, _)| self.texts.get(file));
+            if section.text.is_some()
+                && text.is_none_or(Vec::is_empty)
+                && section.prose.is_none()
+                && section.table.is_none()
+                && section.sections.is_empty()
+            {
+                // An optional text left unwritten: the part is left out.
+                continue;
+            }
+            if let Some(heading) = &section.heading {
+                out.push(Block::Heading { level, text: render(heading, &what)? });
+            }
+            for paragraph in text.into_iter().flatten() {
+                out.push(Block::Paragraph { text: paragraph.clone() });
+            }
+            if let Some(prose) = &section.prose {
+                for paragraph in super::paragraphs(&render(prose, &what)?) {
+                    out.push(Block::Paragraph { text: paragraph });
+                }
+            }
+            if let Some(table) = &section.table {
+                let (scope, members) = self.rows(&table.rows);
+                if members.is_empty() {
+                    if let Some(empty) = &table.empty {
+                        out.push(Block::Paragraph { text: render(empty, &what)? });
+                    }
+                } else {
+                    let columns = table.columns.iter().map(|c| c.label.clone()).collect();
+                    let rows = members
+                        .iter()
+                        .map(|&i| table.columns.iter().map(|c| self.cell(&scope, i, &c.value)).collect())
+                        .collect();
+                    out.push(Block::Table { columns, rows });
+                }
+            }
+            self.sections(&section.sections, level + 1, render, out)?;
+        }
+        Ok(())
+    }
+
+    /// A table's rows: their scope and the members, in order.
+    fn rows(&self, rows: &Rows) -> (ScopeKey, Vec<usize>) {
+        match rows {
+            Rows::Units(None) => (ScopeKey::Unit, (0..self.input.units.len()).collect()),
+            Rows::Units(Some(group)) => (
+                ScopeKey::Unit,
+                (0..self.input.units.len())
+                    .filter(|&i| &self.input.groups[self.input.units[i].group] == group)
+                    .collect(),
+            ),
+            Rows::List(list) => {
+                (ScopeKey::List(list.clone()), (0..self.input.lists.get(list).map_or(0, Vec::len)).collect())
+            }
+            Rows::Selection(name) => {
+                let scope = match self.definition.selections.get(name).map(|s| &s.from) {
+                    Some(Source::List(list)) => ScopeKey::List(list.clone()),
+                    _ => ScopeKey::Unit,
+                };
+                (scope, self.output.selections.get(name).cloned().unwrap_or_default())
+            }
+        }
+    }
+
+    fn cell(&self, scope: &ScopeKey, member: usize, value: &str) -> String {
+        let fields = self.member(scope, member);
+        match fields.get(value) {
+            Some(Json::String(text)) => text.clone(),
+            _ => "—".to_owned(),
+        }
+    }
+
+    /// A member's figures as shown, its texts, and for a unit its name,
+    /// short name and group; a figure with no value shows its `zero` text.
+    fn member(&self, scope: &ScopeKey, member: usize) -> Map<String, Json> {
+        let mut fields = Map::new();
+        let (record, texts): (&Record, &BTreeMap<String, String>) = match scope {
+            ScopeKey::Office => (&self.output.office, &self.input.office_texts),
+            ScopeKey::Unit => {
+                let unit = &self.input.units[member];
+                fields.insert("id".into(), Json::from(unit.id.clone()));
+                fields.insert("name".into(), Json::from(unit.name.clone()));
+                fields.insert("short".into(), Json::from(unit.short.clone()));
+                fields.insert("group".into(), Json::from(self.input.groups[unit.group].clone()));
+                (&self.output.units[member], &unit.texts)
+            }
+            ScopeKey::List(list) => {
+                let item = &self.input.lists[list][member];
+                fields.insert("name".into(), Json::from(item.name.clone()));
+                (&self.output.lists[list][member], &item.texts)
+            }
+        };
+        let definition: &Definition = &self.definition;
+        let s = definition.scope(scope);
+        for name in record.keys() {
+            let shown = self.output.shown(definition, &self.input, scope, record, name);
+            let shown = shown.or_else(|| s.derived.get(name).map(|d| d.zero.clone())).unwrap_or_else(|| "—".into());
+            fields.insert(name.clone(), Json::from(shown));
+        }
+        for (name, m) in &s.measures {
+            if m.kind == MeasureKind::Text {
+                fields.insert(name.clone(), Json::from(texts.get(name).cloned().unwrap_or_default()));
+            }
+        }
+        fields
+    }
+
+    /// What the templates see: `period`, `info` (the office's names),
+    /// `office` (its figures), `lists`, `selections`, `params`, `channels`.
+    fn context(&self) -> Context {
+        let d = &self.definition;
+        let lists: Map<String, Json> = self
+            .input
+            .lists
+            .iter()
+            .map(|(name, items)| {
+                let scope = ScopeKey::List(name.clone());
+                (name.clone(), Json::Array((0..items.len()).map(|i| Json::Object(self.member(&scope, i))).collect()))
+            })
+            .collect();
+        let selections: Map<String, Json> = self
+            .output
+            .selections
+            .iter()
+            .map(|(name, members)| {
+                let scope = match d.selections.get(name).map(|s| &s.from) {
+                    Some(Source::List(list)) => ScopeKey::List(list.clone()),
+                    _ => ScopeKey::Unit,
+                };
+                (name.clone(), Json::Array(members.iter().map(|&i| Json::Object(self.member(&scope, i))).collect()))
+            })
+            .collect();
+        let params: Map<String, Json> = d
+            .params
+            .keys()
+            .map(|name| {
+                let value = match d.param(name, &self.input.params) {
+                    Some(ParamValue::Number(n)) => Json::from(n.format(crate::number::Style::Trim)),
+                    Some(ParamValue::Groups(groups)) => json!(groups),
+                    None => Json::Null,
+                };
+                (name.clone(), value)
+            })
+            .collect();
+        let channels: Map<String, Json> = d.channels.iter().map(|(k, v)| (k.clone(), Json::from(v.clone()))).collect();
+        Context::from_serialize(json!({
+            "period": self.period_figures(),
+            "info": { "name": d.office.name, "district": d.office.district, "city": d.office.city },
+            "office": self.member(&ScopeKey::Office, 0),
+            "lists": lists,
+            "selections": selections,
+            "params": params,
+            "channels": channels,
+        }))
+    }
+}

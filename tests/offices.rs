@@ -1,0 +1,165 @@
+//! Offices other than Furong, built from their definitions alone: the
+//! example offices under `examples/offices/` print every figure of their
+//! published bulletins, warn where a figure typed as published differs from
+//! the derived one, and stop on a figure their checks refuse. A figure and
+//! a table added to a copy of a definition reach the PDF with no Rust.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::Scratch;
+
+/// Builds the month folder `dir` into `out`; returns the PDF and stderr.
+fn build(dir: &Path, out: &Scratch) -> (PathBuf, String) {
+    let output = common::bulletin(&["build", dir.to_str().unwrap(), "--out", out.str()]);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "build {} failed:\n{stderr}", dir.display());
+    let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+    let pdf = out.path().join(format!("{name}.pdf"));
+    assert!(pdf.is_file(), "a final PDF, not a draft: {stderr}");
+    (pdf, stderr)
+}
+
+/// The PDF's text without white space or page numbers, so that a sentence
+/// broken across lines and pages reads whole.
+fn text_of(pdf: &Path) -> String {
+    let text = common::pdf_text(pdf);
+    common::squeeze(&text.lines().filter(|l| !common::is_page_number(l)).collect::<Vec<_>>().join(""))
+}
+
+/// A published text as the bulletin prints it: full-width punctuation
+/// (the web pages carry ASCII commas, colons and brackets), no spaces.
+fn as_printed(text: &str) -> String {
+    common::squeeze(text).replace(',', "，").replace(':', "：").replace('(', "（").replace(')', "）")
+}
+
+/// Copies an example office to a scratch folder, for a variant of it.
+fn copy_office(name: &str, scratch: &Scratch) -> PathBuf {
+    let to = scratch.path().join(name);
+    common::copy_dir(&common::project().join("examples/offices").join(name), &to);
+    to
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{} holds `{from}`", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn xiangyin_prints_every_figure_of_its_published_bulletin() {
+    let out = Scratch::new("xiangyin");
+    let month = common::project().join("examples/offices/xiangyin/months/2023-01");
+    let (pdf, _) = build(&month, &out);
+    let text = text_of(&pdf);
+    let reference = std::fs::read_to_string(common::project().join("tests/reference/xiangyin-2023-01.txt"))
+        .expect("the Xiangyin reference text");
+    let lines: Vec<&str> = reference.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    // The title (printed on two lines), the work news, and both paragraphs
+    // of 运行情况, clause by clause.
+    let title = as_printed(lines[1]);
+    assert!(text.starts_with(&title), "the title: {title}\n{text}");
+    let paragraphs: Vec<&str> =
+        lines[2..].iter().copied().filter(|l| l.starts_with("2023年1月") || l.starts_with("56家")).collect();
+    assert_eq!(paragraphs.len(), 3, "three paragraphs of figures in the reference");
+    let mut clauses = 0;
+    for paragraph in paragraphs {
+        // The published text once omits 分 after a score: 自来水公司(100).
+        let paragraph = paragraph.replace("自来水公司(100)", "自来水公司(100分)");
+        for clause in as_printed(&paragraph).split('。').filter(|c| !c.is_empty()) {
+            assert!(text.contains(clause), "the bulletin prints 「{clause}」\n{text}");
+            clauses += 1;
+        }
+    }
+    assert!(clauses >= 20, "{clauses} clauses checked");
+    // The published text ends mid-sentence after four of the top six.
+    assert!(text.contains("工单办理量前六位的是：城发集团、市监局、交警大队、住建局、"), "{text}");
+    // Headings numbered by level (§7.3.3), the 落款 with its date.
+    for heading in ["一、工作动态", "二、运行情况", "（一）12345公众热线运行情况", "（二）工单办理考核"]
+    {
+        assert!(text.contains(heading), "{heading}");
+    }
+    assert!(text.ends_with("湘阴县热线办2023年2月20日"), "{text}");
+}
+
+#[test]
+fn figures_typed_as_published_are_held_against_the_derived_ones() {
+    let scratch = Scratch::new("xiangyin-published");
+    let office = copy_office("xiangyin", &scratch);
+    let month = office.join("months/2023-01");
+    // Without the acknowledgements, a final bulletin is refused and each
+    // difference is named with both numbers.
+    let month_yaml = month.join("month.yaml");
+    let text = std::fs::read_to_string(&month_yaml).unwrap();
+    std::fs::write(&month_yaml, &text[..text.find("\n# 已核对").unwrap()]).unwrap();
+    let output = common::bulletin(&["check", month.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("error: 占比 is typed as published, 3.59, but the figures give 11.22"), "{stderr}");
+    assert!(stderr.contains("figures.yaml:15:"), "at the typed share: {stderr}");
+    assert!(stderr.contains("categories[2].share (医疗卫生健康类)"), "{stderr}");
+    assert!(stderr.contains("同比增减幅 is typed as published, -6.44, but the figures give -7.16"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "the sum of 诉求类型件数 `sum(categories, count)` (1408) is greater than 热线受理诉求数 `tickets` (1310)"
+        ),
+        "{stderr}"
+    );
+    // As a draft, they are warnings, and the bulletin prints the published figures.
+    edit(&month_yaml, "  date: 2023-02-20\n", "");
+    let out = Scratch::new("xiangyin-published-out");
+    let output = common::bulletin(&["build", month.to_str().unwrap(), "--out", out.str()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert_eq!(stderr.matches("warning: ").count(), 4, "three figures in question and the draft: {stderr}");
+    let text = text_of(&out.path().join("2023-01.draft.pdf"));
+    assert!(text.contains("医疗卫生健康类147件，占3.59%"), "{text}");
+    assert!(text.contains("减幅6.44%"), "{text}");
+}
+
+#[test]
+fn a_check_of_the_definition_stops_an_impossible_figure_at_its_line() {
+    let scratch = Scratch::new("xiangyin-checks");
+    let office = copy_office("xiangyin", &scratch);
+    let month = office.join("months/2023-01");
+    edit(&month.join("units.yaml"), "        score: 98.2\n        grade: A", "        score: 102\n        grade: E");
+    edit(&month.join("figures.yaml"), "on_time: 1305", "on_time: 1315");
+    let output = common::bulletin(&["check", month.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    // Every problem in one run, each at its figure, with the unit's name.
+    assert!(stderr.contains("error: 综合指标考核分值 `score` (102) is greater than 100 (100)"), "{stderr}");
+    assert!(stderr.contains("groups[0].units[11].score (东塘镇)"), "{stderr}");
+    assert!(stderr.contains("the check `grades` of bulletin.yaml"), "{stderr}");
+    assert!(stderr.contains("groups[0].units[11].grade (东塘镇)"), "{stderr}");
+    assert!(
+        stderr.contains("按期办结工单数 `on_time` (1315) is greater than 办结工单数 `completed` (1310)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("3 errors in the data"), "{stderr}");
+}
+
+#[test]
+fn a_figure_and_a_table_added_to_a_definition_reach_the_pdf_without_rust() {
+    let scratch = Scratch::new("xiangyin-added");
+    let office = copy_office("xiangyin", &scratch);
+    let definition = office.join("bulletin.yaml");
+    // A unit's share of all tickets, and a table of the top six by volume.
+    edit(
+        &definition,
+        "derived:\n  office:\n",
+        "derived:\n  unit:\n    volume_share: { label: 占承办工单比例, percent: tickets / office.handled, rule: share }\n  office:\n",
+    );
+    let table = "\n  - heading: 工单办理量前六位的单位\n    table:\n      rows: top_volume\n      columns:\n        - { label: 单位, value: short }\n        - { value: tickets }\n        - { value: volume_share }\n";
+    let text = std::fs::read_to_string(&definition).unwrap();
+    std::fs::write(&definition, format!("{}{table}", text.trim_end())).unwrap();
+    let out = Scratch::new("xiangyin-added-out");
+    let (pdf, _) = build(&office.join("months/2023-01"), &out);
+    let text = text_of(&pdf);
+    assert!(text.contains("三、工单办理量前六位的单位"), "{text}");
+    // The header from the figures' labels; 160 / 1310 = 12.2137…%.
+    assert!(text.contains("单位工单办理量占承办工单比例"), "{text}");
+    assert!(text.contains("城发集团16012.21"), "{text}");
+    assert!(text.contains("自来水公司806.11"), "80 / 1310 = 6.1068…%: {text}");
+}
