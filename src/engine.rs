@@ -513,7 +513,9 @@ impl Output {
     ) -> Option<String> {
         let value = record.get(name).copied().flatten()?;
         let scope_def = definition.scope(scope);
-        let rule = match (scope_def.derived.get(name), scope_def.measures.get(name)) {
+        // A channel's part (`received.hotline`) is shown as its measure is.
+        let base = name.split('.').next().unwrap_or(name);
+        let rule = match (scope_def.derived.get(name), scope_def.measures.get(base)) {
             (Some(d), _) => definition.rule(&d.rule, &input.rules),
             (None, Some(Measure { rule: Some(rule), .. })) => definition.rule(rule, &input.rules),
             (None, Some(Measure { kind: MeasureKind::Count, .. })) => COUNT_RULE,

@@ -19,6 +19,9 @@ pub enum Rounding {
     Truncate,
     /// Round to nearest, halves away from zero: 96.225 → 96.23.
     HalfUp,
+    /// Away from zero whenever a digit is dropped (进一法): 8.08 → 9, as
+    /// some platforms print rates.
+    Up,
 }
 
 /// Whether trailing zeros after the decimal point are printed.
@@ -334,6 +337,8 @@ fn divide(numerator: u128, denominator: u128, rule: Rounding) -> u128 {
         Rounding::Truncate => quotient,
         Rounding::HalfUp if remainder * 2 >= denominator => quotient + 1,
         Rounding::HalfUp => quotient,
+        Rounding::Up if remainder > 0 => quotient + 1,
+        Rounding::Up => quotient,
     }
 }
 
@@ -572,6 +577,12 @@ mod tests {
         assert_eq!(HALF2.percent(0, 0), None);
         assert_eq!(TRUNC2.percent(5, 0), None);
         assert_eq!(Decimal::percent(1, 0, 2, Rounding::HalfUp), None);
+        // 进一法: any dropped digit rounds away from zero; an exact value stays.
+        let up = FigureRule::new(0, Rounding::Up, Style::Trim);
+        assert_eq!(Ratio::new(800, 99).unwrap().show(&up).as_deref(), Some("9"));
+        assert_eq!(Ratio::new(-800, 99).unwrap().show(&up).as_deref(), Some("-9"));
+        assert_eq!(Ratio::int(8).show(&up).as_deref(), Some("8"));
+        assert_eq!(Decimal::parse("12.10").unwrap().rescale(1, Rounding::Up).to_string(), "12.1");
     }
 
     #[test]

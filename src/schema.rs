@@ -548,7 +548,7 @@ mod tests {
             problems(FileKind::Month, bad),
             [(
                 "rules.figures.on_time_rate.rounding".to_owned(),
-                "expected one of truncate, half_up, found the text `floor`".to_owned()
+                "expected one of truncate, half_up, up, found the text `floor`".to_owned()
             )]
         );
     }

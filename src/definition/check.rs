@@ -145,7 +145,7 @@ impl Checker<'_> {
             .filter_map(|(name, s)| Some((name.clone(), self.selection(&ctx, name, s)?)))
             .collect();
         let checks = raw.checks.iter().filter_map(|(name, c)| self.check(name, c)).collect();
-        let sections = self.sections(&ctx, &raw.sections, &raw.selections, &mut Vec::new());
+        let sections = self.sections(&ctx, &raw.sections, &raw.selections, &mut Vec::new(), 0);
         if let Some(title) = &office.as_ref().and_then(|o| o.title.clone()) {
             self.template(&path(&["office", "title"]), title);
         }
@@ -1069,12 +1069,12 @@ fn split_direction(text: &str) -> (Option<&str>, Option<bool>) {
 pub(crate) fn parse_rule(text: &str) -> Result<FigureRule, (String, String)> {
     let words: Vec<&str> = text.split_whitespace().collect();
     let usage = "a rule is `ROUNDING DECIMALS [fixed|trim]`: half_up 2, truncate 1 trim".to_owned();
-    let roundings = [("truncate", Rounding::Truncate), ("half_up", Rounding::HalfUp)];
+    let roundings = [("truncate", Rounding::Truncate), ("half_up", Rounding::HalfUp), ("up", Rounding::Up)];
     let Some(first) = words.first() else { return Err(("the rule is empty".into(), usage)) };
     let Some(&(_, rounding)) = roundings.iter().find(|(name, _)| name == first) else {
         let hint = match closest(first, roundings.iter().map(|(n, _)| *n)) {
             Some(close) => format!("did you mean `{close}`? {usage}"),
-            None => format!("the roundings are truncate (截断) and half_up (四舍五入); {usage}"),
+            None => format!("the roundings are truncate (截断), half_up (四舍五入) and up (进一); {usage}"),
         };
         return Err((format!("`{first}` is not a rounding"), hint));
     };

@@ -105,6 +105,13 @@ pub struct Check {
 #[derive(Clone, Debug)]
 pub struct Section {
     pub heading: Option<String>,
+    /// The heading's level, 1 to 4 (一、 （一） 1. （1））.
+    pub level: usize,
+    /// The heading opens its first paragraph ("1.基本数据：…").
+    pub run_in: bool,
+    /// Printed after the 落款 on pages of its own, its heading the
+    /// appendix's title (§7.3.6: "附件：title" before the 落款).
+    pub appendix: bool,
     /// Shown only when this office-level condition holds.
     pub when: Option<Expr>,
     /// A file of the month folder, in paragraphs; `optional` when the
@@ -135,7 +142,10 @@ pub enum Rows {
 #[derive(Clone, Debug)]
 pub struct Column {
     pub label: String,
-    /// A figure of the row's scope, or `name`, `short`, `group`.
+    /// The spanning header above this column, shared with its neighbours.
+    pub group: Option<String>,
+    /// A figure of the row's scope (a channel's part as `measure.channel`),
+    /// or `name`, `short`, `group`, `index` (the row's number).
     pub value: String,
 }
 

@@ -18,7 +18,7 @@ pub struct DefinitionFile {
     #[serde(default)]
     pub channels: BTreeMap<String, String>,
     /// 取舍规则（名称: 规则），如 satisfaction: half_up 2；规则为“舍入方式 位数 [trim]”，
-    /// 舍入方式 truncate（截断）或 half_up（四舍五入），trim 表示去掉末尾的 0
+    /// 舍入方式 truncate（截断）、half_up（四舍五入）或 up（进一），trim 表示去掉末尾的 0
     #[serde(default)]
     pub rules: BTreeMap<String, String>,
     /// 名单的门槛等参数（名称: { label, kind, value }），月份的 month.yaml 可在 rules 中改写
@@ -77,6 +77,14 @@ pub struct CheckFile {
 pub struct SectionFile {
     /// 标题，不写序号（序号按层级自动生成）；省略则本部分没有标题
     pub heading: Option<String>,
+    /// 标题的层级（1 一、 2 （一） 3 1. 4 （1））；省略则比上一级深一层。可跳级，如“一、”下直接用“1.”
+    pub level: Option<usize>,
+    /// 标题与第一段连排：“1.基本数据：4月份……”（默认另起一行）
+    #[serde(default)]
+    pub run_in: bool,
+    /// 附件：放在落款之后另起一页，标题为附件名称；正文末自动写“附件：名称”（只用于第一层）
+    #[serde(default)]
+    pub appendix: bool,
     /// 只在条件成立时出现，如 office.topic_tickets > 0
     pub when: Option<String>,
     /// 文字：minijinja 模板，可用 period、office、lists、selections、params；空行分段
@@ -109,7 +117,10 @@ pub struct TableFile {
 pub struct ColumnFile {
     /// 表头；省略则用该数字的中文名称
     pub label: Option<String>,
-    /// 数字的名称，如 score、satisfaction；或 name、short、group
+    /// 上一行的合并表头，如 12345热线：相邻且同名的列共用一个
+    pub group: Option<String>,
+    /// 数字的名称，如 score、satisfaction、received.hotline（某渠道的部分）；
+    /// 或 name、short、group，或 index（序号）
     pub value: String,
 }
 

@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde_json::{json, Map, Value as Json};
 
 use super::OfficeMonth;
-use crate::definition::{Definition, MeasureKind, ParamValue, Rows, ScopeKey, Section, SignoffField, Source};
+use crate::definition::{Definition, Formula, MeasureKind, ParamValue, Rows, ScopeKey, Section, SignoffField, Source};
 use crate::derive::{source_name, DateFigures, PeriodFigures};
 use crate::engine::{self, Record};
 use crate::Error;
@@ -32,6 +32,8 @@ pub struct Document {
     pub draft: bool,
     pub signoff: Option<SignoffText>,
     pub blocks: Vec<Block>,
+    /// The appendices, after the 落款, each on pages of its own.
+    pub appendices: Vec<Appendix>,
     /// The month's source files, attached as `/source/<name>`.
     pub sources: Vec<String>,
 }
@@ -45,20 +47,63 @@ pub struct SignoffText {
 }
 
 #[derive(Clone, Debug, Serialize)]
+pub struct Appendix {
+    pub title: String,
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Clone, Debug, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Block {
-    /// Numbered by the layout from its level (一、（一）1.（1）).
+    /// `number` is generated from the level (GB/T 9704 §7.3.3).
     Heading {
         level: usize,
+        number: String,
         text: String,
     },
+    /// `lead`: a run-in heading ("1.基本数据：") opening the paragraph.
     Paragraph {
+        lead: Option<String>,
         text: String,
     },
     Table {
-        columns: Vec<String>,
+        columns: Vec<ColumnHead>,
         rows: Vec<Vec<String>>,
     },
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ColumnHead {
+    pub label: String,
+    /// The spanning header over this column and its neighbours of the same group.
+    pub group: Option<String>,
+}
+
+/// The number of the `n`th heading (from 1) at `level`: 一、 （一） 1. （1）.
+pub fn heading_number(level: usize, n: usize) -> String {
+    let cn = crate::number::cn_num(n as u64).unwrap_or_else(|| n.to_string());
+    match level {
+        1 => format!("{cn}、"),
+        2 => format!("（{cn}）"),
+        3 => format!("{n}."),
+        _ => format!("（{n}）"),
+    }
+}
+
+/// Heading numbers by level: a heading counts up its level and restarts
+/// every deeper one.
+#[derive(Default)]
+struct Counters([usize; 4]);
+
+impl Counters {
+    fn next(&mut self, level: usize) -> String {
+        let at = level.clamp(1, 4) - 1;
+        self.0[at] += 1;
+        for deeper in &mut self.0[at + 1..] {
+            *deeper = 0;
+        }
+        heading_number(level, self.0[at])
+    }
 }
 
 impl OfficeMonth {
@@ -105,7 +150,21 @@ impl OfficeMonth {
             None => render(self.definition.office.title.as_deref().unwrap_or(DEFAULT_TITLE), "office.title")?,
         };
         let mut blocks = Vec::new();
-        self.sections(&self.definition.sections, 1, &render, &mut blocks)?;
+        let mut appendices = Vec::new();
+        let mut counters = Counters::default();
+        for section in &self.definition.sections {
+            if section.appendix {
+                let mut blocks = Vec::new();
+                let title = render(section.heading.as_deref().unwrap_or_default(), "an appendix's title")?;
+                let body = Section { heading: None, appendix: false, ..section.clone() };
+                self.sections(std::slice::from_ref(&body), &mut Counters::default(), &render, &mut blocks)?;
+                if !blocks.is_empty() {
+                    appendices.push(Appendix { title, blocks });
+                }
+            } else {
+                self.sections(std::slice::from_ref(section), &mut counters, &render, &mut blocks)?;
+            }
+        }
         let signoff = match (self.is_final(), self.signoff.date) {
             (true, Some(date)) => Some(SignoffText {
                 issuer: self.signoff.issuer.clone().unwrap_or_else(|| self.definition.office.name.clone()),
@@ -127,6 +186,7 @@ impl OfficeMonth {
             draft: signoff.is_none(),
             signoff,
             blocks,
+            appendices,
             sources: self.sources.iter().map(|(name, _)| source_name(name)).collect(),
         })
     }
@@ -142,7 +202,7 @@ impl OfficeMonth {
     fn sections(
         &self,
         sections: &[Section],
-        level: usize,
+        counters: &mut Counters,
         render: &dyn Fn(&str, &str) -> Result<String, Error>,
         out: &mut Vec<Block>,
     ) -> Result<(), Error> {
@@ -165,33 +225,53 @@ impl OfficeMonth {
                 // An optional text left unwritten: the part is left out.
                 continue;
             }
+            let mut lead = None;
             if let Some(heading) = &section.heading {
-                out.push(Block::Heading { level, text: render(heading, &what)? });
-            }
-            for paragraph in text.into_iter().flatten() {
-                out.push(Block::Paragraph { text: paragraph.clone() });
-            }
-            if let Some(prose) = &section.prose {
-                for paragraph in super::paragraphs(&render(prose, &what)?) {
-                    out.push(Block::Paragraph { text: paragraph });
+                let number = counters.next(section.level);
+                let heading = render(heading, &what)?;
+                if section.run_in {
+                    lead = Some(format!("{number}{heading}："));
+                } else {
+                    out.push(Block::Heading { level: section.level, number, text: heading });
                 }
+            }
+            let mut paragraphs: Vec<String> = text.into_iter().flatten().cloned().collect();
+            if let Some(prose) = &section.prose {
+                paragraphs.extend(super::paragraphs(&render(prose, &what)?));
+            }
+            if lead.is_some() && paragraphs.is_empty() {
+                paragraphs.push(String::new());
+            }
+            for paragraph in paragraphs {
+                out.push(Block::Paragraph { lead: lead.take(), text: paragraph });
             }
             if let Some(table) = &section.table {
                 let (scope, members) = self.rows(&table.rows);
                 if members.is_empty() {
                     if let Some(empty) = &table.empty {
-                        out.push(Block::Paragraph { text: render(empty, &what)? });
+                        out.push(Block::Paragraph { lead: None, text: render(empty, &what)? });
                     }
                 } else {
-                    let columns = table.columns.iter().map(|c| c.label.clone()).collect();
+                    let columns = table
+                        .columns
+                        .iter()
+                        .map(|c| ColumnHead { label: c.label.clone(), group: c.group.clone() })
+                        .collect();
                     let rows = members
                         .iter()
-                        .map(|&i| table.columns.iter().map(|c| self.cell(&scope, i, &c.value)).collect())
+                        .enumerate()
+                        .map(|(row, &i)| {
+                            let cell = |value: &str| match value {
+                                "index" => (row + 1).to_string(),
+                                _ => self.cell(&scope, i, value),
+                            };
+                            table.columns.iter().map(|c| cell(&c.value)).collect()
+                        })
                         .collect();
                     out.push(Block::Table { columns, rows });
                 }
             }
-            self.sections(&section.sections, level + 1, render, out)?;
+            self.sections(&section.sections, counters, render, out)?;
         }
         Ok(())
     }
@@ -219,11 +299,26 @@ impl OfficeMonth {
         }
     }
 
+    /// A table cell: the figure as shown, a percentage with its `%`.
     fn cell(&self, scope: &ScopeKey, member: usize, value: &str) -> String {
         let fields = self.member(scope, member);
+        let s = self.definition.scope(scope);
+        let base = value.split('.').next().unwrap_or(value);
+        let is_percent = s.derived.get(value).is_some_and(|d| matches!(d.formula, Formula::Percent(_)))
+            || s.measures.get(base).is_some_and(|m| m.kind == MeasureKind::Percent);
+        let has_value = self.record(scope, member).get(value).copied().flatten().is_some();
         match fields.get(value) {
+            Some(Json::String(text)) if is_percent && has_value => format!("{text}%"),
             Some(Json::String(text)) => text.clone(),
             _ => "—".to_owned(),
+        }
+    }
+
+    fn record(&self, scope: &ScopeKey, member: usize) -> &Record {
+        match scope {
+            ScopeKey::Office => &self.output.office,
+            ScopeKey::Unit => &self.output.units[member],
+            ScopeKey::List(list) => &self.output.lists[list][member],
         }
     }
 

@@ -295,7 +295,14 @@ fn read_measure(
             record.insert(name.to_owned(), Some(total));
         }
         _ => {
-            record.insert(name.to_owned(), decimal(value).map(Ratio::from_decimal));
+            let total = decimal(value).map(Ratio::from_decimal);
+            // A split measure typed as 0 is 0 in every channel.
+            if m.by_channels && total == Some(Ratio::ZERO) {
+                for (channel, _) in &definition.channels {
+                    record.insert(format!("{name}.{channel}"), Some(Ratio::ZERO));
+                }
+            }
+            record.insert(name.to_owned(), total);
         }
     }
 }

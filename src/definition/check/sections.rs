@@ -12,7 +12,7 @@ use crate::locate::Segment;
 pub(super) const MAX_DEPTH: usize = 4;
 
 /// What every row of a table offers besides its figures.
-const UNIT_FIELDS: [&str; 3] = ["name", "short", "group"];
+const UNIT_FIELDS: [&str; 4] = ["name", "index", "short", "group"];
 
 impl Checker<'_> {
     pub(super) fn check(&mut self, name: &str, c: &raw::CheckFile) -> Option<Check> {
@@ -61,8 +61,9 @@ impl Checker<'_> {
         raw: &[raw::SectionFile],
         selections: &BTreeMap<String, raw::SelectionFile>,
         at: &mut Vec<Segment>,
+        parent_level: usize,
     ) -> Vec<Section> {
-        let depth = at.iter().filter(|s| matches!(s, Segment::Key(k) if k == "sections")).count() + 1;
+        let top = parent_level == 0;
         let mut out = Vec::new();
         for (i, s) in raw.iter().enumerate() {
             at.push(Segment::Key("sections".into()));
@@ -72,10 +73,24 @@ impl Checker<'_> {
                 p.push(Segment::Key(k.into()));
                 p
             };
-            if depth > MAX_DEPTH && s.heading.is_some() {
-                self.error(&key(at, "heading"), format!("a heading at level {depth}: a bulletin has four levels"))
-                    .hint =
+            let level = s.level.unwrap_or(parent_level + 1);
+            if s.level.is_some_and(|l| l <= parent_level || l == 0) {
+                self.error(&key(at, "level"), format!("level {level} is not below its part's level {parent_level}"))
+                    .hint = Some("a part's heading sits one or more levels below the part it is in".into());
+            } else if level > MAX_DEPTH && s.heading.is_some() {
+                let at = if s.level.is_some() { key(at, "level") } else { key(at, "heading") };
+                self.error(&at, format!("a heading at level {level}: a bulletin has four levels")).hint =
                     Some("GB/T 9704-2012 §7.3.3 numbers four levels, 一、（一）1.（1）: move this part up".into());
+            }
+            if s.run_in && s.heading.is_none() {
+                self.error(&key(at, "run_in"), "`run_in` needs a heading to run into the text".into());
+            }
+            if s.appendix && !top {
+                self.error(&key(at, "appendix"), "an appendix is a part of the first level".into()).hint =
+                    Some("move it to the top of `sections:`".into());
+            }
+            if s.appendix && s.heading.is_none() {
+                self.error(&key(at, "appendix"), "an appendix needs a heading: its title".into());
             }
             let when = s.when.as_ref().and_then(|text| {
                 let place = Place { scope: &ScopeKey::Office, path: key(at, "when"), offset: 0 };
@@ -99,9 +114,12 @@ impl Checker<'_> {
                 self.error_at_key(at, "this part holds nothing".into()).hint =
                     Some("give it `prose`, `text`, `table` or `sections`".into());
             }
-            let sections = self.sections(ctx, &s.sections, selections, at);
+            let sections = self.sections(ctx, &s.sections, selections, at, level);
             out.push(Section {
                 heading: s.heading.clone(),
+                level,
+                run_in: s.run_in,
+                appendix: s.appendix,
                 when,
                 text: s.text.clone().map(|f| (f, s.optional)),
                 prose: s.prose.clone(),
@@ -163,19 +181,26 @@ impl Checker<'_> {
             c_at.push(Segment::Index(i));
             c_at.push(Segment::Key("value".into()));
             let label = c.label.clone().or_else(|| self.labels.get(&(scope.clone(), c.value.clone())).cloned());
-            if !fields.contains(&c.value.as_str()) && !figures.contains_key(&c.value) {
+            let is_part = match c.value.split_once('.') {
+                Some((measure, channel)) => {
+                    matches!(figures.get(measure), Some(super::Entry::Measure(_, true))) && self.channel_known(channel)
+                }
+                None => false,
+            };
+            if !fields.contains(&c.value.as_str()) && !figures.contains_key(&c.value) && !is_part {
                 let known: Vec<&str> = fields.iter().copied().chain(figures.keys().map(String::as_str)).collect();
                 let hint = unknown_hint(&c.value, known.iter().copied(), &format!("the rows ({})", scope.name()));
                 self.error(&c_at, format!("`{}` is not a figure of the rows", c.value)).hint = Some(hint);
                 continue;
             }
             let label = label.unwrap_or_else(|| match c.value.as_str() {
+                "index" => "序号".to_owned(),
                 "name" => "单位".to_owned(),
                 "short" => "简称".to_owned(),
                 "group" => "组别".to_owned(),
                 other => other.to_owned(),
             });
-            columns.push(Column { label, value: c.value.clone() });
+            columns.push(Column { label, group: c.group.clone(), value: c.value.clone() });
         }
         Some(Table { rows, columns, empty: t.empty.clone() })
     }
