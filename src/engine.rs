@@ -152,6 +152,23 @@ impl Env<'_> {
         is(&scope) || self.definition.lists.keys().any(|list| is(&ScopeKey::List(list.clone())))
     }
 
+    /// Whether every figure `e` reads has a value at `at`: a condition
+    /// over a figure left untyped (or refused as typed) can be judged
+    /// neither true nor false.
+    fn known(&self, e: &Expr, at: At) -> bool {
+        match e {
+            Expr::Number(_) | Expr::Text(_) => true,
+            Expr::Name { .. } if self.is_text(e) => self.text(e, at).is_some(),
+            Expr::Name { .. } | Expr::Call { function: Function::Sum, .. } => {
+                self.eval(e, at).is_ok_and(|v| v.num().is_some())
+            }
+            Expr::Call { function: Function::Count, .. } => true,
+            Expr::Call { args, .. } => args.iter().all(|a| self.known(a, at)),
+            Expr::Neg(inner) | Expr::Not(inner) => self.known(inner, at),
+            Expr::Binary { left, right, .. } => self.known(left, at) && self.known(right, at),
+        }
+    }
+
     fn param(&self, name: &str) -> Value {
         match self.definition.param(name, &self.input.params) {
             Some(ParamValue::Number(n)) => Some(Ratio::from_decimal(*n)),
@@ -484,7 +501,7 @@ pub fn failures(
     let overflow = |()| Overflow { figure: "a check's condition".into() };
     let mut failed = Vec::new();
     for (i, &member) in members.iter().enumerate() {
-        if env.eval(condition, member).map_err(overflow)?.truth() {
+        if env.eval(condition, member).map_err(overflow)?.truth() || !env.known(condition, member) {
             continue;
         }
         let sides = match condition {

@@ -120,6 +120,49 @@ impl Validator {
         schema: &serde_json::Value,
         name: &str,
     ) -> Option<T> {
+        let (json, found) = self.parse_checked(file, schema, name)?;
+        if !found.is_empty() {
+            return None;
+        }
+        match serde_json::from_value::<T>(json) {
+            Ok(value) => Some(value),
+            Err(err) => {
+                self.serde_error(file, &err.to_string(), None);
+                None
+            }
+        }
+    }
+
+    /// Like [`Validator::parse_against`], but a file that breaks its schema
+    /// is still read: each value the schema refused (a word where a count
+    /// belongs, a negative count) is left out, as if not typed, so that the
+    /// rest of the month can still be checked in the same run. `None` only
+    /// when the file is not YAML or is empty.
+    pub(crate) fn parse_tolerant(
+        &mut self,
+        file: &SourceFile,
+        schema: &serde_json::Value,
+        name: &str,
+    ) -> Option<serde_json::Value> {
+        let (mut json, found) = self.parse_checked(file, schema, name)?;
+        for problem in &found {
+            let refused =
+                !matches!(problem.problem, schema::Problem::UnknownKey { .. } | schema::Problem::MissingKey { .. });
+            if refused {
+                remove_at(&mut json, &problem.path);
+            }
+        }
+        Some(json)
+    }
+
+    /// YAML syntax, then the schema: every problem reported, the problems
+    /// returned beside the value.
+    fn parse_checked(
+        &mut self,
+        file: &SourceFile,
+        schema: &serde_json::Value,
+        name: &str,
+    ) -> Option<(serde_json::Value, Vec<schema::Found>)> {
         let yaml: serde_yaml::Value = match serde_yaml::from_str(&file.text) {
             Ok(value) => value,
             Err(err) => {
@@ -154,16 +197,7 @@ impl Validator {
                 None => diagnostic,
             });
         }
-        if !found.is_empty() {
-            return None;
-        }
-        match serde_json::from_value::<T>(json) {
-            Ok(value) => Some(value),
-            Err(err) => {
-                self.serde_error(file, &err.to_string(), None);
-                None
-            }
-        }
+        Some((json, found))
     }
 
     /// Every text value of a parsed file, made fit to print: spaces at its
@@ -450,6 +484,32 @@ fn name_along(value: &serde_json::Value, path: &[Segment]) -> Option<String> {
         }
     }
     name
+}
+
+/// Removes the value at `path` (a key of an object, or an entry of a list
+/// set to null so that the entries after it keep their places).
+fn remove_at(json: &mut serde_json::Value, path: &[Segment]) {
+    let Some((last, parent)) = path.split_last() else { return };
+    let mut at = json;
+    for segment in parent {
+        let next = match segment {
+            Segment::Key(k) => at.get_mut(k.as_str()),
+            Segment::Index(i) => at.get_mut(*i),
+        };
+        let Some(next) = next else { return };
+        at = next;
+    }
+    match (last, at) {
+        (Segment::Key(k), serde_json::Value::Object(map)) => {
+            map.remove(k);
+        }
+        (Segment::Index(i), serde_json::Value::Array(items)) => {
+            if let Some(item) = items.get_mut(*i) {
+                *item = serde_json::Value::Null;
+            }
+        }
+        _ => {}
+    }
 }
 
 #[cfg(test)]

@@ -73,7 +73,7 @@ pub fn check_files(files: &MonthFiles, definition: Arc<Definition>) -> Checked {
     let units_src = read(&mut v, files, UNITS_FILE, needs_units);
     let parse = |v: &mut Validator, file: &Option<SourceFile>, name: &str| -> Option<Json> {
         let schema = schema::for_file(&definition, name)?;
-        file.as_ref().and_then(|f| v.parse_against::<Json>(f, &schema, name))
+        file.as_ref().and_then(|f| v.parse_tolerant(f, &schema, name))
     };
     let month_json = parse(&mut v, &month_src, MONTH_FILE);
     let figures_json = parse(&mut v, &figures_src, FIGURES_FILE);
@@ -94,9 +94,12 @@ pub fn check_files(files: &MonthFiles, definition: Arc<Definition>) -> Checked {
     let texts = read_texts(&mut v, files, &definition.sections);
     warn_unknown_files(&mut v, files, &definition);
 
+    // The figures are derived and checked even when some were refused
+    // above (read as not typed), so that one run shows every problem; a
+    // check that needs a figure without a value is left out.
     let parsed = month_json.is_some() && figures_json.is_some() && units_json.is_some();
     let mut month = None;
-    if parsed && !v.diagnostics.iter().any(Diagnostic::is_error) {
+    if parsed {
         match engine::evaluate(&definition, &input) {
             Ok(output) => {
                 let sources = [&figures_src, &units_src];
@@ -276,7 +279,7 @@ fn read_measure(
                     let channels: Vec<String> = definition
                         .channels
                         .iter()
-                        .map(|(code, _)| format!("{code} {}", parts.get(code).and_then(Json::as_u64).unwrap_or(0)))
+                        .map(|(code, label)| format!("{label} {}", parts.get(code).and_then(Json::as_u64).unwrap_or(0)))
                         .collect();
                     let shown = total.to_integer().unwrap_or_default();
                     v.error(
