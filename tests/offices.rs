@@ -31,7 +31,7 @@ fn text_of(pdf: &Path) -> String {
 /// A published text as the bulletin prints it: full-width punctuation
 /// (the web pages carry ASCII commas, colons and brackets), no spaces.
 fn as_printed(text: &str) -> String {
-    common::squeeze(text).replace(',', "，").replace(':', "：").replace('(', "（").replace(')', "）")
+    common::squeeze(text).replace(',', "，").replace(':', "：").replace('(', "（").replace(')', "）").replace(';', "；")
 }
 
 /// Copies an example office to a scratch folder, for a variant of it.
@@ -81,6 +81,83 @@ fn xiangyin_prints_every_figure_of_its_published_bulletin() {
         assert!(text.contains(heading), "{heading}");
     }
     assert!(text.ends_with("湘阴县热线办2023年2月20日"), "{text}");
+}
+
+#[test]
+fn ningguo_prints_every_figure_of_its_published_bulletin() {
+    let out = Scratch::new("ningguo");
+    let month = common::project().join("examples/offices/ningguo/months/2022-04");
+    let (pdf, stderr) = build(&month, &out);
+    assert!(!stderr.contains("warning"), "the published share of 疫情 is acknowledged: {stderr}");
+    let text = text_of(&pdf);
+    let reference = std::fs::read_to_string(common::project().join("tests/reference/ningguo-2022-04.txt"))
+        .expect("the Ningguo reference text");
+    let lines: Vec<&str> = reference.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    // The 主送 line, then every clause of the body up to the 附件说明.
+    assert!(text.contains(&as_printed(lines[1])), "the 主送 line: {}\n{text}", lines[1]);
+    let end = lines.iter().position(|l| l.starts_with("附件:")).expect("the 附件说明 in the reference");
+    let mut clauses = 0;
+    for line in &lines[2..end] {
+        for clause in as_printed(line).split(['。', '；']).filter(|c| !c.is_empty()) {
+            assert!(text.contains(clause), "the bulletin prints 「{clause}」\n{text}");
+            clauses += 1;
+        }
+    }
+    assert!(clauses >= 15, "{clauses} clauses checked");
+    // The appendix note, then the 落款 with its date (the excerpt prints
+    // no issuer: the example names one).
+    let note = text.find(&as_printed(lines[end])).expect("the 附件说明");
+    assert!(text[note..].contains("宁国市12345政务服务便民热线2022年5月18日附件"), "{text}");
+    // Every row the excerpt of the appendix table prints, cell for cell:
+    // per channel 按时/超时/未办结, then the totals, 结案率, 按时结案率 and
+    // 不满意率, which is 不满意数 over the 12345热线 cases (8 / 87 → 9%).
+    let rows: Vec<String> = lines
+        .iter()
+        .filter(|l| l.starts_with(|c: char| c.is_ascii_digit()) && l.contains(" | ") && !l.ends_with("..."))
+        .map(|l| l.replace(" | ", ""))
+        .collect();
+    assert_eq!(rows.len(), 5, "five whole rows in the excerpt");
+    let appendix = &text[text.find("附件12345热线留言办理4月份情况统计表").expect("the appendix's title")..];
+    for row in &rows {
+        assert!(appendix.contains(row.as_str()), "the appendix prints {row}\n{appendix}");
+    }
+    // Row 6, cut off in the excerpt, names the same unit.
+    assert!(appendix.contains("6开发区"), "{appendix}");
+}
+
+#[test]
+fn ningguos_published_share_and_every_other_problem_show_in_one_run() {
+    let scratch = Scratch::new("ningguo-published");
+    let office = copy_office("ningguo", &scratch);
+    let month = office.join("months/2022-04");
+    let month_yaml = month.join("month.yaml");
+    let text = std::fs::read_to_string(&month_yaml).unwrap();
+    std::fs::write(&month_yaml, &text[..text.find("\n# 已核对").unwrap()]).unwrap();
+    let output = common::bulletin(&["check", month.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    // 212 / 2877 = 7.369%: 7.4 by the rule, 7.3 as published.
+    assert!(stderr.contains("error: 占比 is typed as published, 7.3, but the figures give 7.4"), "{stderr}");
+    assert!(stderr.contains("hot_issues[0].share (关于疫情方面政策咨询、投诉等)"), "{stderr}");
+    assert!(stderr.contains("1 error in the data"), "only that one: {stderr}");
+    // In one run: a channel split that does not add up, a count the schema
+    // refuses, and, in another file, a check the definition declares.
+    let figures = month.join("figures.yaml");
+    edit(&figures, "  interaction: 69", "  interaction: 69\n  total: 2878");
+    edit(&figures, "count: 58", "count: -58");
+    edit(&month.join("units.yaml"), "unsatisfied: 8\n", "unsatisfied: 88\n");
+    let output = common::bulletin(&["check", month.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr
+            .contains("受理群众诉求数 total 2878 is not the sum of its channels (12345热线 2808 + 政民互动 69: 2877)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("expected a number of at least 0, found -58"), "{stderr}");
+    assert!(stderr.contains("error: 不满意数多于 12345 热线派遣案件数"), "{stderr}");
+    assert!(stderr.contains("groups[0].units[0].unsatisfied (住建局)"), "{stderr}");
+    // The share of the refused count is not judged: no second problem there.
+    assert!(!stderr.contains("hot_issues[1].share"), "{stderr}");
 }
 
 #[test]

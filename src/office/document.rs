@@ -361,25 +361,25 @@ impl OfficeMonth {
     /// `office` (its figures), `lists`, `selections`, `params`, `channels`.
     fn context(&self) -> Context {
         let d = &self.definition;
-        let lists: Map<String, Json> = self
+        let members = |scope: &ScopeKey, indices: &mut dyn Iterator<Item = usize>| -> Context {
+            Context::from(indices.map(|i| template_value(self.member(scope, i))).collect::<Vec<_>>())
+        };
+        let lists: BTreeMap<&str, Context> = self
             .input
             .lists
             .iter()
-            .map(|(name, items)| {
-                let scope = ScopeKey::List(name.clone());
-                (name.clone(), Json::Array((0..items.len()).map(|i| Json::Object(self.member(&scope, i))).collect()))
-            })
+            .map(|(name, items)| (name.as_str(), members(&ScopeKey::List(name.clone()), &mut (0..items.len()))))
             .collect();
-        let selections: Map<String, Json> = self
+        let selections: BTreeMap<&str, Context> = self
             .output
             .selections
             .iter()
-            .map(|(name, members)| {
+            .map(|(name, chosen)| {
                 let scope = match d.selections.get(name).map(|s| &s.from) {
                     Some(Source::List(list)) => ScopeKey::List(list.clone()),
                     _ => ScopeKey::Unit,
                 };
-                (name.clone(), Json::Array(members.iter().map(|&i| Json::Object(self.member(&scope, i))).collect()))
+                (name.as_str(), members(&scope, &mut chosen.iter().copied()))
             })
             .collect();
         let params: Map<String, Json> = d
@@ -395,14 +395,64 @@ impl OfficeMonth {
             })
             .collect();
         let channels: Map<String, Json> = d.channels.iter().map(|(k, v)| (k.clone(), Json::from(v.clone()))).collect();
-        Context::from_serialize(json!({
-            "period": self.period_figures(),
-            "info": { "name": d.office.name, "district": d.office.district, "city": d.office.city },
-            "office": self.member(&ScopeKey::Office, 0),
-            "lists": lists,
-            "selections": selections,
-            "params": params,
-            "channels": channels,
-        }))
+        let info = json!({ "name": d.office.name, "district": d.office.district, "city": d.office.city });
+        Context::from_iter([
+            ("period", Context::from_serialize(self.period_figures())),
+            ("info", Context::from_serialize(info)),
+            ("office", template_value(self.member(&ScopeKey::Office, 0))),
+            ("lists", Context::from(lists)),
+            ("selections", Context::from(selections)),
+            ("params", Context::from_serialize(params)),
+            ("channels", Context::from_serialize(channels)),
+        ])
+    }
+}
+
+/// A member's figures for the templates: a figure split by channels
+/// (`received.hotline` …) becomes one value that prints its total and
+/// offers its parts, as in formulas: `{{ office.received }}`,
+/// `{{ office.received.hotline }}`, `{{ office.received.total }}`.
+fn template_value(fields: Map<String, Json>) -> Context {
+    let mut plain = BTreeMap::new();
+    let mut parts: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    for (key, value) in fields {
+        match key.split_once('.') {
+            Some((measure, channel)) => {
+                let text = value.as_str().map(str::to_owned).unwrap_or_else(|| value.to_string());
+                parts.entry(measure.to_owned()).or_default().insert(channel.to_owned(), text);
+            }
+            None => {
+                plain.insert(key, Context::from_serialize(value));
+            }
+        }
+    }
+    for (measure, parts) in parts {
+        let total = plain.get(&measure).map(|v| v.to_string()).unwrap_or_else(|| "—".into());
+        plain.insert(measure, Context::from_object(Split { total, parts }));
+    }
+    Context::from(plain)
+}
+
+/// A figure split by channels, as a template sees it.
+#[derive(Debug)]
+struct Split {
+    total: String,
+    parts: BTreeMap<String, String>,
+}
+
+impl minijinja::value::Object for Split {
+    fn repr(self: &std::sync::Arc<Self>) -> minijinja::value::ObjectRepr {
+        minijinja::value::ObjectRepr::Plain
+    }
+
+    fn get_value(self: &std::sync::Arc<Self>, key: &Context) -> Option<Context> {
+        match key.as_str()? {
+            "total" => Some(Context::from(self.total.clone())),
+            channel => self.parts.get(channel).map(|text| Context::from(text.clone())),
+        }
+    }
+
+    fn render(self: &std::sync::Arc<Self>, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.total)
     }
 }

@@ -187,6 +187,14 @@ impl Checker<'_> {
                 }
                 None => false,
             };
+            if let Some((measure, channel)) = c.value.split_once('.') {
+                if matches!(figures.get(measure), Some(super::Entry::Measure(_, true))) && !is_part {
+                    let channels = self.channel_names.join(", ");
+                    self.error(&c_at, format!("`{channel}` is not a channel of `{measure}`")).hint =
+                        Some(format!("the channels are {channels}"));
+                    continue;
+                }
+            }
             if !fields.contains(&c.value.as_str()) && !figures.contains_key(&c.value) && !is_part {
                 let known: Vec<&str> = fields.iter().copied().chain(figures.keys().map(String::as_str)).collect();
                 let hint = unknown_hint(&c.value, known.iter().copied(), &format!("the rows ({})", scope.name()));
