@@ -227,6 +227,25 @@ pub fn office_definition(dir: &Path) -> Result<OfficeDefinition, Failure> {
     }
 }
 
+/// The JSON Schemas of an office's month files, generated from the
+/// definition `bulletin.yaml` in `office_dir`: (file name, schema text).
+pub fn office_schemas(office_dir: &Path) -> Result<Vec<(String, String)>, Failure> {
+    let path = office_dir.join(definition::FILE_NAME);
+    if !path.is_file() {
+        return Err(Failure::Operational(Error::Missing { what: "office definition", path }));
+    }
+    let loaded = definition::load(&path)
+        .map_err(|err| Failure::Operational(Error::io("read the office definition", &path, err)))?;
+    let Some(found) = loaded.definition else { return Err(Failure::Data(loaded.diagnostics)) };
+    let mut out = Vec::new();
+    for file in office::schema::FILES {
+        let Some(schema) = office::schema::for_file(&found, file) else { continue };
+        let text = serde_json::to_string_pretty(&schema).expect("a schema is plain JSON") + "\n";
+        out.push((format!("{}.schema.json", file.trim_end_matches(".yaml")), text));
+    }
+    Ok(out)
+}
+
 /// Every figure of the month, narrative sentences included.
 pub fn figures(month: &Month, sentences: &Sentences) -> Result<Figures, Error> {
     let mut figures = derive::derive(month);

@@ -132,12 +132,22 @@ enum Command {
     /// Write the JSON Schemas of the month files (for editors: VS Code's
     /// YAML extension completes keys and marks errors as you type when a
     /// file's first line is `# yaml-language-server: $schema=…`).
+    ///
+    /// With --office, the schemas of that office's month files instead,
+    /// generated from its `bulletin.yaml` (its measures, lists, groups and
+    /// channels, with their Chinese labels as hover texts); run it again
+    /// after changing the definition.
     Schema {
-        /// The folder to write `month.schema.json`, `city.schema.json`,
-        /// `units.schema.json`, `tickets.schema.json` and
-        /// `registry.schema.json` into.
-        #[arg(long, default_value = "schemas")]
-        out: PathBuf,
+        /// The folder to write the schemas into. Default: `schemas`; with
+        /// --office, `OFFICE/schemas`, where the month files' first lines
+        /// (`$schema=../../schemas/…`) point.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// An office's folder (it holds `bulletin.yaml` and `months/`):
+        /// write `month.schema.json`, `figures.schema.json` and
+        /// `units.schema.json` for its month files.
+        #[arg(long, value_name = "OFFICE")]
+        office: Option<PathBuf>,
     },
     /// Make the office's key pair: a password-protected secret key
     /// `bulletin.key` and a public key `bulletin.pub` to publish.
@@ -300,7 +310,14 @@ fn main() -> ExitCode {
         Command::Check { months, data_only, resources, report } => {
             check(months, (!data_only).then_some(&resources), &report)
         }
-        Command::Schema { out } => schema(&out),
+        Command::Schema { out, office: None } => schema(&out.unwrap_or_else(|| PathBuf::from("schemas"))),
+        Command::Schema { out, office: Some(office) } => {
+            let out = out.unwrap_or_else(|| office.join("schemas"));
+            match bulletin::office_schemas(&office) {
+                Ok(schemas) => write_schemas(&out, schemas),
+                Err(failure) => report(&office, &failure, Format::Human),
+            }
+        }
         Command::New { period, months } => new_month(&months, &period),
         Command::Import { sheet, month, group, months } => import(&sheet, &months.join(&month), &group),
         Command::Watch { month, out, resources, poll_ms } => watch(&month, &out, &resources, poll_ms),
@@ -919,15 +936,22 @@ fn new_month(months: &Path, period: &str) -> u8 {
 }
 
 fn schema(out: &Path) -> u8 {
+    let mut schemas = Vec::new();
     for kind in FileKind::ALL {
-        let path = out.join(kind.schema_file_name());
-        let text = match serde_json::to_string_pretty(&kind.schema()) {
-            Ok(text) => text + "\n",
+        match serde_json::to_string_pretty(&kind.schema()) {
+            Ok(text) => schemas.push((kind.schema_file_name().to_owned(), text + "\n")),
             Err(err) => {
                 eprintln!("error: {err}");
                 return EXIT_OPERATIONAL;
             }
-        };
+        }
+    }
+    write_schemas(out, schemas)
+}
+
+fn write_schemas(out: &Path, schemas: Vec<(String, String)>) -> u8 {
+    for (name, text) in schemas {
+        let path = out.join(name);
         if let Err(err) = bulletin::fs::write_atomically(&path, text.as_bytes()) {
             eprintln!("error: {err}");
             return EXIT_OPERATIONAL;

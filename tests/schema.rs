@@ -61,3 +61,45 @@ fn schemas_describe_every_unit_field_in_chinese() {
     }
     assert_eq!(unit["additionalProperties"], serde_json::Value::Bool(false));
 }
+
+/// `bulletin schema --office` writes the schemas an example office's month
+/// files point at, and the checked-in ones are current.
+#[test]
+fn example_offices_schemas_are_current_and_referenced() {
+    for (office, figure, label) in
+        [("xiangyin", "tickets", "热线受理诉求数"), ("ningguo", "received", "受理群众诉求数")]
+    {
+        let dir = common::project().join("examples/offices").join(office);
+        let out = common::Scratch::new(&format!("schemas-{office}"));
+        let output = common::bulletin(&["schema", "--office", dir.to_str().unwrap(), "--out", out.str()]);
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        for file in ["month", "figures", "units"] {
+            let name = format!("{file}.schema.json");
+            let generated = std::fs::read_to_string(out.path().join(&name)).expect("a schema written");
+            let checked_in = dir.join("schemas").join(&name);
+            assert!(
+                std::fs::read_to_string(&checked_in).unwrap_or_default() == generated,
+                "{} is stale: run `bulletin schema --office {}`",
+                checked_in.display(),
+                dir.display()
+            );
+            let month = dir.join("months").read_dir().unwrap().next().unwrap().unwrap().path();
+            let text = std::fs::read_to_string(month.join(format!("{file}.yaml"))).unwrap();
+            assert_eq!(
+                text.lines().next().unwrap_or_default(),
+                format!("# yaml-language-server: $schema=../../schemas/{name}"),
+                "{office}'s {file}.yaml points at its office's schema"
+            );
+        }
+        // The office's own figures, with their labels as hover texts.
+        let figures: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.path().join("figures.schema.json")).unwrap()).unwrap();
+        let description = figures["properties"][figure]["description"].as_str().unwrap_or_default();
+        assert!(description.starts_with(label), "{office}'s {figure}: {description}");
+    }
+    // A folder without a definition is an operational error that names it.
+    let empty = common::Scratch::new("schemas-none");
+    let output = common::bulletin(&["schema", "--office", empty.str()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("bulletin.yaml"));
+}
