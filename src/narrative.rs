@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
+use minijinja::value::Kwargs;
 use minijinja::{Environment, Error as TemplateError, ErrorKind, UndefinedBehavior, Value};
 
 use crate::derive::Figures;
@@ -113,18 +114,29 @@ pub fn environment() -> Environment<'static> {
 
 /// A shown change in words: `"-9.48" | signed("增幅", "减幅")` → `减幅9.48`,
 /// `"30.86"` → `增幅30.86`, zero → the third word (default 持平) alone.
-fn signed_filter(value: String, up: String, down: String, same: Option<String>) -> String {
+/// `unit="%"` follows the number, never 持平 or a figure without a value:
+/// `"1.3" | signed("增长", "下降", unit="%")` → `增长1.3%`.
+fn signed_filter(
+    value: String,
+    up: String,
+    down: String,
+    same: Option<String>,
+    kwargs: Kwargs,
+) -> Result<String, TemplateError> {
+    let unit: Option<String> = kwargs.get("unit")?;
+    kwargs.assert_all_used()?;
+    let unit = unit.unwrap_or_default();
     let digits = value.trim().trim_start_matches(['-', '−', '+']);
     let is_zero = digits.chars().all(|c| c == '0' || c == '.') && !digits.is_empty();
-    if is_zero {
+    Ok(if is_zero {
         same.unwrap_or_else(|| "持平".to_owned())
-    } else if value.trim().starts_with(['-', '−']) {
-        format!("{down}{digits}")
-    } else if digits.is_empty() || digits == "—" {
+    } else if !digits.starts_with(|c: char| c.is_ascii_digit()) {
         value
+    } else if value.trim().starts_with(['-', '−']) {
+        format!("{down}{digits}{unit}")
     } else {
-        format!("{up}{digits}")
-    }
+        format!("{up}{digits}{unit}")
+    })
 }
 
 /// Names in a sentence: `["A", "B", "C"] | series` → `A、B和C`; the last
@@ -172,12 +184,17 @@ fn cn_date_filter(value: String) -> Result<String, TemplateError> {
     })
 }
 
-/// A rate string as printed: `"21.39"` → `21.39%`; none → `—`.
+/// A rate string as printed: `"21.39"` → `21.39%`; none → `—`; a figure
+/// shown as a text (its zero text, "—") stays as it is.
 fn percent_filter(value: Value) -> String {
     if value.is_none() || value.is_undefined() {
-        "—".to_owned()
+        return "—".to_owned();
+    }
+    let shown = value.to_string();
+    if shown.trim_start_matches(['-', '−']).starts_with(|c: char| c.is_ascii_digit()) {
+        format!("{shown}%")
     } else {
-        format!("{value}%")
+        shown
     }
 }
 
@@ -192,12 +209,22 @@ mod tests {
         assert_eq!(cn_date("2021-13-01"), None);
         assert_eq!(percent_filter(Value::from("21.39")), "21.39%");
         assert_eq!(percent_filter(Value::from(())), "—");
-        let signed = |v: &str| signed_filter(v.into(), "增幅".into(), "减幅".into(), None);
+        assert_eq!(percent_filter(Value::from("—")), "—", "a figure without a value");
+        assert_eq!(percent_filter(Value::from("-6.44")), "-6.44%");
+        let env = environment();
+        let render = |template: &str, v: &str| env.render_str(template, minijinja::context! { v => v }).unwrap();
+        let signed = |v: &str| render(r#"{{ v | signed("增幅", "减幅") }}"#, v);
         assert_eq!(signed("-9.48"), "减幅9.48");
         assert_eq!(signed("30.86"), "增幅30.86");
         assert_eq!(signed("0"), "持平");
         assert_eq!(signed("0.00"), "持平");
         assert_eq!(signed("—"), "—");
+        let with_unit = |v: &str| render(r#"{{ v | signed("增长", "下降", unit="%") }}"#, v);
+        assert_eq!(with_unit("1.3"), "增长1.3%");
+        assert_eq!(with_unit("-1.3"), "下降1.3%");
+        assert_eq!(with_unit("0"), "持平");
+        assert_eq!(with_unit("—"), "—");
+        assert!(env.render_str(r#"{{ "1" | signed("a", "b", units="%") }}"#, ()).is_err(), "a misspelt keyword");
         let series = |v: &[&str]| series_filter(v.iter().map(|s| s.to_string()).collect(), None);
         assert_eq!(series(&["甲", "乙", "丙"]), "甲、乙和丙");
         assert_eq!(series(&["甲"]), "甲");
