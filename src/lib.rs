@@ -20,6 +20,7 @@ mod error;
 pub mod fs;
 pub mod glyphs;
 pub mod import;
+pub mod init;
 pub mod locate;
 pub mod mail;
 pub mod month;
@@ -244,6 +245,34 @@ pub fn office_schemas(office_dir: &Path) -> Result<Vec<(String, String)>, Failur
         out.push((format!("{}.schema.json", file.trim_end_matches(".yaml")), text));
     }
     Ok(out)
+}
+
+/// `bulletin new`: the month `period` under `months`, started from the
+/// latest month there, in the shape of the office's definition.
+pub fn new_month(months: &Path, period: &str) -> Result<PathBuf, Error> {
+    let scaffold_error = |message: String| Error::Scaffold { message };
+    let parsed = month::parse_period(period)
+        .ok_or_else(|| scaffold_error(format!("`{period}` is not a month; write it as YYYY-MM, e.g. 2020-04")))?;
+    let key = format!("{:04}-{:02}", parsed.year, parsed.month);
+    let target = months.join(&key);
+    if target.exists() {
+        return Err(scaffold_error(format!("`{}` exists already", target.display())));
+    }
+    let definition = match office_definition(&target) {
+        Ok(found) => found.definition,
+        Err(Failure::Operational(err)) => return Err(err),
+        Err(Failure::Data(_)) => {
+            return Err(scaffold_error(format!(
+                "the office definition beside `{}` has errors; `bulletin check` on a month shows them",
+                months.display()
+            )))
+        }
+    };
+    if definition.sections.is_empty() {
+        scaffold::new_month(months, period)
+    } else {
+        office::scaffold::new_month(months, &key, &definition)
+    }
 }
 
 /// Every figure of the month, narrative sentences included.

@@ -96,6 +96,24 @@ enum Command {
         #[arg(long, default_value_t = 100)]
         poll_ms: u64,
     },
+    /// Start a new office's archive in DIR from a bundled office: its
+    /// definition (`bulletin.yaml`), its example month under `months/` and
+    /// the JSON Schemas of the files under `schemas/`.
+    ///
+    /// The example builds at once (`bulletin build DIR/months/<period>`);
+    /// then edit `bulletin.yaml` towards your own bulletin (README.md,
+    /// "Another office's bulletin"), run `bulletin schema --office DIR`
+    /// after each change, and start your months with `bulletin new`.
+    Init {
+        /// The new archive's folder (created; must not hold an office yet).
+        dir: PathBuf,
+        /// The bundled office to start from: furong (芙蓉区, the full
+        /// monthly bulletin with appendix score tables), xiangyin (湘阴县:
+        /// one hotline, categories, grades, top-N lists) or ningguo (宁国市:
+        /// two channels, per-group top three, a table split by channel).
+        #[arg(long, value_name = "OFFICE", value_parser = clap::builder::PossibleValuesParser::new(bulletin::init::OFFICES.map(|o| o.name)))]
+        like: String,
+    },
     /// Start a new month: `MONTHS/YYYY-MM` from the latest existing month.
     ///
     /// Units, groups, districts, category names, the topic's wording and the
@@ -318,6 +336,7 @@ fn main() -> ExitCode {
                 Err(failure) => report(&office, &failure, Format::Human),
             }
         }
+        Command::Init { dir, like } => init(&dir, &like),
         Command::New { period, months } => new_month(&months, &period),
         Command::Import { sheet, month, group, months } => import(&sheet, &months.join(&month), &group),
         Command::Watch { month, out, resources, poll_ms } => watch(&month, &out, &resources, poll_ms),
@@ -899,8 +918,44 @@ fn import(sheet: &Path, month: &Path, group: &str) -> u8 {
     }
 }
 
+fn init(dir: &Path, like: &str) -> u8 {
+    let Some(office) = bulletin::init::bundled(like) else {
+        eprintln!("error: no bundled office `{like}`; there are {}", bulletin::init::names());
+        return EXIT_OPERATIONAL;
+    };
+    match bulletin::init::init(dir, office) {
+        Ok(month) => {
+            eprintln!("created {} from {} ({})", dir.display(), office.name, office.about);
+            let mut steps = vec![
+                (format!("bulletin build {}", month.display()), "the example month, as the office published it"),
+                (format!("edit {}", dir.join("bulletin.yaml").display()), "your office's names, figures and sections"),
+            ];
+            if office.name != "furong" {
+                steps.push((
+                    format!("bulletin schema --office {}", dir.display()),
+                    "after each change to bulletin.yaml",
+                ));
+            }
+            steps.push((
+                format!("bulletin new YYYY-MM --months {}", dir.join("months").display()),
+                "your month, every figure blank",
+            ));
+            let width = steps.iter().map(|(c, _)| c.chars().count()).max().unwrap_or(0);
+            eprintln!("next:");
+            for (command, what) in steps {
+                eprintln!("  {command:width$}   # {what}");
+            }
+            0
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
+            EXIT_OPERATIONAL
+        }
+    }
+}
+
 fn new_month(months: &Path, period: &str) -> u8 {
-    match bulletin::scaffold::new_month(months, period) {
+    match bulletin::new_month(months, period) {
         Ok(dir) => {
             eprintln!("created {}", dir.display());
             let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -922,10 +977,7 @@ fn new_month(months: &Path, period: &str) -> u8 {
                     _ => {}
                 }
             }
-            eprintln!(
-                "next: fill in the figures (~) and the case; `bulletin check {}` lists what is left",
-                dir.display()
-            );
+            eprintln!("next: fill in every ~ and 【待填写】; `bulletin check {}` lists what is left", dir.display());
             0
         }
         Err(err) => {

@@ -20,7 +20,7 @@ fn scaffold_error(message: impl Into<String>) -> Error {
 }
 
 /// A YAML scalar for `text`: plain when safe, otherwise double-quoted.
-fn yaml_str(text: &str) -> String {
+pub(crate) fn yaml_str(text: &str) -> String {
     let risky = text.is_empty()
         || text.trim() != text
         || text.chars().any(|c| ":#{}[],&*!|>'\"%@`\\".contains(c))
@@ -110,7 +110,7 @@ fn parse<T: serde::de::DeserializeOwned>(files: &MonthFiles, name: &str) -> Resu
 }
 
 /// The `rules:` block of a month.yaml, verbatim (with its comment lines).
-fn rules_block(text: &str) -> String {
+pub(crate) fn rules_block(text: &str) -> String {
     let lines: Vec<&str> = text.lines().collect();
     let Some(start) = lines.iter().position(|l| l.starts_with("rules:")) else { return String::new() };
     let end = lines[start + 1..]

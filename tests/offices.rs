@@ -240,3 +240,83 @@ fn a_figure_and_a_table_added_to_a_definition_reach_the_pdf_without_rust() {
     assert!(text.contains("城发集团16012.21"), "{text}");
     assert!(text.contains("自来水公司806.11"), "80 / 1310 = 6.1068…%: {text}");
 }
+
+#[test]
+fn init_starts_an_office_whose_example_builds_and_whose_next_month_is_blank() {
+    let scratch = Scratch::new("init-ningguo");
+    let dir = scratch.path().join("宁国");
+    let output = common::bulletin(&["init", dir.to_str().unwrap(), "--like", "ningguo"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("bulletin new YYYY-MM --months"), "the next steps: {stderr}");
+    for file in ["bulletin.yaml", "schemas/units.schema.json", "schemas/bulletin.schema.json"] {
+        assert!(dir.join(file).is_file(), "{file}");
+    }
+    // The example builds as the bundled one does, byte for byte.
+    let ours_out = Scratch::new("init-ningguo-out");
+    let (ours, _) = build(&dir.join("months/2022-04"), &ours_out);
+    let bundled = Scratch::new("init-ningguo-bundled");
+    let (theirs, _) = build(&common::project().join("examples/offices/ningguo/months/2022-04"), &bundled);
+    assert!(std::fs::read(&ours).unwrap() == std::fs::read(&theirs).unwrap(), "the same PDF");
+    // A second init into the same folder is refused, and keeps it.
+    let again = common::bulletin(&["init", dir.to_str().unwrap(), "--like", "xiangyin"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("holds an office already"));
+    assert!(std::fs::read_to_string(dir.join("bulletin.yaml")).unwrap().contains("宁国市"));
+
+    // The next month: units and items carried over, every figure blank,
+    // each reported with its label by `check`.
+    let months = dir.join("months");
+    let output = common::bulletin(&["new", "2022-05", "--months", months.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let month = months.join("2022-05");
+    let units = std::fs::read_to_string(month.join("units.yaml")).unwrap();
+    assert!(units.contains("name: 西津街道办事处\n        on_time: { hotline: ~, interaction: ~ }"), "{units}");
+    let output = common::bulletin(&["check", month.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("hint: fill in 受理群众诉求数：12345热线"), "{stderr}");
+    assert!(stderr.contains("groups[1].units[0].unsatisfied (西津街道办事处)"), "{stderr}");
+    assert!(stderr.contains("hot_issues[2].count (反映油烟污染、流动摊贩、工地施工扰民等)"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    // Filled in (a quiet month: nothing received), it builds.
+    for file in ["figures.yaml", "units.yaml"] {
+        let path = month.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replace(": ~", ": 0")).unwrap();
+    }
+    let out = Scratch::new("init-ningguo-new-out");
+    let output = common::bulletin(&["build", month.to_str().unwrap(), "--out", out.str()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    // The draft's watermark (征求意见稿) runs through the extracted text.
+    let unmarked = |s: &str| s.chars().filter(|c| !"征求意见稿".contains(*c)).collect::<String>();
+    let text = unmarked(&text_of(&out.path().join("2022-05.draft.pdf")));
+    // Nothing to divide by: no rate, and no "%" after the dash.
+    for clause in [
+        "5月份，12345热线、政民互动共受理群众诉求0件，较上月同比持平，自行处理0件",
+        "结案率—，按时结案率—。",
+        "来电0件，占比—；",
+    ] {
+        assert!(text.contains(&unmarked(clause)), "{clause}\n{text}");
+    }
+}
+
+#[test]
+fn a_new_month_waits_for_the_texts_its_sections_print() {
+    let scratch = Scratch::new("init-xiangyin");
+    let dir = scratch.path().join("xiangyin");
+    assert!(common::bulletin(&["init", dir.to_str().unwrap(), "--like", "xiangyin"]).status.success());
+    let months = dir.join("months");
+    assert!(common::bulletin(&["new", "2023-02", "--months", months.to_str().unwrap()]).status.success());
+    let month = months.join("2023-02");
+    let text = std::fs::read_to_string(month.join("工作动态.txt")).unwrap();
+    assert!(text.contains("【待填写】"), "{text}");
+    let output = common::bulletin(&["check", month.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("error: the text is not written yet"), "{stderr}");
+    assert!(stderr.contains("工作动态.txt:1:1"), "{stderr}");
+    // The issuer carries over; the date waits.
+    let month_yaml = std::fs::read_to_string(month.join("month.yaml")).unwrap();
+    assert!(month_yaml.contains("issuer: 湘阴县热线办\n  date: ~"), "{month_yaml}");
+}

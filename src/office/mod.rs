@@ -11,6 +11,7 @@
 
 mod checks;
 pub mod document;
+pub mod scaffold;
 pub mod schema;
 
 use std::collections::BTreeMap;
@@ -455,6 +456,16 @@ fn read_texts(v: &mut Validator, files: &MonthFiles, sections: &[Section]) -> BT
             continue;
         };
         let Some(file) = v.decode(files.dir.join(&name), bytes) else { continue };
+        let to_fill = crate::case::TO_FILL;
+        if let Some((index, line)) = file.text.lines().enumerate().find(|(_, l)| l.contains(to_fill)) {
+            let column = line[..line.find(to_fill).unwrap_or(0)].chars().count() + 1;
+            v.diagnostics.push(
+                Diagnostic::error(&file.path, "the text is not written yet")
+                    .at(&file.text, index + 1, column)
+                    .with_hint(format!("replace {to_fill} with the text, or delete the file if its part is optional")),
+            );
+            continue;
+        }
         let paragraphs = paragraphs(&file.text);
         if paragraphs.is_empty() && !optional {
             v.diagnostics.push(

@@ -40,6 +40,11 @@ fn text(description: &str) -> Value {
     json!({ "type": "string", "description": description })
 }
 
+/// A text that may be left blank (`~`) until the bulletin is signed off.
+fn blank_or_text(description: &str) -> Value {
+    json!({ "type": ["string", "null"], "description": description })
+}
+
 /// A count: a whole number, not negative.
 fn count(description: &str) -> Value {
     json!({ "type": "integer", "minimum": 0, "format": "uint32", "description": description })
@@ -72,9 +77,9 @@ fn month(definition: &Definition) -> Value {
     }
     let signoff = object(
         [
-            ("issuer".to_owned(), text("发文单位（落款）")),
-            ("date".to_owned(), text("签发日期（落款日期），YYYY-MM-DD，须在通报月份之后")),
-            ("approved_by".to_owned(), text("签发人")),
+            ("issuer".to_owned(), blank_or_text("发文单位（落款）")),
+            ("date".to_owned(), blank_or_text("签发日期（落款日期），YYYY-MM-DD，须在通报月份之后；~ 表示待填写")),
+            ("approved_by".to_owned(), blank_or_text("签发人")),
         ]
         .into_iter()
         .collect(),

@@ -1,0 +1,157 @@
+//! `bulletin new YYYY-MM` for an office with sections: the next month's
+//! folder from the latest one and the office's definition. The units (by
+//! group), the list items' names, the issuer and the month's `rules:` carry
+//! over; every measure the definition declares is left empty (`~`, its
+//! Chinese label beside it), the sign-off date too, and each text file the
+//! sections need waits with 【待填写】, so that `bulletin check` lists
+//! exactly what is left.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde_yaml::Value as Yaml;
+
+use super::{text_files, FIGURES_FILE, MONTH_FILE, UNITS_FILE};
+use crate::definition::{Definition, Measure, ScopeKey, SignoffField};
+use crate::scaffold::{latest_month, rules_block, yaml_str, TO_FILL};
+use crate::validate::MonthFiles;
+use crate::Error;
+
+fn scaffold_error(message: impl Into<String>) -> Error {
+    Error::Scaffold { message: message.into() }
+}
+
+/// Makes `months/<period>` for the office of `definition`; returns it.
+pub fn new_month(months: &Path, key: &str, definition: &Definition) -> Result<PathBuf, Error> {
+    let target = months.join(key);
+    let latest = latest_month(months, key).ok_or_else(|| {
+        scaffold_error(format!(
+            "no month under `{}` to start from; `bulletin init DIR --like OFFICE` starts an archive with one",
+            months.display()
+        ))
+    })?;
+    let files = MonthFiles::read(&latest).map_err(|err| Error::io("read", &latest, err))?;
+    let parse = |name: &str| -> Result<Yaml, Error> {
+        let Some(bytes) = files.files.get(name) else { return Ok(Yaml::Null) };
+        serde_yaml::from_slice(bytes).map_err(|err| {
+            scaffold_error(format!(
+                "`{}` does not parse ({err}); fix it first (`bulletin check {}`)",
+                latest.join(name).display(),
+                latest.display()
+            ))
+        })
+    };
+    let month = parse(MONTH_FILE)?;
+    let figures = parse(FIGURES_FILE)?;
+    let units = parse(UNITS_FILE)?;
+    let from = latest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let schema = |name: &str| format!("# yaml-language-server: $schema=../../schemas/{name}.schema.json\n");
+    let mut out: Vec<(String, String)> = Vec::new();
+
+    // month.yaml
+    let mut text = schema("month");
+    let _ = writeln!(text, "# 本期通报的基本信息（由 {from} 生成）。");
+    let _ = writeln!(text, "period: {key}");
+    text.push_str("\n# 签发记录：齐全才生成正式版（附落款），否则只生成征求意见稿\nsignoff:\n");
+    let signoff = &month["signoff"];
+    for field in &definition.office.signoff {
+        let (name, what) = match field {
+            SignoffField::Issuer => ("issuer", "发文单位"),
+            SignoffField::Date => ("date", "签发日期 YYYY-MM-DD"),
+            SignoffField::ApprovedBy => ("approved_by", "签发人"),
+        };
+        match signoff[name].as_str() {
+            Some(kept) if *field != SignoffField::Date => {
+                let _ = writeln!(text, "  {name}: {}", yaml_str(kept));
+            }
+            _ => {
+                let _ = writeln!(text, "  {name}: ~             # 待填写：{what}");
+            }
+        }
+    }
+    let rules = files.files.get(MONTH_FILE).map(|b| rules_block(&String::from_utf8_lossy(b))).unwrap_or_default();
+    if !rules.is_empty() {
+        text.push('\n');
+        text.push_str(&rules);
+    }
+    out.push((MONTH_FILE.into(), text));
+
+    // figures.yaml
+    let mut text = schema("figures");
+    text.push_str("# 本月的数字（~ 处待填写）。占比、比率、排名和名单都由工具计算，不必填写。\n");
+    blank_measures(&mut text, "", definition.scope(&ScopeKey::Office).measures.iter(), definition);
+    for (list, label) in &definition.lists {
+        let measures = &definition.scope(&ScopeKey::List(list.clone())).measures;
+        let _ = writeln!(text, "\n# {label}：沿用上月的各项，可增删\n{list}:");
+        let items = figures[list.as_str()].as_sequence().cloned().unwrap_or_default();
+        let names: Vec<String> = items.iter().filter_map(|i| i["name"].as_str().map(str::to_owned)).collect();
+        let names = if names.is_empty() { vec![format!("{TO_FILL}名称")] } else { names };
+        for name in names {
+            let blanks: Vec<String> = measures.keys().map(|m| format!("{m}: ~")).collect();
+            let _ = writeln!(text, "  - {{ name: {}, {} }}", yaml_str(&name), blanks.join(", "));
+        }
+    }
+    out.push((FIGURES_FILE.into(), text));
+
+    // units.yaml
+    if files.files.contains_key(UNITS_FILE) {
+        let mut text = schema("units");
+        text.push_str("# 各单位本月的数字（~ 处待填写）；单位和分组沿用上月，可增删。\ngroups:\n");
+        let unit_measures = &definition.scope(&ScopeKey::Unit).measures;
+        for group in units["groups"].as_sequence().into_iter().flatten() {
+            let name = group["name"].as_str().unwrap_or_default();
+            let _ = writeln!(text, "  - name: {}\n    units:", yaml_str(name));
+            let own = definition.groups.iter().find(|g| g.name == name).and_then(|g| g.measures.clone());
+            let measures = unit_measures.iter().filter(|(m, _)| own.as_ref().is_none_or(|own| own.contains(m)));
+            let measures: Vec<(&String, &Measure)> = measures.collect();
+            for unit in group["units"].as_sequence().into_iter().flatten() {
+                let _ = writeln!(
+                    text,
+                    "      - id: {}\n        name: {}",
+                    unit["id"].as_str().unwrap_or_default(),
+                    yaml_str(unit["name"].as_str().unwrap_or_default())
+                );
+                if let Some(short) = unit["short"].as_str() {
+                    let _ = writeln!(text, "        short: {}", yaml_str(short));
+                }
+                blank_measures(&mut text, "        ", measures.iter().copied(), definition);
+            }
+        }
+        out.push((UNITS_FILE.into(), text));
+    }
+
+    // The texts the sections print.
+    for (name, optional) in text_files(&definition.sections) {
+        if !optional {
+            out.push((name, format!("{TO_FILL}本部分的文字。段落之间空一行。\n")));
+        }
+    }
+
+    std::fs::create_dir_all(&target).map_err(|err| Error::io("create", &target, err))?;
+    for (name, text) in &out {
+        crate::fs::write_atomically(&target.join(name), text.as_bytes())?;
+    }
+    Ok(target)
+}
+
+/// One `name: ~` line per measure, its label as a comment; a measure split
+/// by channels gets one blank per channel.
+fn blank_measures<'a>(
+    text: &mut String,
+    indent: &str,
+    measures: impl Iterator<Item = (&'a String, &'a Measure)>,
+    definition: &Definition,
+) {
+    for (name, m) in measures {
+        if !m.required {
+            let _ = writeln!(text, "{indent}# {name}: ~   # {}（可不填）", m.label);
+        } else if m.by_channels {
+            let parts: Vec<String> = definition.channels.iter().map(|(code, _)| format!("{code}: ~")).collect();
+            let labels: Vec<&str> = definition.channels.iter().map(|(_, label)| label.as_str()).collect();
+            let _ =
+                writeln!(text, "{indent}{name}: {{ {} }}   # {}（{}）", parts.join(", "), m.label, labels.join("、"));
+        } else {
+            let _ = writeln!(text, "{indent}{name}: ~   # {}", m.label);
+        }
+    }
+}
