@@ -46,12 +46,13 @@ impl Cell {
     }
 }
 
-/// What a column holds: whole numbers, percentages or scores.
+/// What a column holds: whole numbers, percentages, scores or text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
     Count,
     Rate,
     Score,
+    Text,
 }
 
 /// The columns the import reads: header text → units.yaml key, and what
@@ -74,6 +75,81 @@ const COLUMNS: [(&str, &str, Kind); 13] = [
 const NAME_COLUMN: &str = "部门名称";
 /// Names of the total rows a platform's export may end with.
 const TOTAL_ROWS: [&str; 5] = ["合计", "总计", "小计", "全区合计", "总合计"];
+
+/// What an import reads from a sheet: the headers that may name the units'
+/// column, and each figure's column.
+#[derive(Clone, Debug)]
+pub struct Spec {
+    pub name_headers: Vec<String>,
+    pub columns: Vec<Column>,
+}
+
+/// A figure's column, by its header; a figure split by channels is read
+/// from one column per channel (`按时办结数（12345热线）`) or, failing
+/// those, from one total column.
+#[derive(Clone, Debug)]
+pub struct Column {
+    pub title: String,
+    pub key: String,
+    kind: Kind,
+    /// (channel code, the channel's column header).
+    pub channels: Vec<(String, String)>,
+    /// A sheet without the column is an error (else the figure is left).
+    pub required: bool,
+}
+
+impl Spec {
+    /// Furong's: the platform's 成员单位工单办理主要考核指标 export.
+    pub fn furong() -> Self {
+        let columns = COLUMNS
+            .iter()
+            .map(|&(title, key, kind)| Column {
+                title: title.into(),
+                key: key.into(),
+                kind,
+                channels: Vec::new(),
+                required: true,
+            })
+            .collect();
+        Spec { name_headers: vec![NAME_COLUMN.into()], columns }
+    }
+
+    /// An office's: a column per unit measure of `group`, headed by the
+    /// measure's label; the units' column headed 单位, 单位名称, 部门名称,
+    /// 承办单位 or 名称.
+    pub fn office(definition: &crate::definition::Definition, group: &str) -> Self {
+        use crate::definition::{MeasureKind, ScopeKey};
+        let own = definition.groups.iter().find(|g| g.name == group).and_then(|g| g.measures.clone());
+        let columns = definition
+            .scope(&ScopeKey::Unit)
+            .measures
+            .iter()
+            .filter(|(name, _)| own.as_ref().is_none_or(|own| own.contains(name)))
+            .map(|(name, m)| Column {
+                title: m.label.clone(),
+                key: name.clone(),
+                kind: match m.kind {
+                    MeasureKind::Count => Kind::Count,
+                    MeasureKind::Percent => Kind::Rate,
+                    MeasureKind::Score => Kind::Score,
+                    MeasureKind::Text => Kind::Text,
+                },
+                channels: if m.by_channels {
+                    definition
+                        .channels
+                        .iter()
+                        .map(|(code, label)| (code.clone(), format!("{}（{label}）", m.label)))
+                        .collect()
+                } else {
+                    Vec::new()
+                },
+                required: m.required,
+            })
+            .collect();
+        let name_headers = ["单位", "单位名称", "部门名称", "承办单位", "名称"].map(String::from).to_vec();
+        Spec { name_headers, columns }
+    }
+}
 
 /// Reads the first sheet of an xlsx/xls/ods file, or a csv file; a file
 /// whose text cannot be read is a problem with the data, not an error.
@@ -224,6 +300,10 @@ pub fn column_name(index: usize) -> String {
 /// A figure as it will be written into units.yaml.
 fn figure(cell: &Cell, kind: Kind) -> Result<String, String> {
     let count = kind == Kind::Count;
+    if kind == Kind::Text {
+        let text = cell.text();
+        return if text.is_empty() { Err("the cell is empty".into()) } else { Ok(crate::scaffold::yaml_str(&text)) };
+    }
     match *cell {
         Cell::Percent { .. } if count => {
             return Err(format!("expected a whole number, found the percentage {}", cell.text()));
@@ -303,8 +383,45 @@ pub struct Imported {
     pub units: usize,
 }
 
-/// Imports `sheet` into the group `group` of `units_path`.
+/// How a figure is read from the sheet's columns.
+enum ReadAs {
+    Total(usize),
+    /// (channel code, column) for each channel.
+    Channels(Vec<(String, usize)>),
+}
+
+/// Imports `sheet` into the group `group` of `units_path`, reading the
+/// columns of the office's definition (beside the month's folder), or
+/// Furong's export when the office uses the bundled bulletin.
 pub fn import(sheet: &Path, units_path: &Path, group: &str) -> Result<Result<Imported, Vec<Diagnostic>>, Error> {
+    let month_dir = units_path.parent().unwrap_or(Path::new("."));
+    let spec = match crate::definition::find_for_month(month_dir) {
+        None => Spec::furong(),
+        Some(path) => {
+            let loaded = crate::definition::load(&path).map_err(|err| Error::io("read", &path, err))?;
+            match loaded.definition {
+                Some(definition) if !definition.sections.is_empty() => Spec::office(&definition, group),
+                Some(_) => Spec::furong(),
+                None => {
+                    return Err(Error::Import {
+                        path,
+                        message: "has errors; `bulletin check` on the month shows them".into(),
+                    })
+                }
+            }
+        }
+    };
+    import_with(sheet, units_path, group, &spec)
+}
+
+/// Imports `sheet` into the group `group` of `units_path`, reading the
+/// columns `spec` names.
+pub fn import_with(
+    sheet: &Path,
+    units_path: &Path,
+    group: &str,
+    spec: &Spec,
+) -> Result<Result<Imported, Vec<Diagnostic>>, Error> {
     let rows = match read_sheet(sheet)? {
         Ok(rows) => rows,
         Err(problem) => return Ok(Err(vec![problem])),
@@ -327,22 +444,38 @@ pub fn import(sheet: &Path, units_path: &Path, group: &str) -> Result<Result<Imp
     };
     let group_units = &units.groups[g].units;
 
-    // The header row: the first that names 部门名称.
-    let Some(header_row) = rows.iter().position(|r| r.iter().any(|c| c.text() == NAME_COLUMN)) else {
-        return Ok(Err(vec![Diagnostic::error(sheet, format!("no header row with `{NAME_COLUMN}`"))
-            .with_hint("the sheet's header row names the appendix's columns: 部门名称, 签收总数, …, 总分")]));
+    // The header row: the first that names the units' column.
+    let names_units = |c: &Cell| spec.name_headers.iter().any(|h| *h == c.text().replace(char::is_whitespace, ""));
+    let Some(header_row) = rows.iter().position(|r| r.iter().any(names_units)) else {
+        let titles: Vec<&str> = spec.columns.iter().take(3).map(|c| c.title.as_str()).collect();
+        return Ok(Err(vec![Diagnostic::error(sheet, format!("no header row with `{}`", spec.name_headers[0]))
+            .with_hint(format!(
+                "the sheet's header row names the units' column ({}) and the figures' columns: {}, …",
+                spec.name_headers.join(" or "),
+                titles.join(", ")
+            ))]));
     };
     let header: Vec<String> = rows[header_row].iter().map(Cell::text).collect();
     let find = |name: &str| header.iter().position(|h| h.replace(char::is_whitespace, "") == name);
     let mut problems = Vec::new();
-    let name_column = find(NAME_COLUMN).unwrap_or(0);
+    let name_column = header.iter().position(|h| spec.name_headers.contains(&h.replace(char::is_whitespace, "")));
+    let name_column = name_column.unwrap_or(0);
     let mut columns = Vec::new();
-    for (title, key, kind) in COLUMNS {
-        match find(title) {
-            Some(column) => columns.push((column, title, key, kind)),
-            None => {
+    for c in &spec.columns {
+        let parts: Option<Vec<(String, usize)>> =
+            c.channels.iter().map(|(code, title)| find(title).map(|col| (code.clone(), col))).collect();
+        match (parts.filter(|p| !p.is_empty()), find(&c.title)) {
+            (Some(parts), _) => columns.push((c, ReadAs::Channels(parts))),
+            (None, Some(column)) => columns.push((c, ReadAs::Total(column))),
+            (None, None) if !c.required => {}
+            (None, None) => {
+                let title = &c.title;
                 let hint = closest(title, header.iter().map(String::as_str))
                     .map_or_else(|| "add the column".to_owned(), |near| format!("is `{near}` meant to be `{title}`?"));
+                let hint = match c.channels.first() {
+                    Some((_, per_channel)) => format!("{hint} (or one column per channel, such as `{per_channel}`)"),
+                    None => hint,
+                };
                 problems.push(at(header_row, 0, format!("the header row has no column `{title}`")).with_hint(hint));
             }
         }
@@ -387,15 +520,35 @@ pub fn import(sheet: &Path, units_path: &Path, group: &str) -> Result<Result<Imp
             continue;
         }
         found[u] = Some(r);
-        for &(column, title, key, kind) in &columns {
+        let mut read = |column: usize, title: &str, kind: Kind| {
             let cell = row.get(column).unwrap_or(&Cell::Empty);
-            match figure(cell, kind) {
-                Ok(value) => values[u].push((key, value)),
-                Err(message) => problems.push(at(
+            figure(cell, kind).map_err(|message| {
+                problems.push(at(
                     r,
                     column,
                     format!("cell {}{} ({title}, {name}): {message}", column_name(column), r + 1),
-                )),
+                ))
+            })
+        };
+        for (c, read_as) in &columns {
+            match read_as {
+                ReadAs::Total(column) => {
+                    if let Ok(value) = read(*column, &c.title, c.kind) {
+                        values[u].push((c.key.as_str(), value));
+                    }
+                }
+                ReadAs::Channels(parts) => {
+                    let mut shown = Vec::new();
+                    for (code, column) in parts {
+                        let title = header.get(*column).cloned().unwrap_or_default();
+                        if let Ok(value) = read(*column, &title, c.kind) {
+                            shown.push(format!("{code}: {value}"));
+                        }
+                    }
+                    if shown.len() == parts.len() {
+                        values[u].push((c.key.as_str(), format!("{{ {} }}", shown.join(", "))));
+                    }
+                }
             }
         }
     }
@@ -449,6 +602,19 @@ pub fn import(sheet: &Path, units_path: &Path, group: &str) -> Result<Result<Imp
                     ),
                 });
             };
+            // A figure written as a block (its parts on the lines below) is
+            // not rewritten line by line.
+            let indent = |l: &str| l.len() - l.trim_start().len();
+            let below = text.lines().nth(position.line).filter(|l| !l.trim().is_empty());
+            if below.is_some_and(|l| indent(l) > indent(&lines[position.line - 1])) {
+                return Err(Error::Import {
+                    path: units_path.to_owned(),
+                    message: format!(
+                        "`{key}` of unit {} is written over several lines; write it on one, as `{key}: {value}`",
+                        group_units[u].name
+                    ),
+                });
+            }
             let line = &mut lines[position.line - 1];
             let start = line.find(&format!("{key}:")).unwrap_or(0) + key.len() + 1;
             let comment = line[start..].find(" #").map(|c| line[start + c..].to_owned()).unwrap_or_default();

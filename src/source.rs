@@ -149,7 +149,7 @@ impl Validator {
             let refused =
                 !matches!(problem.problem, schema::Problem::UnknownKey { .. } | schema::Problem::MissingKey { .. });
             if refused {
-                remove_at(&mut json, &problem.path);
+                empty_at(&mut json, &problem.path);
             }
         }
         Some(json)
@@ -486,9 +486,9 @@ fn name_along(value: &serde_json::Value, path: &[Segment]) -> Option<String> {
     name
 }
 
-/// Removes the value at `path` (a key of an object, or an entry of a list
-/// set to null so that the entries after it keep their places).
-fn remove_at(json: &mut serde_json::Value, path: &[Segment]) {
+/// Empties the value at `path` (set to null: a key stays, and so do the
+/// places of a list's later entries).
+fn empty_at(json: &mut serde_json::Value, path: &[Segment]) {
     let Some((last, parent)) = path.split_last() else { return };
     let mut at = json;
     for segment in parent {
@@ -501,7 +501,10 @@ fn remove_at(json: &mut serde_json::Value, path: &[Segment]) {
     }
     match (last, at) {
         (Segment::Key(k), serde_json::Value::Object(map)) => {
-            map.remove(k);
+            // Kept as an empty value: refused, not missing (no second error).
+            if let Some(value) = map.get_mut(k) {
+                *value = serde_json::Value::Null;
+            }
         }
         (Segment::Index(i), serde_json::Value::Array(items)) => {
             if let Some(item) = items.get_mut(*i) {

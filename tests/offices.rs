@@ -279,6 +279,7 @@ fn init_starts_an_office_whose_example_builds_and_whose_next_month_is_blank() {
     assert!(stderr.contains("groups[1].units[0].unsatisfied (西津街道办事处)"), "{stderr}");
     assert!(stderr.contains("hot_issues[2].count (反映油烟污染、流动摊贩、工地施工扰民等)"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!stderr.contains("is missing"), "a blank figure is reported once, as blank: {stderr}");
     // Filled in (a quiet month: nothing received), it builds.
     for file in ["figures.yaml", "units.yaml"] {
         let path = month.join(file);
@@ -300,6 +301,34 @@ fn init_starts_an_office_whose_example_builds_and_whose_next_month_is_blank() {
     ] {
         assert!(text.contains(&unmarked(clause)), "{clause}\n{text}");
     }
+    // One group's figures from the platform's sheet, its columns headed by
+    // the measures' labels, a split measure one column per channel.
+    let sheet = scratch.path().join("乡镇街道.csv");
+    let mut csv =
+        String::from("序号,单位,按时办结数（12345热线）,按时办结数（政民互动）,超时办结数,未办结数,不满意数\n");
+    for (i, name) in ["西津街道办事处", "南山街道办事处", "中溪镇", "河沥溪街道", "港口镇", "梅林镇"].iter().enumerate()
+    {
+        csv.push_str(&format!("{},{name},{},1,0,0,0\n", i + 1, 10 + i));
+    }
+    std::fs::write(&sheet, csv + "合计,,,,,,\n").unwrap();
+    let output = common::bulletin(&[
+        "import",
+        sheet.to_str().unwrap(),
+        "--month",
+        "2022-05",
+        "--group",
+        "乡镇街道",
+        "--months",
+        months.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let units = std::fs::read_to_string(month.join("units.yaml")).unwrap();
+    assert!(units.contains("name: 梅林镇\n        on_time: { hotline: 15, interaction: 1 }"), "{units}");
+    assert!(units.contains("name: 梅林镇\n        on_time: { hotline: 15, interaction: 1 } # 按时办结数（12345热线、政民互动）\n        overtime: 0"), "{units}");
+    // Its cases now outnumber what was received: the definition's check says so.
+    let output = common::bulletin(&["check", month.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("error: 派单数多于受理群众诉求数"), "{stderr}");
 }
 
 #[test]

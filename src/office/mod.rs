@@ -267,12 +267,21 @@ fn read_measure(
             texts.insert(name.to_owned(), text.clone());
         }
         (_, Json::Object(parts)) if m.by_channels => {
-            let mut total = Ratio::ZERO;
+            // A channel left out is 0; one refused (or blank) has no value,
+            // and neither has the total.
+            let mut total = Some(Ratio::ZERO);
             for (channel, _) in &definition.channels {
-                let part = parts.get(channel).and_then(Json::as_u64).unwrap_or(0);
-                record.insert(format!("{name}.{channel}"), Some(Ratio::int(part as i64)));
-                total = total.checked_add(Ratio::int(part as i64)).unwrap_or(total);
+                let part = match parts.get(channel) {
+                    None => Some(Ratio::ZERO),
+                    Some(value) => value.as_u64().map(|n| Ratio::int(n as i64)),
+                };
+                record.insert(format!("{name}.{channel}"), part);
+                total = total.zip(part).and_then(|(t, p)| t.checked_add(p));
             }
+            let Some(total) = total else {
+                record.insert(name.to_owned(), None);
+                return;
+            };
             if let Some(given) = parts.get("total").and_then(Json::as_u64) {
                 if Ratio::int(given as i64) != total {
                     let mut at = path.to_vec();
