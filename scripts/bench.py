@@ -20,6 +20,14 @@ Measures, in one run on this machine:
      machine this is often well under the number of cores, and it bounds
      what any parallel build can gain over the peer's one process.
 Prints a table; nothing here is a pass/fail test.
+
+    python3 scripts/bench.py --baseline f961ebc   # [--months 120] [--runs 7]
+
+compares with the binary of an earlier commit instead (default there:
+f961ebc, the main before the office definition): it is built in a git
+worktree (target/baseline), both binaries build the same archive, made by
+the baseline's own generator, and the table gives one month's and the full
+rebuild's CPU time per month, before and after, and the no-op rebuild.
 """
 
 import argparse
@@ -136,8 +144,60 @@ def watch_latency(work, runs):
         proc.wait()
 
 
+def baseline(rev, work, months, runs, archive_runs):
+    """Rows comparing this checkout's binary with the one of commit `rev`."""
+    tree = work / f"baseline-{rev}"
+    if not tree.exists():
+        run(["git", "worktree", "add", "--detach", str(tree), rev])
+    env = dict(os.environ, CARGO_TARGET_DIR=str(ROOT / "target" / "baseline"))
+    subprocess.run(["cargo", "build", "--release", "-q", "--examples", "--bins"], cwd=tree, env=env, check=True)
+    old = ROOT / "target" / "baseline" / "release" / "bulletin"
+    archive = work / f"baseline-archive{months}"
+    if not archive.exists():
+        gen = ROOT / "target" / "baseline" / "release" / "examples" / "gen_archive"
+        subprocess.run([gen, "--months", str(months), "--out", archive], cwd=tree, check=True, capture_output=True)
+    month = archive / sorted(p.name for p in archive.iterdir() if (p / "month.yaml").exists())[0]
+    binaries = {"before": (old, tree), "after": (BIN, ROOT)}
+    one, full = {"before": [], "after": []}, {"before": [], "after": []}
+
+    def timed_in(cwd, args):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        subprocess.run(args, cwd=cwd, check=True, capture_output=True)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        return time.perf_counter() - start, cpu
+
+    # Alternating, so that the machine's drift falls on both alike.
+    for _ in range(runs):
+        for name, (binary, cwd) in binaries.items():
+            one[name].append(timed_in(cwd, [binary, "build", month, "--out", work / f"b-one-{name}", "--force"]))
+    for _ in range(archive_runs):
+        for name, (binary, cwd) in binaries.items():
+            out = work / f"b-out-{name}"
+            full[name].append(timed_in(cwd, [binary, "build", "--all", archive, "--out", out, "--force"]))
+    noop = {name: timed_in(cwd, [binary, "build", "--all", archive, "--out", work / f"b-out-{name}"])[0]
+            for name, (binary, cwd) in binaries.items()}
+    rows = []
+
+    def row(label, before, after, digits=3):
+        change = f"{(after / before - 1) * 100:+.1f}%" if before else ""
+        rows.append((label, f"{before:.{digits}f}", f"{after:.{digits}f}", change))
+
+    median = lambda samples, i: statistics.median(s[i] for s in samples)
+    row("one month, cold process (median CPU s)", median(one["before"], 1), median(one["after"], 1))
+    row("one month, cold process (median wall s)", median(one["before"], 0), median(one["after"], 0))
+    row(f"{months} months, full rebuild (CPU s per month)",
+        median(full["before"], 1) / months, median(full["after"], 1) / months)
+    row(f"{months} months, full rebuild (wall s)", median(full["before"], 0), median(full["after"], 0), 2)
+    row(f"{months} months, no-op rebuild (wall s)", noop["before"], noop["after"])
+    return rows
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--baseline", nargs="?", const="f961ebc", metavar="REV",
+                        help="compare with the binary of commit REV instead of the peer (default f961ebc)")
     parser.add_argument("--months", type=int, default=120)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--archive-runs", type=int, default=3, help="full rebuilds of each archive, alternating with the peer")
@@ -148,6 +208,14 @@ def main():
     work = args.work or Path(tempfile.mkdtemp(prefix="bulletin-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     cores = os.cpu_count()
+    if args.baseline:
+        rows = baseline(args.baseline, work, args.months, args.runs, args.archive_runs)
+        width = max(len(r[0]) for r in rows)
+        print(f"{'measure':<{width}}  {args.baseline:>10}  {'this tree':>10}  {'change':>7}   ({cores} cores)")
+        for label, a, b, change in rows:
+            print(f"{label:<{width}}  {a:>10}  {b:>10}  {change:>7}")
+        print(f"work folder: {work}")
+        return
     rows = []
     capacity_before = core_capacity(cores)
 
