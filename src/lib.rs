@@ -17,6 +17,7 @@ pub mod diag;
 pub mod distribute;
 pub mod engine;
 mod error;
+pub mod filters;
 pub mod fs;
 pub mod glyphs;
 pub mod import;

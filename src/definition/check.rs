@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 mod sections;
+mod templates;
 
 use super::expr::{self, Expr, Function, Op};
 use super::raw::{self, DefinitionFile, Limit, ParamKind, Ties, Within};
@@ -35,6 +36,7 @@ pub(super) fn check_bytes(path: &Path, bytes: &[u8]) -> Loaded {
             param_kinds: BTreeMap::new(),
             channel_names: Vec::new(),
             labels: BTreeMap::new(),
+            selection_scopes: BTreeMap::new(),
         };
         checker.definition(raw, bytes)
     });
@@ -76,6 +78,8 @@ struct Checker<'a> {
     channel_names: Vec<String>,
     /// Every figure's Chinese label, by scope and name.
     labels: BTreeMap<(ScopeKey, String), String>,
+    /// What each selection picks: units, or a list's items.
+    selection_scopes: BTreeMap<String, ScopeKey>,
 }
 
 /// What a formula is being read for, and where it sits.
@@ -145,9 +149,20 @@ impl Checker<'_> {
             .filter_map(|(name, s)| Some((name.clone(), self.selection(&ctx, name, s)?)))
             .collect();
         let checks = raw.checks.iter().filter_map(|(name, c)| self.check(name, c)).collect();
+        self.selection_scopes = raw
+            .selections
+            .iter()
+            .map(|(name, s)| {
+                let list = ScopeKey::List(s.from.clone());
+                (name.clone(), if self.names.contains_key(&list) { list } else { ScopeKey::Unit })
+            })
+            .collect();
         let sections = self.sections(&ctx, &raw.sections, &raw.selections, &mut Vec::new(), 0);
         if let Some(title) = &office.as_ref().and_then(|o| o.title.clone()) {
-            self.template(&path(&["office", "title"]), title);
+            let at = path(&["office", "title"]);
+            if self.template(&at, title) {
+                self.probe(&at, title);
+            }
         }
         Some(Definition {
             path: self.file.path.clone(),
@@ -390,6 +405,14 @@ impl Checker<'_> {
                 Measure { label: m.label.clone(), kind: m.kind, rule, required: m.required, by_channels },
             );
         }
+        // The order the office wrote them in: new months list them so.
+        let line = |name: &String| {
+            let at: Vec<&str> = measure_base.iter().copied().chain([name.as_str()]).collect();
+            crate::locate::locate(&self.file.text, &path(&at)).map_or(usize::MAX, |p| p.line)
+        };
+        let mut order: Vec<&String> = measures.keys().collect();
+        order.sort_by_key(|name| line(name));
+        scope.order = order.into_iter().cloned().collect();
         for (name, d) in derived {
             let at: Vec<&str> = derived_base.iter().copied().chain([name.as_str()]).collect();
             if !self.plain_key(&at, name) {

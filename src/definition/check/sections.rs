@@ -32,7 +32,7 @@ impl Checker<'_> {
         let place = Place { scope: &scope, path: at("assert"), offset: 0 };
         let assert = self.formula(&place, &c.assert, Ty::Bool, &mut Vec::new())?;
         if let Some(message) = &c.message {
-            self.template(&at("message"), message);
+            let _ = self.template(&at("message"), message);
         }
         Some(Check {
             name: name.to_owned(),
@@ -44,14 +44,24 @@ impl Checker<'_> {
         })
     }
 
-    /// A minijinja template that does not parse is an error at its value.
-    pub(super) fn template(&mut self, at: &[Segment], source: &str) {
+    /// A minijinja template that does not parse is an error at its value;
+    /// whether it parses.
+    pub(super) fn template(&mut self, at: &[Segment], source: &str) -> bool {
         let mut env = minijinja::Environment::new();
         if let Err(err) = env.add_template("t", source) {
             let line = err.line().map(|l| format!(" (line {l} of the template)")).unwrap_or_default();
             self.error(at, format!("the template does not parse{line}: {}", err.detail().unwrap_or(""))).hint = Some(
                 "templates are minijinja: {{ office.tickets }}, {% for c in lists.categories %}…{% endfor %}".into(),
             );
+            return false;
+        }
+        true
+    }
+
+    /// A template of a section: it parses, and names only what exists.
+    fn sentence(&mut self, at: &[Segment], source: &str) {
+        if self.template(at, source) {
+            self.probe(at, source);
         }
     }
 
@@ -96,8 +106,11 @@ impl Checker<'_> {
                 let place = Place { scope: &ScopeKey::Office, path: key(at, "when"), offset: 0 };
                 self.formula(&place, text, Ty::Bool, &mut Vec::new())
             });
+            if let Some(heading) = &s.heading {
+                self.sentence(&key(at, "heading"), heading);
+            }
             if let Some(prose) = &s.prose {
-                self.template(&key(at, "prose"), prose);
+                self.sentence(&key(at, "prose"), prose);
             }
             if let Some(file) = &s.text {
                 if file.trim().is_empty() || file.contains("..") || file.starts_with('/') {

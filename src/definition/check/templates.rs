@@ -1,0 +1,189 @@
+//! Templates checked against the definition's names: each title, heading
+//! and sentence is rendered once against a stand-in context that knows
+//! every figure the definition declares (each value `1`), so that a name
+//! no figure has (`office.satisfation`, `u.satisfction` in a loop over a
+//! selection) is an error at its template before any month is built,
+//! rather than an empty or "—" figure in a signed bulletin.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex};
+
+use minijinja::value::{Enumerator, Object, ObjectRepr, Value};
+
+use super::{unknown_hint, Checker, Entry};
+use crate::definition::{ParamKind, ScopeKey};
+use crate::locate::Segment;
+
+/// A name a template asked for that the definition does not have.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Unknown {
+    /// Where it was looked up: `office`, `the units`, a list, or the top.
+    owner: String,
+    /// The owner holds figures (the office, a unit, a list's item).
+    figures: bool,
+    name: String,
+    known: Vec<String>,
+}
+
+/// A stand-in for one of the context's maps: its known names, each with a
+/// value; any other name is recorded and read as `1`, so that the rest of
+/// the template still renders.
+#[derive(Debug)]
+struct Names {
+    owner: String,
+    figures: bool,
+    entries: BTreeMap<String, Value>,
+    unknown: Arc<Mutex<BTreeSet<Unknown>>>,
+}
+
+impl Object for Names {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Map
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let name = key.as_str()?;
+        if let Some(value) = self.entries.get(name) {
+            return Some(value.clone());
+        }
+        // minijinja asks for these when a value is called or looped over.
+        if name.starts_with("__") {
+            return None;
+        }
+        if let Ok(mut unknown) = self.unknown.lock() {
+            let known = self.entries.keys().cloned().collect();
+            unknown.insert(Unknown { owner: self.owner.clone(), figures: self.figures, name: name.to_owned(), known });
+        }
+        Some(Value::from("1"))
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Values(self.entries.keys().map(|k| Value::from(k.clone())).collect())
+    }
+
+    fn render(self: &Arc<Self>, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("1")
+    }
+}
+
+impl Checker<'_> {
+    /// The context the templates see, with every name the definition
+    /// declares; `selections` maps each selection to the scope it picks from.
+    fn probe_context(&self, selections: &BTreeMap<String, ScopeKey>, unknown: &Arc<Mutex<BTreeSet<Unknown>>>) -> Value {
+        let holding = |figures: bool| {
+            move |owner: &str, entries: BTreeMap<String, Value>| {
+                Value::from_object(Names { owner: owner.to_owned(), figures, entries, unknown: unknown.clone() })
+            }
+        };
+        let names = holding(false);
+        let members = holding(true);
+        let one = || Value::from("1");
+        let figures = |scope: &ScopeKey, owner: &str, fields: &[&str]| {
+            let mut entries: BTreeMap<String, Value> = fields.iter().map(|f| ((*f).to_owned(), one())).collect();
+            for (name, entry) in self.names.get(scope).into_iter().flatten() {
+                let value = match entry {
+                    Entry::Measure(_, true) => {
+                        let parts = self
+                            .channel_names
+                            .iter()
+                            .chain(std::iter::once(&"total".to_owned()))
+                            .map(|c| (c.clone(), one()))
+                            .collect();
+                        members(&format!("the channels of `{name}`"), parts)
+                    }
+                    _ => one(),
+                };
+                entries.insert(name.clone(), value);
+            }
+            members(owner, entries)
+        };
+        let unit = figures(&ScopeKey::Unit, "the units", &["id", "name", "short", "group"]);
+        let member = |scope: &ScopeKey| match scope {
+            ScopeKey::List(list) => figures(scope, &format!("the items of `{list}`"), &["name"]),
+            _ => unit.clone(),
+        };
+        let lists = self
+            .names
+            .keys()
+            .filter_map(|scope| match scope {
+                ScopeKey::List(list) => Some((list.clone(), Value::from(vec![member(scope)]))),
+                _ => None,
+            })
+            .collect();
+        let selections =
+            selections.iter().map(|(name, scope)| (name.clone(), Value::from(vec![member(scope)]))).collect();
+        let params = self
+            .param_kinds
+            .iter()
+            .map(|(name, kind)| {
+                let value = match kind {
+                    ParamKind::Groups => Value::from(vec![one()]),
+                    _ => one(),
+                };
+                (name.clone(), value)
+            })
+            .collect();
+        let channels = self.channel_names.iter().map(|c| (c.clone(), one())).collect();
+        let fixed = |keys: &[&str]| keys.iter().map(|k| ((*k).to_owned(), one())).collect();
+        let top = [
+            ("period", names("the period", fixed(&["year", "month", "key"]))),
+            ("info", names("info (the office's names)", fixed(&["name", "district", "city"]))),
+            ("office", figures(&ScopeKey::Office, "the office", &[])),
+            ("lists", names("the lists", lists)),
+            ("selections", names("the selections", selections)),
+            ("params", names("the parameters", params)),
+            ("channels", names("the channels", channels)),
+        ];
+        names("the templates", top.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+    }
+
+    /// Renders the template at `at` against the stand-in context: each
+    /// unknown name is an error there; any other failure is left to the
+    /// build, which reports it with the month's figures.
+    pub(super) fn probe(&mut self, at: &[Segment], source: &str) {
+        let unknown = Arc::new(Mutex::new(BTreeSet::new()));
+        let context = self.probe_context(&self.selection_scopes, &unknown);
+        let env = crate::filters::environment();
+        let _ = env.render_str(source, context);
+        let found: Vec<Unknown> = unknown.lock().map(|u| u.iter().cloned().collect()).unwrap_or_default();
+        for u in found {
+            let message = if u.owner == "the templates" {
+                format!("`{}` is not a name the templates know", u.name)
+            } else if !u.figures {
+                format!("`{}` is not one of {}", u.name, u.owner)
+            } else {
+                format!("`{}` is not a figure of {}", u.name, u.owner)
+            };
+            let hint = unknown_hint(&u.name, u.known.iter().map(String::as_str), &u.owner);
+            let text = self.file.text.clone();
+            let diagnostic = self.error(at, message);
+            diagnostic.hint = Some(hint);
+            // Point at the name itself where the template's lines show it.
+            if let Some(line) = diagnostic.line {
+                let lines = source.lines().count().max(1) + 1;
+                if let Some((l, column)) = find_name(&text, line, lines, &u.name) {
+                    *diagnostic = diagnostic.clone().at(&text, l, column);
+                }
+            }
+        }
+    }
+}
+
+/// The first place, from line `from` on for `lines` lines, where `name`
+/// stands as a whole word (after a `.` or a space): (line, column), from 1.
+fn find_name(text: &str, from: usize, lines: usize, name: &str) -> Option<(usize, usize)> {
+    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    for (i, line) in text.lines().enumerate().skip(from - 1).take(lines) {
+        let mut start = 0;
+        while let Some(found) = line[start..].find(name) {
+            let at = start + found;
+            let before = line[..at].chars().next_back();
+            let after = line[at + name.len()..].chars().next();
+            if before.is_none_or(|c| !is_word(c)) && after.is_none_or(|c| !is_word(c)) {
+                return Some((i + 1, line[..at].chars().count() + 1));
+            }
+            start = at + name.len();
+        }
+    }
+    None
+}
