@@ -254,7 +254,7 @@ fn numbered_line(line: &str) -> Option<String> {
 
 /// Whether `text` ends a sentence: 。！？ (or their ASCII forms), perhaps
 /// followed by closing quotes or brackets (。” ！）).
-fn ends_sentence(text: &str) -> bool {
+pub(crate) fn ends_sentence(text: &str) -> bool {
     let text = text.trim_end_matches(['”', '’', '）', '」', '』', '】', ')', '"', '\'']);
     text.ends_with(['。', '！', '？', '!', '?', '…'])
 }

@@ -123,6 +123,10 @@ fn ningguo_prints_every_figure_of_its_published_bulletin() {
     }
     // Row 6, cut off in the excerpt, names the same unit.
     assert!(appendix.contains("6开发区"), "{appendix}");
+    // Its （一）（二） run into their paragraphs, still in 楷体 (§7.3.3): the
+    // only text of the bulletin in that face.
+    let fonts = std::process::Command::new("pdffonts").arg(&pdf).output().expect("pdffonts (poppler-utils)");
+    assert!(String::from_utf8_lossy(&fonts.stdout).contains("FandolKai"), "the run-in level-2 headings in 楷体");
 }
 
 #[test]
@@ -272,6 +276,10 @@ fn init_starts_an_office_whose_example_builds_and_whose_next_month_is_blank() {
     let month = months.join("2022-05");
     let units = std::fs::read_to_string(month.join("units.yaml")).unwrap();
     assert!(units.contains("name: 西津街道办事处\n        on_time: { hotline: ~, interaction: ~ }"), "{units}");
+    // In the order the definition declares them, not by name.
+    let figures = std::fs::read_to_string(month.join("figures.yaml")).unwrap();
+    let at = |key: &str| figures.find(&format!("\n{key}:")).unwrap_or_else(|| panic!("{key} in {figures}"));
+    assert!(at("received") < at("received_change") && at("received_change") < at("governor_hotline"), "{figures}");
     let output = common::bulletin(&["check", month.to_str().unwrap()]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
@@ -336,9 +344,14 @@ fn a_new_month_waits_for_the_texts_its_sections_print() {
     let scratch = Scratch::new("init-xiangyin");
     let dir = scratch.path().join("xiangyin");
     assert!(common::bulletin(&["init", dir.to_str().unwrap(), "--like", "xiangyin"]).status.success());
+    // A group the office adds to its definition starts empty in the new month.
+    edit(&dir.join("bulletin.yaml"), "  - name: 县直单位和部门\n", "  - name: 县直单位和部门\n  - name: 街道\n");
     let months = dir.join("months");
     assert!(common::bulletin(&["new", "2023-02", "--months", months.to_str().unwrap()]).status.success());
     let month = months.join("2023-02");
+    let units = std::fs::read_to_string(month.join("units.yaml")).unwrap();
+    assert!(units.contains("  - name: 街道\n    units: []"), "{units}");
+    assert!(units.contains("name: 城西镇\n        tickets: ~"), "{units}");
     let text = std::fs::read_to_string(month.join("工作动态.txt")).unwrap();
     assert!(text.contains("【待填写】"), "{text}");
     let output = common::bulletin(&["check", month.to_str().unwrap()]);

@@ -179,6 +179,15 @@ pub enum ParamValue {
 pub struct Scope {
     pub measures: BTreeMap<String, Measure>,
     pub derived: BTreeMap<String, Derived>,
+    /// The measures' names in the order the definition declares them.
+    pub order: Vec<String>,
+}
+
+impl Scope {
+    /// The measures in the order the definition declares them.
+    pub fn measures_in_order(&self) -> impl Iterator<Item = (&String, &Measure)> {
+        self.order.iter().filter_map(|name| self.measures.get_key_value(name))
+    }
 }
 
 #[derive(Clone, Debug)]

@@ -61,7 +61,20 @@ pub(super) fn run(
                 d.code = Some("check");
                 d
             };
-            diagnostic.hint = Some(format!("the check `{}` of bulletin.yaml: {}", check.name, check.text));
+            // A message of the office's own words still shows the figures.
+            let values = match (&check.message, sides) {
+                (Some(_), Some((Some(l), Some(r)))) => {
+                    let show = |v: crate::number::Ratio| {
+                        v.to_decimal(2, crate::number::Rounding::HalfUp).map(|d| d.format(crate::number::Style::Trim))
+                    };
+                    match (show(l), show(r)) {
+                        (Some(l), Some(r)) => format!(" (here {l} and {r})"),
+                        _ => String::new(),
+                    }
+                }
+                _ => String::new(),
+            };
+            diagnostic.hint = Some(format!("the check `{}` of bulletin.yaml: {}{values}", check.name, check.text));
         }
     }
     for published in &output.published {

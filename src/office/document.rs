@@ -63,13 +63,20 @@ pub enum Block {
     },
     /// `lead`: a run-in heading ("1.基本数据：") opening the paragraph.
     Paragraph {
-        lead: Option<String>,
+        lead: Option<Lead>,
         text: String,
     },
     Table {
         columns: Vec<ColumnHead>,
         rows: Vec<Vec<String>>,
     },
+}
+
+/// A run-in heading, set in its level's face (§7.3.3: 黑体, 楷体, 仿宋).
+#[derive(Clone, Debug, Serialize)]
+pub struct Lead {
+    pub level: usize,
+    pub text: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -230,7 +237,9 @@ impl OfficeMonth {
                 let number = counters.next(section.level);
                 let heading = render(heading, &what)?;
                 if section.run_in {
-                    lead = Some(format!("{number}{heading}："));
+                    // A heading that ends in its own colon keeps it.
+                    let colon = if heading.ends_with(['：', ':']) { "" } else { "：" };
+                    lead = Some(Lead { level: section.level, text: format!("{number}{heading}{colon}") });
                 } else {
                     out.push(Block::Heading { level: section.level, number, text: heading });
                 }

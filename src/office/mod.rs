@@ -128,7 +128,10 @@ pub fn check_files(files: &MonthFiles, definition: Arc<Definition>) -> Checked {
     }
     let mut diagnostics = v.diagnostics;
     if let (Some(file), Some(Some(header))) = (&month_src, &header) {
-        diagnostics = validate::acknowledge(file, &header.acknowledge, diagnostics, parsed);
+        // Whether a warning is gone can be told only of a month without
+        // errors: an error may hide the figures a warning is about.
+        let judged = parsed && !diagnostics.iter().any(Diagnostic::is_error);
+        diagnostics = validate::acknowledge(file, &header.acknowledge, diagnostics, judged);
     }
     diagnostics.sort_by_key(Diagnostic::sort_key);
     let month = month.filter(|_| !diagnostics.iter().any(Diagnostic::is_error));
@@ -377,6 +380,10 @@ fn read_units(
     let mut names: BTreeMap<String, String> = BTreeMap::new();
     for (g, group) in json.get("groups").and_then(Json::as_array).into_iter().flatten().enumerate() {
         let group_name = group.get("name").and_then(Json::as_str).unwrap_or_default().to_owned();
+        if group_name.is_empty() {
+            // Not one of the definition's groups: the schema said so.
+            continue;
+        }
         if input.groups.contains(&group_name) {
             v.error(
                 file,
@@ -487,9 +494,10 @@ fn read_texts(v: &mut Validator, files: &MonthFiles, sections: &[Section]) -> BT
     out
 }
 
-/// Paragraphs of a plain text: separated by blank lines; a paragraph's
-/// lines joined, each trimmed (a full-width indent typed by hand too: the
-/// layout indents).
+/// Paragraphs of a plain text, as in a case: a blank line, or a line
+/// break after the end of a sentence (。！？), ends a paragraph; the lines
+/// of one paragraph are joined (a line broken mid-sentence), each trimmed
+/// (a full-width indent typed by hand too: the layout indents).
 pub fn paragraphs(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut current = String::new();
@@ -501,6 +509,9 @@ pub fn paragraphs(text: &str) -> Vec<String> {
             }
         } else {
             current.push_str(line);
+            if crate::case::ends_sentence(line) {
+                out.push(std::mem::take(&mut current));
+            }
         }
     }
     if !current.is_empty() {

@@ -79,32 +79,52 @@ pub fn new_month(months: &Path, key: &str, definition: &Definition) -> Result<Pa
     // figures.yaml
     let mut text = schema("figures");
     text.push_str("# 本月的数字（~ 处待填写）。占比、比率、排名和名单都由工具计算，不必填写。\n");
-    blank_measures(&mut text, "", definition.scope(&ScopeKey::Office).measures.iter(), definition);
+    blank_measures(&mut text, "", definition.scope(&ScopeKey::Office).measures_in_order(), definition);
     for (list, label) in &definition.lists {
-        let measures = &definition.scope(&ScopeKey::List(list.clone())).measures;
+        let scope = definition.scope(&ScopeKey::List(list.clone()));
         let _ = writeln!(text, "\n# {label}：沿用上月的各项，可增删\n{list}:");
         let items = figures[list.as_str()].as_sequence().cloned().unwrap_or_default();
         let names: Vec<String> = items.iter().filter_map(|i| i["name"].as_str().map(str::to_owned)).collect();
         let names = if names.is_empty() { vec![format!("{TO_FILL}名称")] } else { names };
         for name in names {
-            let blanks: Vec<String> = measures.keys().map(|m| format!("{m}: ~")).collect();
+            let blanks: Vec<String> = scope.measures_in_order().map(|(m, _)| format!("{m}: ~")).collect();
             let _ = writeln!(text, "  - {{ name: {}, {} }}", yaml_str(&name), blanks.join(", "));
         }
     }
     out.push((FIGURES_FILE.into(), text));
 
     // units.yaml
-    if files.files.contains_key(UNITS_FILE) {
+    if !definition.groups.is_empty() {
         let mut text = schema("units");
         text.push_str("# 各单位本月的数字（~ 处待填写）；单位和分组沿用上月，可增删。\ngroups:\n");
-        let unit_measures = &definition.scope(&ScopeKey::Unit).measures;
-        for group in units["groups"].as_sequence().into_iter().flatten() {
-            let name = group["name"].as_str().unwrap_or_default();
-            let _ = writeln!(text, "  - name: {}\n    units:", yaml_str(name));
-            let own = definition.groups.iter().find(|g| g.name == name).and_then(|g| g.measures.clone());
-            let measures = unit_measures.iter().filter(|(m, _)| own.as_ref().is_none_or(|own| own.contains(m)));
-            let measures: Vec<(&String, &Measure)> = measures.collect();
-            for unit in group["units"].as_sequence().into_iter().flatten() {
+        let unit_measures = definition.scope(&ScopeKey::Unit);
+        // The definition's groups, in its order, each with the units the
+        // latest month had in it; a group new to the definition starts
+        // empty, with a line to copy.
+        let latest: Vec<&Yaml> = units["groups"].as_sequence().into_iter().flatten().collect();
+        for group in &definition.groups {
+            let name = group.name.as_str();
+            let _ = writeln!(text, "  - name: {}", yaml_str(name));
+            let measures: Vec<(&String, &Measure)> = unit_measures
+                .measures_in_order()
+                .filter(|(m, _)| group.measures.as_ref().is_none_or(|own| own.contains(m)))
+                .collect();
+            let carried: Vec<&Yaml> = latest
+                .iter()
+                .filter(|g| g["name"].as_str() == Some(name))
+                .flat_map(|g| g["units"].as_sequence().into_iter().flatten())
+                .collect();
+            if carried.is_empty() {
+                let _ = writeln!(text, "    units: []          # 待填写：本组各单位，每个单位一项，如");
+                let _ = writeln!(text, "      # - id: chengguan        # 单位代码：小写拼音");
+                let _ = writeln!(text, "      #   name: 城关镇");
+                for (m, measure) in &measures {
+                    let _ = writeln!(text, "      #   {m}: ~   # {}", measure.label);
+                }
+                continue;
+            }
+            let _ = writeln!(text, "    units:");
+            for unit in carried {
                 let _ = writeln!(
                     text,
                     "      - id: {}\n        name: {}",
