@@ -275,10 +275,24 @@ impl Validator {
         }
         if let Some(hint) = unknown_field_hint(&message) {
             diagnostic = diagnostic.with_hint(hint);
+        } else if INDENT_SLIPS.iter().any(|slip| message.contains(slip)) {
+            diagnostic = diagnostic.with_hint(
+                "the indentation is likely off here or on the line above: the keys of one entry start in the \
+                 same column, with spaces only (a list's `- ` counts), as in the lines around it",
+            );
         }
         self.diagnostics.push(diagnostic);
     }
 }
+
+/// What libyaml says when a line is indented one level too far or too
+/// little.
+const INDENT_SLIPS: [&str; 4] = [
+    "did not find expected key",
+    "did not find expected '-' indicator",
+    "mapping values are not allowed in this context",
+    "block sequence entries are not allowed in this context",
+];
 
 /// The keys whose text is a name that the bulletin prints or matches.
 const NAME_KEYS: [&str; 11] =
