@@ -82,6 +82,8 @@ pub struct Lead {
 #[derive(Clone, Debug, Serialize)]
 pub struct ColumnHead {
     pub label: String,
+    /// What the column shows (`index`, `name`, a figure): its width follows.
+    pub value: String,
     /// The spanning header over this column and its neighbours of the same group.
     pub group: Option<String>,
 }
@@ -264,7 +266,7 @@ impl OfficeMonth {
                     let columns = table
                         .columns
                         .iter()
-                        .map(|c| ColumnHead { label: c.label.clone(), group: c.group.clone() })
+                        .map(|c| ColumnHead { label: c.label.clone(), value: c.value.clone(), group: c.group.clone() })
                         .collect();
                     let rows = members
                         .iter()
