@@ -1,0 +1,147 @@
+//! `bulletin build`: month folders (or a whole archive) to PDFs, signed
+//! with --sign.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use bulletin::{BuildOptions, CheckOptions, Failure};
+
+use super::common::{
+    default_jobs, month_dirs, month_dirs_under, print_diagnostics, reported, BatchArgs, Fail, Format, ReportArgs,
+    ResourceArgs,
+};
+
+pub fn run(
+    months: Vec<PathBuf>,
+    out: &Path,
+    args: &ResourceArgs,
+    report_args: &ReportArgs,
+    require_final: bool,
+    signing: Option<Option<PathBuf>>,
+    batch_args: &BatchArgs,
+) -> Result<(), Fail> {
+    let dirs = match &batch_args.all {
+        Some(root) if months.is_empty() => month_dirs_under(root),
+        Some(_) => Err(Fail::operational("give either month folders or --all, not both")),
+        None => month_dirs(months),
+    }?;
+    let options = BuildOptions { check: CheckOptions { strict: report_args.strict }, require_final };
+    // The key is opened once, before any work, so a wrong password fails fast.
+    let key = match &signing {
+        Some(flag) => Some(bulletin::signoff::secret_key(flag.as_deref())?),
+        None => None,
+    };
+    let jobs = batch_args.jobs.unwrap_or_else(default_jobs);
+    let batch = bulletin::batch::Batch {
+        out,
+        layouts: &args.layouts,
+        fonts: &args.fonts,
+        options,
+        jobs,
+        force: batch_args.force,
+    };
+    // A progress bar on a terminal; plain lines in logs and CI.
+    let human = !matches!(report_args.format, Format::Json);
+    let bar = (human && dirs.len() > 1 && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(dirs.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} months, {elapsed} {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let say = |line: String| match &bar {
+        Some(bar) => bar.println(line),
+        None => eprintln!("{line}"),
+    };
+    // A month's failure, printed above the bar; its exit code.
+    let fail = |fail: Fail| match &bar {
+        Some(bar) => bar.suspend(|| fail.report()),
+        None => fail.report(),
+    };
+    let mut code = 0;
+    let (mut built, mut fresh, mut failed) = (0, 0, 0);
+    bulletin::batch::build_all(&dirs, batch, |_, dir, outcome| {
+        let signed =
+            |pdf: &Path| key.as_ref().map(|key| (sign_built(dir, pdf, key), bulletin::signoff::signature_path(pdf)));
+        let sign_failed = |err: bulletin::Error| Fail::operational(format!("{}: {err}", dir.display()));
+        match outcome {
+            bulletin::batch::Outcome::Built(result) => {
+                if human {
+                    for warning in &result.warnings {
+                        say(warning.to_string());
+                    }
+                    let kind = if result.draft { "draft" } else { "final" };
+                    say(format!(
+                        "built {} ({kind}, {} pages, {} bytes)",
+                        result.pdf.display(),
+                        result.pages,
+                        result.bytes
+                    ));
+                } else {
+                    print_diagnostics(&result.warnings, report_args.format);
+                }
+                print_digest(&result.sha256, &result.pdf, report_args.format);
+                built += 1;
+                match signed(&result.pdf) {
+                    Some((Ok(signature), _)) => say(format!("signed {}", signature.display())),
+                    Some((Err(err), _)) => code = code.max(fail(sign_failed(err))),
+                    None => {}
+                }
+            }
+            bulletin::batch::Outcome::UpToDate(pdf, sha256) => {
+                if human && bar.is_none() {
+                    say(format!("up to date {}", pdf.display()));
+                }
+                print_digest(&sha256, &pdf, report_args.format);
+                fresh += 1;
+                // An up-to-date final PDF that lacks its signature gets one.
+                if key.is_some() && !bulletin::signoff::signature_path(&pdf).is_file() {
+                    if let Some((Err(err), _)) = signed(&pdf) {
+                        code = code.max(fail(sign_failed(err)));
+                    }
+                }
+            }
+            bulletin::batch::Outcome::Failed(failure) => {
+                code = code.max(fail(Fail::month(dir, failure, report_args.format)));
+                failed += 1;
+            }
+        }
+        if let Some(bar) = &bar {
+            bar.inc(1);
+        }
+    });
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    if let Some(into) = &batch_args.emit_typst {
+        for dir in &dirs {
+            match bulletin::emit_typst(dir, into, &args.layouts, &args.fonts) {
+                Ok(project) => eprintln!("wrote the Typst project {}", project.display()),
+                Err(failure) => code = code.max(Fail::month(dir, failure, report_args.format).report()),
+            }
+        }
+    }
+    if dirs.len() > 1 && human {
+        eprintln!("{built} built, {fresh} up to date, {failed} failed");
+    }
+    reported(code)
+}
+
+/// A built PDF's digest on stdout: in sha256sum's format, or with
+/// `--format json` as a JSON object like the diagnostics beside it.
+fn print_digest(sha256: &str, pdf: &Path, format: Format) {
+    match format {
+        Format::Json => println!("{}", serde_json::json!({ "pdf": pdf.display().to_string(), "sha256": sha256 })),
+        Format::Human | Format::Short => println!("{sha256}  {}", pdf.display()),
+    }
+}
+
+/// Signs a freshly built final PDF with the month's district and period.
+fn sign_built(dir: &Path, pdf: &Path, key: &minisign::SecretKey) -> Result<PathBuf, bulletin::Error> {
+    let (month, _) = bulletin::check_issue(dir, CheckOptions::default()).map_err(|failure| match failure {
+        Failure::Operational(err) => err,
+        Failure::Data(_) => bulletin::Error::Signing { message: "the month no longer checks".into() },
+    })?;
+    bulletin::signoff::sign(pdf, key, month.district(), &month.period_key())
+}
