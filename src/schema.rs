@@ -208,6 +208,37 @@ fn full_width_hint(found: &str) -> Option<String> {
     Some(format!("full-width digits (全角数字) are not numbers here: type them half-width, e.g. {half}"))
 }
 
+/// A number written in Chinese numerals (一百五十, 两千零三, 十二), up to
+/// 万s; `None` for any other text.
+fn chinese_number(text: &str) -> Option<u64> {
+    let (mut total, mut section, mut digit) = (0u64, 0u64, None::<u64>);
+    for c in text.chars() {
+        let value = "零一二三四五六七八九".find(c).map(|i| (i / 3) as u64).or(match c {
+            '〇' => Some(0),
+            '两' => Some(2),
+            _ => None,
+        });
+        if let Some(value) = value {
+            digit = Some(value);
+            continue;
+        }
+        let unit = match c {
+            '十' => 10,
+            '百' => 100,
+            '千' => 1000,
+            '万' => {
+                total = total.checked_add((section + digit.take().unwrap_or(0)).checked_mul(10_000)?)?;
+                section = 0;
+                continue;
+            }
+            _ => return None,
+        };
+        section = section.checked_add(digit.take().unwrap_or(1).checked_mul(unit)?)?;
+    }
+    let n = total.checked_add(section)?.checked_add(digit.unwrap_or(0))?;
+    (!text.is_empty()).then_some(n)
+}
+
 /// For a number that YAML read as text because of how it was typed: a
 /// leading zero (`0435`), a thousands separator (`1,393`, `1，393`), a
 /// percent sign (`99.41%`), a space inside (`1 393`); the number to write.
@@ -216,7 +247,7 @@ fn number_slip_hint(found: &str) -> Option<String> {
     let digits_and = |extra: &[char]| text.chars().all(|c| c.is_ascii_digit() || extra.contains(&c));
     let has_digit = text.chars().any(|c| c.is_ascii_digit());
     if !has_digit {
-        return None;
+        return chinese_number(text).map(|n| format!("write the number in digits: `{n}`"));
     }
     if text.len() > 1 && text.starts_with('0') && !text.starts_with("0.") && digits_and(&[]) {
         let number = text.trim_start_matches('0');
@@ -225,7 +256,17 @@ fn number_slip_hint(found: &str) -> Option<String> {
     }
     if digits_and(&[',', '，', '.']) && text.contains([',', '，']) {
         let number: String = text.chars().filter(|c| *c != ',' && *c != '，').collect();
-        return Some(format!("drop the thousands separator: write `{number}`"));
+        // Groups of three after the first comma: a thousands separator;
+        // else (`2,23`) a slip, perhaps for a dot or two numbers.
+        let grouped = text.split([',', '，']).skip(1).all(|g| g.split('.').next().is_some_and(|g| g.len() == 3));
+        return Some(if grouped {
+            format!("drop the thousands separator: write `{number}`")
+        } else {
+            format!(
+                "a comma in a number: write it as one number, e.g. `{number}` (or `{}`)",
+                text.replace([',', '，'], ".")
+            )
+        });
     }
     if Decimal::parse(text).is_some() {
         return Some(format!("the quotation marks make YAML read it as text: write `{text}` without them"));
@@ -478,6 +519,12 @@ mod tests {
             ("0435", Some("a leading zero makes YAML read `0435` as text: write `435`")),
             ("00", Some("a leading zero makes YAML read `00` as text: write `0`")),
             ("1,393", Some("drop the thousands separator: write `1393`")),
+            ("2,23", Some("a comma in a number: write it as one number, e.g. `223` (or `2.23`)")),
+            ("一百五十", Some("write the number in digits: `150`")),
+            ("两千零三", Some("write the number in digits: `2003`")),
+            ("十二", Some("write the number in digits: `12`")),
+            ("三万五千", Some("write the number in digits: `35000`")),
+            ("满意", None),
             ("1，393", Some("drop the thousands separator: write `1393`")),
             ("99.41%", Some("write the percentage without the percent sign: `99.41`")),
             ("1 393", Some("remove the space inside the number: write `1393`")),
