@@ -76,7 +76,9 @@ pub fn describe(err: &TemplateError) -> String {
 }
 
 fn cn_num_filter(value: Value) -> Result<String, TemplateError> {
-    let n = u64::try_from(value.clone()).map_err(|_| {
+    // A figure as shown is a string of digits ("4"): read it too.
+    let parsed = value.as_str().and_then(|text| text.trim().parse::<u64>().ok());
+    let n = parsed.map_or_else(|| u64::try_from(value.clone()), Ok).map_err(|_| {
         TemplateError::new(ErrorKind::InvalidOperation, format!("cn_num needs a whole number, got {value}"))
     })?;
     cn_num(n)
@@ -140,6 +142,11 @@ mod tests {
         assert_eq!(with_unit("0"), "持平");
         assert_eq!(with_unit("—"), "—");
         assert!(env.render_str(r#"{{ "1" | signed("a", "b", units="%") }}"#, ()).is_err(), "a misspelt keyword");
+        assert_eq!(
+            env.render_str("{{ 4 | cn_num }}{{ v | cn_num }}", minijinja::context! { v => "12" }).unwrap(),
+            "四十二"
+        );
+        assert!(env.render_str("{{ v | cn_num }}", minijinja::context! { v => "4.5" }).is_err());
         let series = |v: &[&str]| series_filter(v.iter().map(|s| s.to_string()).collect(), None);
         assert_eq!(series(&["甲", "乙", "丙"]), "甲、乙和丙");
         assert_eq!(series(&["甲"]), "甲");

@@ -156,22 +156,26 @@ impl OfficeMonth {
         };
         let title = match &self.title {
             Some(title) => title.clone(),
-            None => render(self.definition.office.title.as_deref().unwrap_or(DEFAULT_TITLE), "office.title")?,
+            None => render(
+                self.definition.office.title.as_deref().unwrap_or(DEFAULT_TITLE),
+                "`office.title` of bulletin.yaml",
+            )?,
         };
         let mut blocks = Vec::new();
         let mut appendices = Vec::new();
         let mut counters = Counters::default();
-        for section in &self.definition.sections {
+        for (i, section) in self.definition.sections.iter().enumerate() {
             if section.appendix {
                 let mut blocks = Vec::new();
-                let title = render(section.heading.as_deref().unwrap_or_default(), "an appendix's title")?;
+                let what = format!("`sections[{i}].heading` of bulletin.yaml");
+                let title = render(section.heading.as_deref().unwrap_or_default(), &what)?;
                 let body = Section { heading: None, appendix: false, ..section.clone() };
-                self.sections(std::slice::from_ref(&body), &mut Counters::default(), &render, &mut blocks)?;
+                self.sections(std::slice::from_ref(&body), "", i, &mut Counters::default(), &render, &mut blocks)?;
                 if !blocks.is_empty() {
                     appendices.push(Appendix { title, blocks });
                 }
             } else {
-                self.sections(std::slice::from_ref(section), &mut counters, &render, &mut blocks)?;
+                self.sections(std::slice::from_ref(section), "", i, &mut counters, &render, &mut blocks)?;
             }
         }
         let signoff = match (self.is_final(), self.signoff.date) {
@@ -208,15 +212,21 @@ impl OfficeMonth {
         }
     }
 
+    /// `base` and `first`: where these sections sit in the definition
+    /// (`sections[2].`, from index `first`), for messages.
+    #[allow(clippy::too_many_arguments)]
     fn sections(
         &self,
         sections: &[Section],
+        base: &str,
+        first: usize,
         counters: &mut Counters,
         render: &dyn Fn(&str, &str) -> Result<String, Error>,
         out: &mut Vec<Block>,
     ) -> Result<(), Error> {
         for (i, section) in sections.iter().enumerate() {
-            let what = format!("section {} ({})", i + 1, section.heading.as_deref().unwrap_or("no heading"));
+            let at = format!("{base}sections[{}]", first + i);
+            let what = format!("`{at}` of bulletin.yaml");
             if let Some(when) = &section.when {
                 let holds = engine::holds(&self.definition, &self.input, &self.output, when)
                     .map_err(|overflow| Error::Render { message: overflow.to_string() })?;
@@ -282,7 +292,7 @@ impl OfficeMonth {
                     out.push(Block::Table { columns, rows });
                 }
             }
-            self.sections(&section.sections, counters, render, out)?;
+            self.sections(&section.sections, &format!("{at}."), 0, counters, render, out)?;
         }
         Ok(())
     }
