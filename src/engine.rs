@@ -57,6 +57,9 @@ pub struct Input {
     /// The month's overrides of the definition's parameters and named rules.
     pub params: BTreeMap<String, ParamValue>,
     pub rules: BTreeMap<String, FigureRule>,
+    /// Some members or values were refused as read (the month has errors):
+    /// a sum or count over a collection is then not judged by a check.
+    pub incomplete: bool,
 }
 
 /// Every figure of the month: the raw ones and the derived ones.
@@ -159,10 +162,11 @@ impl Env<'_> {
         match e {
             Expr::Number(_) | Expr::Text(_) => true,
             Expr::Name { .. } if self.is_text(e) => self.text(e, at).is_some(),
-            Expr::Name { .. } | Expr::Call { function: Function::Sum, .. } => {
-                self.eval(e, at).is_ok_and(|v| v.num().is_some())
+            Expr::Name { .. } => self.eval(e, at).is_ok_and(|v| v.num().is_some()),
+            Expr::Call { function: Function::Sum, .. } => {
+                !self.input.incomplete && self.eval(e, at).is_ok_and(|v| v.num().is_some())
             }
-            Expr::Call { function: Function::Count, .. } => true,
+            Expr::Call { function: Function::Count, .. } => !self.input.incomplete,
             Expr::Call { args, .. } => args.iter().all(|a| self.known(a, at)),
             Expr::Neg(inner) | Expr::Not(inner) => self.known(inner, at),
             Expr::Binary { left, right, .. } => self.known(left, at) && self.known(right, at),

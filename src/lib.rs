@@ -149,6 +149,14 @@ impl Issue {
         }
     }
 
+    /// What the office's final bulletin must have signed off.
+    pub fn signoff_fields(&self) -> &[definition::SignoffField] {
+        match self {
+            Issue::Furong(month) => &month.definition.office.signoff,
+            Issue::Office(month) => &month.definition.office.signoff,
+        }
+    }
+
     pub fn sources(&self) -> &[(String, Vec<u8>)] {
         match self {
             Issue::Furong(month) => &month.sources,
@@ -409,10 +417,24 @@ pub fn build(
         } else {
             format!("the sign-off record is incomplete: {} missing", missing.join(", "))
         };
-        let mut diagnostic = diag::Diagnostic::error(dir.join(validate::MONTH_FILE), message).with_hint(
-            "add `signoff:` with `issuer` (发文单位), `date` (签发日期, YYYY-MM-DD) and `approved_by` (签发人); \
-             without --final the month builds as a draft (征求意见稿)",
-        );
+        // The fields this office's 落款 holds (bulletin.yaml's office.signoff).
+        let fields: Vec<&str> = issue
+            .signoff_fields()
+            .iter()
+            .map(|f| match f {
+                definition::SignoffField::Issuer => "`issuer` (发文单位)",
+                definition::SignoffField::Date => "`date` (签发日期, YYYY-MM-DD)",
+                definition::SignoffField::ApprovedBy => "`approved_by` (签发人)",
+            })
+            .collect();
+        let fields = match fields.split_last() {
+            Some((last, [])) => (*last).to_owned(),
+            Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+            None => "its fields".to_owned(),
+        };
+        let mut diagnostic = diag::Diagnostic::error(dir.join(validate::MONTH_FILE), message).with_hint(format!(
+            "add `signoff:` with {fields}; without --final the month builds as a draft (征求意见稿)"
+        ));
         // At the record, when there is one.
         let text = issue.sources().iter().find(|(name, _)| name == validate::MONTH_FILE);
         let text = text.map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned()).unwrap_or_default();

@@ -170,7 +170,11 @@ impl Found {
                 (format!("expected a number of at most {maximum}, found {found}"), None)
             }
             Problem::NotAllowed { allowed, found } => {
-                (format!("expected one of {}, found {found}", allowed.join(", ")), None)
+                // `found` reads "the text `乡镇街到`": the value is between the ticks.
+                let value = found.split('`').nth(1).unwrap_or(found);
+                let hint = crate::diag::closest(value, allowed.iter().map(String::as_str))
+                    .map(|near| format!("did you mean `{near}`?"));
+                (format!("expected one of {}, found {found}", allowed.join(", ")), hint)
             }
             Problem::NotFilled { description } => (
                 "not filled in yet".to_owned(),

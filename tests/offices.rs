@@ -253,6 +253,10 @@ fn init_starts_an_office_whose_example_builds_and_whose_next_month_is_blank() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
     assert!(stderr.contains("bulletin new YYYY-MM --months"), "the next steps: {stderr}");
+    assert!(
+        stderr.contains(&format!("--out {}", dir.join("out").display())),
+        "built into the office's folder: {stderr}"
+    );
     for file in ["bulletin.yaml", "schemas/units.schema.json", "schemas/bulletin.schema.json"] {
         assert!(dir.join(file).is_file(), "{file}");
     }
@@ -361,4 +365,35 @@ fn a_new_month_waits_for_the_texts_its_sections_print() {
     // The issuer carries over; the date waits.
     let month_yaml = std::fs::read_to_string(month.join("month.yaml")).unwrap();
     assert!(month_yaml.contains("issuer: 湘阴县热线办\n  date: ~"), "{month_yaml}");
+    // An office made from the example names itself: the example's issuer,
+    // of another county, is not carried into its months.
+    edit(
+        &dir.join("bulletin.yaml"),
+        "  name: 湘阴县热线办\n  district: 湘阴县",
+        "  name: 清河县12345热线服务中心\n  district: 清河县",
+    );
+    assert!(common::bulletin(&["new", "2023-03", "--months", months.to_str().unwrap()]).status.success());
+    let month_yaml = std::fs::read_to_string(months.join("2023-03/month.yaml")).unwrap();
+    assert!(month_yaml.contains("issuer: 清河县12345热线服务中心\n  date: ~"), "{month_yaml}");
+}
+
+#[test]
+fn a_misspelt_group_is_one_error_and_judges_no_sum() {
+    let scratch = Scratch::new("ningguo-group");
+    let office = copy_office("ningguo", &scratch);
+    let month = office.join("months/2022-04");
+    edit(&month.join("units.yaml"), "  - name: 乡镇街道", "  - name: 乡镇街到");
+    let output = common::bulletin(&["check", month.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("error: expected one of 市直部门, 乡镇街道, found the text `乡镇街到`"), "{stderr}");
+    assert!(stderr.contains("hint: did you mean `乡镇街道`?"), "{stderr}");
+    // Its units are not read, so no sum over the units is judged.
+    assert_eq!(stderr.matches("error: ").count(), 1, "{stderr}");
+    assert!(!stderr.contains("warning: "), "{stderr}");
+    // A run-in heading left empty leaves its number to open the text.
+    edit(&month.join("units.yaml"), "  - name: 乡镇街到", "  - name: 乡镇街道");
+    edit(&office.join("bulletin.yaml"), "      - heading: 12345热线受理量\n", "      - heading: \"\"\n");
+    let out = Scratch::new("ningguo-group-out");
+    let (pdf, _) = build(&month, &out);
+    assert!(text_of(&pdf).contains("（一）共受理各类来电2808件"), "the number alone, no colon");
 }

@@ -12,7 +12,10 @@ pub fn run(dir: &Path, like: &str) -> Result<(), Fail> {
     let month = bulletin::init::init(dir, office)?;
     eprintln!("created {} from {} ({})", dir.display(), office.name, office.about);
     let mut steps = vec![
-        (format!("bulletin build {}", month.display()), "the example month, as the office published it"),
+        (
+            format!("bulletin build {} --out {}", month.display(), dir.join("out").display()),
+            "the example month, as the office published it",
+        ),
         (format!("edit {}", dir.join("bulletin.yaml").display()), "your office's names, figures and sections"),
     ];
     if office.name != "furong" {

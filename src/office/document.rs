@@ -249,8 +249,9 @@ impl OfficeMonth {
                 let number = counters.next(section.level);
                 let heading = render(heading, &what)?;
                 if section.run_in {
-                    // A heading that ends in its own colon keeps it.
-                    let colon = if heading.ends_with(['：', ':']) { "" } else { "：" };
+                    // A heading that ends in its own colon keeps it; an empty
+                    // one leaves the number alone: "（一）全县办结…".
+                    let colon = if heading.is_empty() || heading.ends_with(['：', ':']) { "" } else { "：" };
                     lead = Some(Lead { level: section.level, text: format!("{number}{heading}{colon}") });
                 } else {
                     out.push(Block::Heading { level: section.level, number, text: heading });

@@ -100,6 +100,7 @@ pub fn check_files(files: &MonthFiles, definition: Arc<Definition>) -> Checked {
     // check that needs a figure without a value is left out.
     let parsed = month_json.is_some() && figures_json.is_some() && units_json.is_some();
     let mut month = None;
+    input.incomplete = v.diagnostics.iter().any(Diagnostic::is_error);
     if parsed {
         match engine::evaluate(&definition, &input) {
             Ok(output) => {

@@ -60,7 +60,16 @@ pub fn new_month(months: &Path, key: &str, definition: &Definition) -> Result<Pa
             SignoffField::Date => ("date", "签发日期 YYYY-MM-DD"),
             SignoffField::ApprovedBy => ("approved_by", "签发人"),
         };
-        match signoff[name].as_str() {
+        // An issuer carried from a month of another office (an example
+        // copied by `init`) gives way to the definition's office name.
+        let kept = match (field, signoff[name].as_str()) {
+            (SignoffField::Issuer, Some(issuer)) if !issuer.contains(&definition.office.district) => {
+                Some(definition.office.name.as_str())
+            }
+            (SignoffField::Issuer, None) => Some(definition.office.name.as_str()),
+            (_, kept) => kept,
+        };
+        match kept {
             Some(kept) if *field != SignoffField::Date => {
                 let _ = writeln!(text, "  {name}: {}", yaml_str(kept));
             }
