@@ -397,3 +397,27 @@ fn a_misspelt_group_is_one_error_and_judges_no_sum() {
     let (pdf, _) = build(&month, &out);
     assert!(text_of(&pdf).contains("（一）共受理各类来电2808件"), "the number alone, no colon");
 }
+
+#[test]
+fn a_month_written_for_another_definition_is_called_so_once() {
+    let scratch = Scratch::new("xiangyin-renamed");
+    let office = copy_office("xiangyin", &scratch);
+    // The office renames a unit measure: every unit of the example month
+    // now lacks the new key and has the old one.
+    let definition = office.join("bulletin.yaml");
+    let text = std::fs::read_to_string(&definition).unwrap();
+    std::fs::write(
+        &definition,
+        text.replace("tickets: { label: 工单办理量", "handled: { label: 工单办理量")
+            .replace("units, tickets", "units, handled")
+            .replace("tickets >= ", "handled >= ")
+            .replace("[tickets desc]", "[handled desc]"),
+    )
+    .unwrap();
+    let month = office.join("months/2023-01");
+    let output = common::bulletin(&["check", month.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.matches("this month was written for another definition").count(), 1, "{stderr}");
+    assert!(stderr.starts_with("warning: 112 of the 112 errors"), "said first: {stderr}");
+}

@@ -134,9 +134,34 @@ pub fn check_files(files: &MonthFiles, definition: Arc<Definition>) -> Checked {
         let judged = parsed && !diagnostics.iter().any(Diagnostic::is_error);
         diagnostics = validate::acknowledge(file, &header.acknowledge, diagnostics, judged);
     }
+    if let Some(note) = another_definition(&files.dir, &diagnostics) {
+        diagnostics.push(note);
+    }
     diagnostics.sort_by_key(Diagnostic::sort_key);
     let month = month.filter(|_| !diagnostics.iter().any(Diagnostic::is_error));
     Checked { month, diagnostics }
+}
+
+/// A month written for another definition (the example `init` copied,
+/// once the office made the definition its own) fails on nearly every key:
+/// say so once, at its month.yaml.
+fn another_definition(dir: &std::path::Path, diagnostics: &[Diagnostic]) -> Option<Diagnostic> {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let misfits = diagnostics
+        .iter()
+        .filter(|d| {
+            let m = &d.message;
+            d.is_error() && (m.starts_with("unknown key") || m.starts_with("missing key") || m.ends_with(" is missing"))
+        })
+        .count();
+    (misfits >= 10 && misfits * 2 >= errors).then(|| {
+        Diagnostic::warning(dir.join(MONTH_FILE), format!(
+            "{misfits} of the {errors} errors are keys the office's definition does not have, or needs: this month was written for another definition"
+        ))
+        .with_hint(
+            "if it is the example `bulletin init` copied, delete the folder; else start the month anew with `bulletin new`",
+        )
+    })
 }
 
 /// A file of the folder as text; a missing one is an error when `required`.
