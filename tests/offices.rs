@@ -47,6 +47,19 @@ fn edit(path: &Path, from: &str, to: &str) {
     std::fs::write(path, text.replacen(from, to, 1)).unwrap();
 }
 
+/// `bulletin check` of a month folder: its exit code and stderr.
+fn check(month: &Path) -> (Option<i32>, String) {
+    let output = common::bulletin(&["check", month.to_str().unwrap()]);
+    (output.status.code(), String::from_utf8_lossy(&output.stderr).into_owned())
+}
+
+/// The month's acknowledgements dropped (from the `# 已核对` comment on).
+fn drop_acknowledgements(month: &Path) {
+    let month_yaml = month.join("month.yaml");
+    let text = std::fs::read_to_string(&month_yaml).unwrap();
+    std::fs::write(&month_yaml, &text[..text.find("\n# 已核对").unwrap()]).unwrap();
+}
+
 #[test]
 fn xiangyin_prints_every_figure_of_its_published_bulletin() {
     let out = Scratch::new("xiangyin");
@@ -134,12 +147,9 @@ fn ningguos_published_share_and_every_other_problem_show_in_one_run() {
     let scratch = Scratch::new("ningguo-published");
     let office = copy_office("ningguo", &scratch);
     let month = office.join("months/2022-04");
-    let month_yaml = month.join("month.yaml");
-    let text = std::fs::read_to_string(&month_yaml).unwrap();
-    std::fs::write(&month_yaml, &text[..text.find("\n# 已核对").unwrap()]).unwrap();
-    let output = common::bulletin(&["check", month.to_str().unwrap()]);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    drop_acknowledgements(&month);
+    let (code, stderr) = check(&month);
+    assert_eq!(code, Some(1), "{stderr}");
     // 212 / 2877 = 7.369%: 7.4 by the rule, 7.3 as published.
     assert!(stderr.contains("error: 占比 is typed as published, 7.3, but the figures give 7.4"), "{stderr}");
     assert!(stderr.contains("hot_issues[0].share (关于疫情方面政策咨询、投诉等)"), "{stderr}");
@@ -150,8 +160,7 @@ fn ningguos_published_share_and_every_other_problem_show_in_one_run() {
     edit(&figures, "  interaction: 69", "  interaction: 69\n  total: 2878");
     edit(&figures, "count: 58", "count: -58");
     edit(&month.join("units.yaml"), "unsatisfied: 8\n", "unsatisfied: 88\n");
-    let output = common::bulletin(&["check", month.to_str().unwrap()]);
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let (_, stderr) = check(&month);
     assert!(
         stderr
             .contains("受理群众诉求数 total 2878 is not the sum of its channels (12345热线 2808 + 政民互动 69: 2877)"),
@@ -171,12 +180,9 @@ fn figures_typed_as_published_are_held_against_the_derived_ones() {
     let month = office.join("months/2023-01");
     // Without the acknowledgements, a final bulletin is refused and each
     // difference is named with both numbers.
-    let month_yaml = month.join("month.yaml");
-    let text = std::fs::read_to_string(&month_yaml).unwrap();
-    std::fs::write(&month_yaml, &text[..text.find("\n# 已核对").unwrap()]).unwrap();
-    let output = common::bulletin(&["check", month.to_str().unwrap()]);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    drop_acknowledgements(&month);
+    let (code, stderr) = check(&month);
+    assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.contains("error: 占比 is typed as published, 3.59, but the figures give 11.22"), "{stderr}");
     assert!(stderr.contains("figures.yaml:15:"), "at the typed share: {stderr}");
     assert!(stderr.contains("categories[2].share (医疗卫生健康类)"), "{stderr}");
@@ -188,7 +194,7 @@ fn figures_typed_as_published_are_held_against_the_derived_ones() {
         "{stderr}"
     );
     // As a draft, they are warnings, and the bulletin prints the published figures.
-    edit(&month_yaml, "  date: 2023-02-20\n", "");
+    edit(&month.join("month.yaml"), "  date: 2023-02-20\n", "");
     let out = Scratch::new("xiangyin-published-out");
     let output = common::bulletin(&["build", month.to_str().unwrap(), "--out", out.str()]);
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -206,9 +212,8 @@ fn a_check_of_the_definition_stops_an_impossible_figure_at_its_line() {
     let month = office.join("months/2023-01");
     edit(&month.join("units.yaml"), "        score: 98.2\n        grade: A", "        score: 102\n        grade: E");
     edit(&month.join("figures.yaml"), "on_time: 1305", "on_time: 1315");
-    let output = common::bulletin(&["check", month.to_str().unwrap()]);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let (code, stderr) = check(&month);
+    assert_eq!(code, Some(1), "{stderr}");
     // Every problem in one run, each at its figure, with the unit's name.
     assert!(stderr.contains("error: 综合指标考核分值 `score` (102) is greater than 100 (100)"), "{stderr}");
     assert!(stderr.contains("groups[0].units[11].score (东塘镇)"), "{stderr}");
@@ -284,9 +289,8 @@ fn init_starts_an_office_whose_example_builds_and_whose_next_month_is_blank() {
     let figures = std::fs::read_to_string(month.join("figures.yaml")).unwrap();
     let at = |key: &str| figures.find(&format!("\n{key}:")).unwrap_or_else(|| panic!("{key} in {figures}"));
     assert!(at("received") < at("received_change") && at("received_change") < at("governor_hotline"), "{figures}");
-    let output = common::bulletin(&["check", month.to_str().unwrap()]);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let (code, stderr) = check(&month);
+    assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.contains("hint: fill in 受理群众诉求数：12345热线"), "{stderr}");
     assert!(stderr.contains("groups[1].units[0].unsatisfied (西津街道办事处)"), "{stderr}");
     assert!(stderr.contains("hot_issues[2].count (反映油烟污染、流动摊贩、工地施工扰民等)"), "{stderr}");
@@ -338,8 +342,7 @@ fn init_starts_an_office_whose_example_builds_and_whose_next_month_is_blank() {
     assert!(units.contains("name: 梅林镇\n        on_time: { hotline: 15, interaction: 1 }"), "{units}");
     assert!(units.contains("name: 梅林镇\n        on_time: { hotline: 15, interaction: 1 } # 按时办结数（12345热线、政民互动）\n        overtime: 0"), "{units}");
     // Its cases now outnumber what was received: the definition's check says so.
-    let output = common::bulletin(&["check", month.to_str().unwrap()]);
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let (_, stderr) = check(&month);
     assert!(stderr.contains("error: 派单数多于受理群众诉求数"), "{stderr}");
 }
 
@@ -358,8 +361,7 @@ fn a_new_month_waits_for_the_texts_its_sections_print() {
     assert!(units.contains("name: 城西镇\n        tickets: ~"), "{units}");
     let text = std::fs::read_to_string(month.join("工作动态.txt")).unwrap();
     assert!(text.contains("【待填写】"), "{text}");
-    let output = common::bulletin(&["check", month.to_str().unwrap()]);
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let (_, stderr) = check(&month);
     assert!(stderr.contains("error: the text is not written yet"), "{stderr}");
     assert!(stderr.contains("工作动态.txt:1:1"), "{stderr}");
     // The issuer carries over; the date waits.
@@ -383,8 +385,7 @@ fn a_misspelt_group_is_one_error_and_judges_no_sum() {
     let office = copy_office("ningguo", &scratch);
     let month = office.join("months/2022-04");
     edit(&month.join("units.yaml"), "  - name: 乡镇街道", "  - name: 乡镇街到");
-    let output = common::bulletin(&["check", month.to_str().unwrap()]);
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let (_, stderr) = check(&month);
     assert!(stderr.contains("error: expected one of 市直部门, 乡镇街道, found the text `乡镇街到`"), "{stderr}");
     assert!(stderr.contains("hint: did you mean `乡镇街道`?"), "{stderr}");
     // Its units are not read, so no sum over the units is judged.
@@ -415,9 +416,8 @@ fn a_month_written_for_another_definition_is_called_so_once() {
     )
     .unwrap();
     let month = office.join("months/2023-01");
-    let output = common::bulletin(&["check", month.to_str().unwrap()]);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let (code, stderr) = check(&month);
+    assert_eq!(code, Some(1), "{stderr}");
     assert_eq!(stderr.matches("this month was written for another definition").count(), 1, "{stderr}");
     assert!(stderr.starts_with("warning: 112 of the 112 errors"), "said first: {stderr}");
 }
