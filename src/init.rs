@@ -113,31 +113,24 @@ pub fn init(dir: &Path, like: &Bundled) -> Result<PathBuf, Error> {
     // The schemas the files' first lines point at: the definition's, and
     // the month files' (generated from the definition for an office with
     // sections, the bundled ones for Furong's shape).
-    let schemas = dir.join("schemas");
-    let definition_schema = FileKind::Definition;
-    files.push((schemas.join(definition_schema.schema_file_name()), pretty(definition_schema.schema())));
     let loaded = definition::from_bytes(Path::new(definition::FILE_NAME), like.files[0].1.as_bytes());
     let found =
         loaded.definition.ok_or_else(|| init_error(format!("the bundled {} definition has errors", like.name)))?;
-    if found.sections.is_empty() {
-        for kind in FileKind::ALL.into_iter().filter(|k| *k != FileKind::Definition) {
-            files.push((schemas.join(kind.schema_file_name()), pretty(kind.schema())));
-        }
+    let schemas = if found.sections.is_empty() {
+        crate::schema::bundled_files()
     } else {
-        for file in crate::office::schema::FILES {
-            if let Some(schema) = crate::office::schema::for_file(&found, file) {
-                files.push((schemas.join(format!("{}.schema.json", file.trim_end_matches(".yaml"))), pretty(&schema)));
-            }
-        }
+        let definition = FileKind::Definition;
+        let mut schemas = vec![(definition.schema_file_name(), crate::schema::file_text(definition.schema()))];
+        schemas.extend(crate::office::schema::files(&found));
+        schemas
+    };
+    for (name, text) in schemas {
+        files.push((dir.join("schemas").join(name), text.into_bytes()));
     }
     for (path, bytes) in &files {
         crate::fs::write_atomically(path, bytes)?;
     }
     Ok(dir.join("months").join(like.month))
-}
-
-fn pretty(schema: &serde_json::Value) -> Vec<u8> {
-    (serde_json::to_string_pretty(schema).expect("a schema is plain JSON") + "\n").into_bytes()
 }
 
 /// The text with its first line's `$schema=` pointing at `to`.

@@ -247,13 +247,7 @@ pub fn office_schemas(office_dir: &Path) -> Result<Vec<(String, String)>, Failur
     let loaded = definition::load(&path)
         .map_err(|err| Failure::Operational(Error::io("read the office definition", &path, err)))?;
     let Some(found) = loaded.definition else { return Err(Failure::Data(loaded.diagnostics)) };
-    let mut out = Vec::new();
-    for file in office::schema::FILES {
-        let Some(schema) = office::schema::for_file(&found, file) else { continue };
-        let text = serde_json::to_string_pretty(&schema).expect("a schema is plain JSON") + "\n";
-        out.push((format!("{}.schema.json", file.trim_end_matches(".yaml")), text));
-    }
-    Ok(out)
+    Ok(office::schema::files(&found))
 }
 
 /// `bulletin new`: the month `period` under `months`, started from the

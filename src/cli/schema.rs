@@ -3,18 +3,11 @@
 
 use std::path::Path;
 
-use bulletin::schema::FileKind;
-
 use super::common::{Fail, Format};
 
 /// Writes the schemas of the bundled month files into `out`.
 pub fn run(out: &Path) -> Result<(), Fail> {
-    let mut schemas = Vec::new();
-    for kind in FileKind::ALL {
-        let text = serde_json::to_string_pretty(&kind.schema()).map_err(|err| Fail::operational(err.to_string()))?;
-        schemas.push((kind.schema_file_name().to_owned(), text + "\n"));
-    }
-    write_schemas(out, schemas)
+    write_schemas(out, bulletin::schema::bundled_files())
 }
 
 /// Writes the schemas of the office in `office`'s month files into `out`.

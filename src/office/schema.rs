@@ -26,6 +26,17 @@ pub fn for_file(definition: &Definition, file: &str) -> Option<Value> {
     Some(schema)
 }
 
+/// The schemas of all of [`FILES`]: (schema file name, text).
+pub fn files(definition: &Definition) -> Vec<(String, String)> {
+    FILES
+        .iter()
+        .filter_map(|file| {
+            let schema = for_file(definition, file)?;
+            Some((format!("{}.schema.json", file.trim_end_matches(".yaml")), crate::schema::file_text(&schema)))
+        })
+        .collect()
+}
+
 fn merge(into: &mut Value, from: Value) {
     if let (Some(into), Value::Object(from)) = (into.as_object_mut(), from) {
         into.extend(from);
