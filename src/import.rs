@@ -119,12 +119,12 @@ impl Spec {
     /// 承办单位 or 名称.
     pub fn office(definition: &crate::definition::Definition, group: &str) -> Self {
         use crate::definition::{MeasureKind, ScopeKey};
-        let own = definition.groups.iter().find(|g| g.name == group).and_then(|g| g.measures.clone());
+        let carried = definition.group_measures(group);
         let columns = definition
             .scope(&ScopeKey::Unit)
             .measures
             .iter()
-            .filter(|(name, _)| own.as_ref().is_none_or(|own| own.contains(name)))
+            .filter(|(name, _)| carried.contains(name))
             .map(|(name, m)| Column {
                 title: m.label.clone(),
                 key: name.clone(),

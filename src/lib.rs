@@ -253,7 +253,7 @@ pub fn office_schemas(office_dir: &Path) -> Result<Vec<(String, String)>, Failur
 /// `bulletin new`: the month `period` under `months`, started from the
 /// latest month there, in the shape of the office's definition.
 pub fn new_month(months: &Path, period: &str) -> Result<PathBuf, Error> {
-    let scaffold_error = |message: String| Error::Scaffold { message };
+    let scaffold_error = scaffold::scaffold_error;
     let parsed = month::parse_period(period)
         .ok_or_else(|| scaffold_error(format!("`{period}` is not a month; write it as YYYY-MM, e.g. 2020-04")))?;
     let key = format!("{:04}-{:02}", parsed.year, parsed.month);

@@ -15,7 +15,7 @@ use crate::Error;
 /// Marks text an editor still has to write; `check` reports it.
 pub use crate::case::TO_FILL;
 
-fn scaffold_error(message: impl Into<String>) -> Error {
+pub(crate) fn scaffold_error(message: impl Into<String>) -> Error {
     Error::Scaffold { message: message.into() }
 }
 
@@ -97,7 +97,7 @@ struct TopicNames {
     categories: Vec<Named>,
 }
 
-fn parse<T: serde::de::DeserializeOwned>(files: &MonthFiles, name: &str) -> Result<T, Error> {
+pub(crate) fn parse<T: serde::de::DeserializeOwned>(files: &MonthFiles, name: &str) -> Result<T, Error> {
     let bytes =
         files.files.get(name).ok_or_else(|| scaffold_error(format!("`{}` has no {name}", files.dir.display())))?;
     serde_yaml::from_slice(bytes).map_err(|err| {

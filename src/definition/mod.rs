@@ -333,6 +333,15 @@ impl Definition {
         self.scopes.get(key).unwrap_or_else(|| EMPTY.get_or_init(Scope::default))
     }
 
+    /// The unit measures the units of `group` carry: the group's own list
+    /// (bulletin.yaml's `groups[].measures`), else every unit measure.
+    pub fn group_measures(&self, group: &str) -> Vec<&String> {
+        match self.groups.iter().find(|g| g.name == group).and_then(|g| g.measures.as_ref()) {
+            Some(names) => names.iter().collect(),
+            None => self.scope(&ScopeKey::Unit).measures.keys().collect(),
+        }
+    }
+
     /// A parameter's value, with a month's overrides.
     pub fn param<'a>(&'a self, name: &str, overrides: &'a BTreeMap<String, ParamValue>) -> Option<&'a ParamValue> {
         overrides.get(name).or_else(|| self.params.get(name).map(|p| &p.value))

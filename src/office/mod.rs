@@ -419,11 +419,7 @@ fn read_units(
             )
             .hint = Some("list each group once, with all its units".into());
         }
-        let group_def = definition.groups.iter().find(|d| d.name == group_name);
-        let carried: Vec<&String> = match group_def.and_then(|d| d.measures.as_ref()) {
-            Some(names) => names.iter().collect(),
-            None => unit_scope.measures.keys().collect(),
-        };
+        let carried = definition.group_measures(&group_name);
         let group_index = input.groups.len();
         input.groups.push(group_name.clone());
         for (u, unit) in group.get("units").and_then(Json::as_array).into_iter().flatten().enumerate() {

@@ -13,13 +13,9 @@ use serde_yaml::Value as Yaml;
 
 use super::{text_files, FIGURES_FILE, MONTH_FILE, UNITS_FILE};
 use crate::definition::{Definition, Measure, ScopeKey, SignoffField};
-use crate::scaffold::{latest_month, rules_block, yaml_str, TO_FILL};
+use crate::scaffold::{latest_month, parse, rules_block, scaffold_error, yaml_str, TO_FILL};
 use crate::validate::MonthFiles;
 use crate::Error;
-
-fn scaffold_error(message: impl Into<String>) -> Error {
-    Error::Scaffold { message: message.into() }
-}
 
 /// Makes `months/<period>` for the office of `definition`; returns it.
 pub fn new_month(months: &Path, key: &str, definition: &Definition) -> Result<PathBuf, Error> {
@@ -31,19 +27,18 @@ pub fn new_month(months: &Path, key: &str, definition: &Definition) -> Result<Pa
         ))
     })?;
     let files = MonthFiles::read(&latest).map_err(|err| Error::io("read", &latest, err))?;
-    let parse = |name: &str| -> Result<Yaml, Error> {
-        let Some(bytes) = files.files.get(name) else { return Ok(Yaml::Null) };
-        serde_yaml::from_slice(bytes).map_err(|err| {
-            scaffold_error(format!(
-                "`{}` does not parse ({err}); fix it first (`bulletin check {}`)",
-                latest.join(name).display(),
-                latest.display()
-            ))
-        })
+    // A file the latest month lacks (units.yaml of an office without units)
+    // carries nothing over.
+    let read = |name: &str| -> Result<Yaml, Error> {
+        if files.files.contains_key(name) {
+            parse(&files, name)
+        } else {
+            Ok(Yaml::Null)
+        }
     };
-    let month = parse(MONTH_FILE)?;
-    let figures = parse(FIGURES_FILE)?;
-    let units = parse(UNITS_FILE)?;
+    let month = read(MONTH_FILE)?;
+    let figures = read(FIGURES_FILE)?;
+    let units = read(UNITS_FILE)?;
     let from = latest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let schema = |name: &str| format!("# yaml-language-server: $schema=../../schemas/{name}.schema.json\n");
     let mut out: Vec<(String, String)> = Vec::new();
@@ -113,11 +108,10 @@ pub fn new_month(months: &Path, key: &str, definition: &Definition) -> Result<Pa
         let latest: Vec<&Yaml> = units["groups"].as_sequence().into_iter().flatten().collect();
         for group in &definition.groups {
             let name = group.name.as_str();
+            let carried_measures = definition.group_measures(name);
             let _ = writeln!(text, "  - name: {}", yaml_str(name));
-            let measures: Vec<(&String, &Measure)> = unit_measures
-                .measures_in_order()
-                .filter(|(m, _)| group.measures.as_ref().is_none_or(|own| own.contains(m)))
-                .collect();
+            let measures: Vec<(&String, &Measure)> =
+                unit_measures.measures_in_order().filter(|(m, _)| carried_measures.contains(m)).collect();
             let carried: Vec<&Yaml> = latest
                 .iter()
                 .filter(|g| g["name"].as_str() == Some(name))
