@@ -98,6 +98,17 @@ pub struct Built {
     pub draft: bool,
     /// Warnings about the month's data (none of them stopped the build).
     pub warnings: Vec<Diagnostic>,
+    /// What the PDF replaced at its path.
+    pub replaced: Replaced,
+}
+
+/// What a built PDF replaced: nothing, the same bytes, or another PDF (an
+/// archived bulletin that a rebuild changed, e.g. after a definition change).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Replaced {
+    Nothing,
+    Same,
+    Changed,
 }
 
 /// How strictly a month is checked.
@@ -226,6 +237,20 @@ pub struct OfficeDefinition {
 /// `bulletin.yaml` beside the months or beside `months/`, else the bundled
 /// one (Furong's). A definition with errors stops every month it governs.
 pub fn office_definition(dir: &Path) -> Result<OfficeDefinition, Failure> {
+    if let Some(pin) = definition::pinned(dir) {
+        if !pin.path.is_file() {
+            let at = [locate::Segment::Key("definition".into())];
+            return Err(Failure::Data(vec![Diagnostic::error(
+                &pin.month_yaml,
+                format!("`definition`: there is no definition file at `{}`", pin.path.display()),
+            )
+            .at_field(&pin.text, &at, Some("本月依据的通报定义"))
+            .with_hint(
+                "write the path of the bulletin.yaml this month was issued under, relative to the month folder \
+                 (e.g. `../../definitions/2020.yaml`), or remove `definition:` to use the office's bulletin.yaml",
+            )]));
+        }
+    }
     let Some(path) = definition::find_for_month(dir) else {
         return Ok(OfficeDefinition { definition: definition::furong(), warnings: Vec::new() });
     };
@@ -448,11 +473,15 @@ pub fn build(
     };
     let (key, draft) = (issue.period_key(), !issue.is_final());
     let pdf = out.join(pdf_name(&key, draft));
+    let replaced = match std::fs::read(&pdf) {
+        Ok(old) if old == rendered.pdf => Replaced::Same,
+        Ok(_) => Replaced::Changed,
+        Err(_) => Replaced::Nothing,
+    };
     // A signature of the PDF this one replaces no longer holds: it goes, so
-    // that nobody sends it along with the new PDF. (The old PDF is read only
-    // when there is a signature to judge.)
+    // that nobody sends it along with the new PDF.
     let signature = signoff::signature_path(&pdf);
-    let stale = signature.exists() && std::fs::read(&pdf).map_or(true, |old| old != rendered.pdf);
+    let stale = signature.exists() && replaced != Replaced::Same;
     crate::fs::write_atomically(&pdf, &rendered.pdf)?;
     if stale {
         std::fs::remove_file(&signature).map_err(|err| Error::io("remove the old signature", &signature, err))?;
@@ -485,5 +514,6 @@ pub fn build(
         sha256: sha256_hex(&rendered.pdf),
         draft,
         warnings,
+        replaced,
     })
 }

@@ -31,6 +31,8 @@ pub struct MonthFile {
     pub attachment: String,
     /// 附件排行榜的标题
     pub appendix_title: String,
+    /// 本月依据的通报定义：相对本文件夹的路径，如 ../../definitions/2020.yaml（可省略：用 months 旁的 bulletin.yaml）。已签发的月份写上签发时的定义，日后修改 bulletin.yaml 不会改写存档的通报
+    pub definition: Option<String>,
     /// 签发记录：发文单位、签发日期、签发人。齐全时生成正式版（附落款），缺少时只生成征求意见稿
     pub signoff: Option<SignoffFile>,
     /// 规则：阈值与各项数字的取舍规则（可省略）

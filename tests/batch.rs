@@ -132,3 +132,56 @@ fn emit_typst_writes_the_project_a_month_compiles() {
     let fonts = fs::read_to_string(project.join("fonts.txt")).unwrap();
     assert!(Path::new(fonts.trim()).join("FandolFang-Regular.otf").is_file(), "fonts.txt: {fonts}");
 }
+
+/// The office definition is an input of every month it governs: editing it
+/// rebuilds them, and the run names the PDFs that changed. A month whose
+/// month.yaml pins the definition it was issued under stays as built; a pin
+/// that names no file is an error at its line.
+#[test]
+fn a_definition_change_names_the_changed_pdfs_and_a_pinned_month_keeps_its_own() {
+    let scratch = Scratch::new("pin");
+    let base = bulletin::validate::MonthFiles::read(&common::project().join("months/2020-03")).unwrap();
+    let archive = scratch.path().join("archive");
+    bulletin::archive::write(&archive, &bulletin::archive::generate(&base, 3)).unwrap();
+    let furong = bulletin::definition::FURONG;
+    fs::create_dir_all(archive.join("definitions")).unwrap();
+    fs::write(archive.join("definitions/2015.yaml"), furong).unwrap();
+    fs::write(archive.join("bulletin.yaml"), furong).unwrap();
+    let month_yaml = archive.join("2015-02/month.yaml");
+    let pinned = fs::read_to_string(&month_yaml).unwrap() + "definition: ../definitions/2015.yaml\n";
+    fs::write(&month_yaml, &pinned).unwrap();
+    let layouts = common::project().join("layouts");
+    let out = scratch.path().join("out");
+
+    let (code, _, stderr) = build_all(scratch.path(), &archive, &out, &layouts, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("3 built, 0 up to date, 0 failed"), "{stderr}");
+    assert!(!stderr.contains("changed"), "nothing was replaced yet: {stderr}");
+    let (code, _, stderr) = build_all(scratch.path(), &archive, &out, &layouts, &["--force"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("unchanged: the 3 rebuilt PDFs are the same bytes"), "{stderr}");
+    assert_eq!(stderr.matches("; unchanged)").count(), 3, "{stderr}");
+
+    // The office rounds 回访满意度 to one decimal from now on.
+    let edited = furong.replace("\n  satisfaction: half_up 2", "\n  satisfaction: truncate 1");
+    assert_ne!(edited, furong, "the rule to edit is not in the definition");
+    fs::write(archive.join("bulletin.yaml"), edited).unwrap();
+    let before = fs::read(out.join("2015-02.pdf")).or_else(|_| fs::read(out.join("2015-02.draft.pdf"))).unwrap();
+    let (code, _, stderr) = build_all(scratch.path(), &archive, &out, &layouts, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("2 built, 1 up to date, 0 failed"), "the pinned month is rebuilt: {stderr}");
+    let changed = stderr.lines().find(|l| l.starts_with("changed: ")).unwrap_or_else(|| panic!("{stderr}"));
+    assert!(changed.contains("2015-01") && changed.contains("2015-03"), "{changed}");
+    assert!(!changed.contains("2015-02") && changed.ends_with("(2 of 2 rebuilt PDFs)"), "{changed}");
+    let after = fs::read(out.join("2015-02.pdf")).or_else(|_| fs::read(out.join("2015-02.draft.pdf"))).unwrap();
+    assert_eq!(before, after, "the pinned month's PDF changed");
+
+    // A pin to a file that is not there.
+    fs::write(&month_yaml, pinned.replace("2015.yaml", "2014.yaml")).unwrap();
+    let (code, _, stderr) = build_all(scratch.path(), &archive, &out, &layouts, &[]);
+    assert_eq!(code, 1, "{stderr}");
+    let line = pinned.lines().count();
+    assert!(stderr.contains("error: `definition`: there is no definition file at"), "{stderr}");
+    assert!(stderr.contains(&format!("2015-02/month.yaml:{line}:13")), "{stderr}");
+    assert!(stderr.contains("relative to the month folder"), "{stderr}");
+}

@@ -421,3 +421,25 @@ fn a_month_written_for_another_definition_is_called_so_once() {
     assert_eq!(stderr.matches("this month was written for another definition").count(), 1, "{stderr}");
     assert!(stderr.starts_with("warning: 112 of the 112 errors"), "said first: {stderr}");
 }
+
+/// A month pinned to the definition it was issued under (`definition:` in
+/// its month.yaml) builds from that file, whatever the office's current
+/// `bulletin.yaml` says; the month's schema accepts the key.
+#[test]
+fn a_pinned_month_builds_under_the_definition_it_names() {
+    let scratch = Scratch::new("xiangyin-pinned");
+    let office = copy_office("xiangyin", &scratch);
+    std::fs::create_dir_all(office.join("definitions")).unwrap();
+    std::fs::copy(office.join("bulletin.yaml"), office.join("definitions/2023.yaml")).unwrap();
+    edit(&office.join("bulletin.yaml"), "heading: 工作动态", "heading: 本月工作动态");
+    let month = office.join("months/2023-01");
+    let out = Scratch::new("xiangyin-pinned-out");
+    let (pdf, _) = build(&month, &out);
+    assert!(text_of(&pdf).contains("一、本月工作动态"), "the office's current definition");
+
+    edit(&month.join("month.yaml"), "period:", "definition: ../../definitions/2023.yaml\nperiod:");
+    let (pdf, stderr) = build(&month, &out);
+    let text = text_of(&pdf);
+    assert!(text.contains("一、工作动态") && !text.contains("本月工作动态"), "the pinned definition: {text}");
+    assert!(stderr.contains("; changed)"), "the rebuild replaced a different PDF: {stderr}");
+}

@@ -4,7 +4,7 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use bulletin::{BuildOptions, CheckOptions, Failure};
+use bulletin::{BuildOptions, CheckOptions, Failure, Replaced};
 
 use super::common::{
     default_jobs, month_dirs, month_dirs_under, print_diagnostics, reported, BatchArgs, Fail, Format, ReportArgs,
@@ -61,6 +61,7 @@ pub fn run(
     };
     let mut code = 0;
     let (mut built, mut fresh, mut failed) = (0, 0, 0);
+    let mut replacements = Replacements::default();
     bulletin::batch::build_all(&dirs, batch, |_, dir, outcome| {
         let signed =
             |pdf: &Path| key.as_ref().map(|key| (sign_built(dir, pdf, key), bulletin::signoff::signature_path(pdf)));
@@ -72,8 +73,13 @@ pub fn run(
                         say(warning.to_string());
                     }
                     let kind = if result.draft { "draft" } else { "final" };
+                    let replaced = match result.replaced {
+                        Replaced::Nothing => "",
+                        Replaced::Same => "; unchanged",
+                        Replaced::Changed => "; changed",
+                    };
                     say(format!(
-                        "built {} ({kind}, {} pages, {} bytes)",
+                        "built {} ({kind}, {} pages, {} bytes{replaced})",
                         result.pdf.display(),
                         result.pages,
                         result.bytes
@@ -81,8 +87,9 @@ pub fn run(
                 } else {
                     print_diagnostics(&result.warnings, report_args.format);
                 }
-                print_digest(&result.sha256, &result.pdf, report_args.format);
+                print_digest(&result.sha256, &result.pdf, Some(result.replaced), report_args.format);
                 built += 1;
+                replacements.note(&result);
                 match signed(&result.pdf) {
                     Some((Ok(signature), _)) => say(format!("signed {}", signature.display())),
                     Some((Err(err), _)) => code = code.max(fail(sign_failed(err))),
@@ -93,7 +100,7 @@ pub fn run(
                 if human && bar.is_none() {
                     say(format!("up to date {}", pdf.display()));
                 }
-                print_digest(&sha256, &pdf, report_args.format);
+                print_digest(&sha256, &pdf, None, report_args.format);
                 fresh += 1;
                 // An up-to-date final PDF that lacks its signature gets one.
                 if key.is_some() && !bulletin::signoff::signature_path(&pdf).is_file() {
@@ -125,14 +132,77 @@ pub fn run(
     if dirs.len() > 1 && human {
         eprintln!("{built} built, {fresh} up to date, {failed} failed");
     }
+    if human {
+        replacements.report(dirs.len() > 1);
+    }
     reported(code)
 }
 
+/// The rebuilt PDFs that replaced an earlier build: which of them differ.
+#[derive(Default)]
+struct Replacements {
+    /// File names of the PDFs that changed, and whether each is final.
+    changed: Vec<(String, bool)>,
+    unchanged: usize,
+}
+
+impl Replacements {
+    fn note(&mut self, built: &bulletin::Built) {
+        match built.replaced {
+            Replaced::Nothing => {}
+            Replaced::Same => self.unchanged += 1,
+            Replaced::Changed => {
+                let name = built.pdf.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                self.changed.push((name, !built.draft));
+            }
+        }
+    }
+
+    /// One line: which rebuilt PDFs now differ from those they replaced, the
+    /// issued (final) ones marked; nothing when no PDF was replaced. For an
+    /// archive, a changed final bulletin gets the hint to pin its definition.
+    fn report(mut self, archive: bool) {
+        let rebuilt = self.changed.len() + self.unchanged;
+        if self.changed.is_empty() {
+            if self.unchanged > 1 {
+                eprintln!("unchanged: the {rebuilt} rebuilt PDFs are the same bytes as those they replaced");
+            }
+            return;
+        }
+        self.changed.sort();
+        let names: Vec<String> = self
+            .changed
+            .iter()
+            .map(|(name, fin)| if *fin { format!("{name} (final)") } else { name.clone() })
+            .collect();
+        eprintln!("changed: {} ({} of {rebuilt} rebuilt PDFs)", names.join(", "), self.changed.len());
+        if archive && self.changed.iter().any(|(_, fin)| *fin) {
+            eprintln!(
+                "  hint: a final bulletin now differs from the one built before; if it was issued under an \
+                 earlier bulletin.yaml, keep a copy of that file and name it in the month's month.yaml \
+                 (`definition: ../../definitions/<year>.yaml`), then rebuild"
+            );
+        }
+    }
+}
+
 /// A built PDF's digest on stdout: in sha256sum's format, or with
-/// `--format json` as a JSON object like the diagnostics beside it.
-fn print_digest(sha256: &str, pdf: &Path, format: Format) {
+/// `--format json` as a JSON object like the diagnostics beside it (with
+/// `replaced`: new, same or changed, for a PDF built in this run).
+fn print_digest(sha256: &str, pdf: &Path, replaced: Option<Replaced>, format: Format) {
     match format {
-        Format::Json => println!("{}", serde_json::json!({ "pdf": pdf.display().to_string(), "sha256": sha256 })),
+        Format::Json => {
+            let mut object = serde_json::json!({ "pdf": pdf.display().to_string(), "sha256": sha256 });
+            if let Some(replaced) = replaced {
+                object["replaced"] = match replaced {
+                    Replaced::Nothing => "new",
+                    Replaced::Same => "same",
+                    Replaced::Changed => "changed",
+                }
+                .into();
+            }
+            println!("{object}")
+        }
         Format::Human | Format::Short => println!("{sha256}  {}", pdf.display()),
     }
 }

@@ -311,10 +311,37 @@ pub fn furong() -> Arc<Definition> {
         .clone()
 }
 
-/// The definition file that governs the month folder `month_dir`: the
+/// A month's own choice of definition: `definition:` in its month.yaml,
+/// a path relative to the month folder — the definition the month was
+/// issued under, so that a later change to the office's `bulletin.yaml`
+/// does not rewrite an archived bulletin.
+#[derive(Debug)]
+pub struct Pin {
+    /// The definition file (the month folder joined with what is written).
+    pub path: PathBuf,
+    /// The month.yaml that pins it, and its text (for diagnostics).
+    pub month_yaml: PathBuf,
+    pub text: String,
+}
+
+/// The month's pin, if its month.yaml names a definition. A month.yaml
+/// that does not parse pins nothing here; its reading reports why.
+pub fn pinned(month_dir: &Path) -> Option<Pin> {
+    let month_yaml = month_dir.join("month.yaml");
+    let text = std::fs::read_to_string(&month_yaml).ok()?;
+    let value: serde_yaml::Value = serde_yaml::from_str(&text).ok()?;
+    let written = value.get("definition")?.as_str()?;
+    Some(Pin { path: month_dir.join(written), month_yaml, text })
+}
+
+/// The definition file that governs the month folder `month_dir`: the one
+/// its month.yaml pins (`definition:`), else the
 /// first `bulletin.yaml` in the folder's parent (beside the months) or the
 /// parent's parent (beside `months/`); `None` when there is none.
 pub fn find_for_month(month_dir: &Path) -> Option<PathBuf> {
+    if let Some(pin) = pinned(month_dir) {
+        return Some(pin.path);
+    }
     // As the user named the folder where that reaches (diagnostics then
     // show `bulletin.yaml`, not an absolute path), else from its absolute path.
     let named: Vec<&Path> = month_dir.ancestors().skip(1).take(2).collect();

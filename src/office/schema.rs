@@ -100,6 +100,13 @@ fn month(definition: &Definition) -> Value {
     properties.insert("period".into(), text("通报月份，YYYY-MM，须与文件夹名一致"));
     properties.insert("title".into(), text("本期标题（可省略：按 bulletin.yaml 的 office.title 生成）"));
     properties.insert(
+        "definition".into(),
+        text(
+            "本月依据的通报定义：相对本文件夹的路径，如 ../../definitions/2022.yaml（可省略：用 months 旁的 \
+             bulletin.yaml）。已签发的月份写上签发时的定义，日后修改 bulletin.yaml 不会改写存档的通报",
+        ),
+    );
+    properties.insert(
         "signoff".into(),
         with_description(signoff, "签发记录：齐全时生成正式版（附落款），缺少时只生成征求意见稿"),
     );
