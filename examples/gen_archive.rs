@@ -28,15 +28,15 @@ fn main() -> ExitCode {
             _ => return usage(&format!("unknown argument `{arg}`")),
         }
     }
-    let files = match bulletin::validate::MonthFiles::read(&base) {
+    let files = match bulletin::month::validate::MonthFiles::read(&base) {
         Ok(files) => files,
         Err(err) => {
             eprintln!("error: cannot read `{}`: {err}", base.display());
             return ExitCode::from(2);
         }
     };
-    let archive = bulletin::archive::generate(&files, months);
-    if let Err(err) = bulletin::archive::write(&out, &archive) {
+    let archive = bulletin::archive::generate::generate(&files, months);
+    if let Err(err) = bulletin::archive::generate::write(&out, &archive) {
         eprintln!("error: cannot write `{}`: {err}", out.display());
         return ExitCode::from(2);
     }

@@ -7,7 +7,7 @@
 use std::fmt::{self, Write as _};
 use std::path::PathBuf;
 
-use crate::locate::{self, Segment};
+use crate::source::locate::{self, Segment};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {

@@ -2,61 +2,44 @@
 //! service hotline office from one folder of YAML figures and plain-text
 //! case studies.
 //!
-//! The pipeline, one module a stage (see ARCHITECTURE.md):
-//! load + validate ([`validate`], types in [`raw`] → [`month`]) → derive
-//! figures ([`derive`], exact arithmetic in [`number`], rules in [`rules`])
-//! → narrative sentences ([`narrative`]) → Typst layout in our own world
-//! ([`world`]) → PDF written atomically ([`render`]).
+//! The pipeline, one folder a stage (see ARCHITECTURE.md): the office's
+//! [`definition`] (load, check) → the [`month`] (load, validate against the
+//! definition) → [`derive`] (the engine; exact arithmetic in [`number`]) →
+//! [`render`] (sentences, the Typst world, PDF) → [`publish`] (sign-off,
+//! signatures, distribution). Beside them: [`source`] (a YAML file read with
+//! diagnostics), [`edit`] (the editors' commands: init, new, import),
+//! [`archive`] (batch rebuilds, watch, the generated archive); the CLI is
+//! the binary's `cli/`.
 
 pub mod archive;
-pub mod batch;
-pub mod case;
 pub mod definition;
 pub mod derive;
 pub mod diag;
-pub mod distribute;
-pub mod engine;
+pub mod edit;
 mod error;
-pub mod filters;
 pub mod fs;
-pub mod glyphs;
-pub mod import;
-pub mod init;
-pub mod locate;
-pub mod mail;
 pub mod month;
-pub mod narrative;
 pub mod number;
-pub mod office;
-pub mod raw;
-pub mod registry;
+pub mod publish;
 pub mod render;
-pub mod rules;
-pub mod scaffold;
-pub mod schema;
-pub mod sheet;
-pub mod signoff;
-mod source;
-pub mod validate;
-pub mod watch;
-pub mod world;
+pub mod source;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use crate::error::Error;
 
-use crate::derive::Figures;
+use crate::derive::figures::Figures;
 use crate::diag::Diagnostic;
-use crate::month::Month;
-use crate::narrative::Sentences;
-use crate::world::{Fonts, Layouts};
+use crate::month::types::Month;
+use crate::render::narrative::Sentences;
+use crate::render::world::{Fonts, Layouts};
 
 /// What every build reads besides the month: layouts, sentence templates
 /// and fonts. Loaded once, shared by every month of a run.
 #[derive(Debug, Clone)]
 pub struct Resources {
-    pub world: world::Resources,
+    pub world: render::world::Resources,
     pub sentences: Arc<Sentences>,
 }
 
@@ -65,7 +48,7 @@ impl Resources {
         let (layouts, sentences) = (Layouts::load(layouts)?, Sentences::load(layouts)?);
         let fonts = Fonts::load(fonts)?;
         Ok(Self {
-            world: world::Resources { fonts: Arc::new(fonts), layouts: Arc::new(layouts) },
+            world: render::world::Resources { fonts: Arc::new(fonts), layouts: Arc::new(layouts) },
             sentences: Arc::new(sentences),
         })
     }
@@ -123,7 +106,7 @@ pub struct CheckOptions {
 #[derive(Debug)]
 pub enum Issue {
     Furong(Box<Month>),
-    Office(Box<office::OfficeMonth>),
+    Office(Box<month::office::OfficeMonth>),
 }
 
 impl Issue {
@@ -183,16 +166,16 @@ pub fn check_issue(dir: &Path, options: CheckOptions) -> Result<(Issue, Vec<Diag
         return Err(Failure::Operational(Error::Missing { what: "month folder", path: dir.to_owned() }));
     }
     let definition = office_definition(dir)?;
-    let files = validate::MonthFiles::read(dir)
+    let files = month::validate::MonthFiles::read(dir)
         .map_err(|err| Failure::Operational(Error::io("read the month folder", dir, err)))?;
     let (issue, mut diagnostics) = if definition.definition.sections.is_empty() {
-        let mut checked = validate::check_files(&files);
+        let mut checked = month::validate::check_files(&files);
         if let Some(month) = checked.month.as_mut() {
             month.definition = definition.definition;
         }
         (checked.month.map(|m| Issue::Furong(Box::new(m))), checked.diagnostics)
     } else {
-        let checked = office::check_files(&files, definition.definition);
+        let checked = month::office::check_files(&files, definition.definition);
         (checked.month.map(|m| Issue::Office(Box::new(m))), checked.diagnostics)
     };
     diagnostics.splice(0..0, definition.warnings);
@@ -239,7 +222,7 @@ pub struct OfficeDefinition {
 pub fn office_definition(dir: &Path) -> Result<OfficeDefinition, Failure> {
     if let Some(pin) = definition::pinned(dir) {
         if !pin.path.is_file() {
-            let at = [locate::Segment::Key("definition".into())];
+            let at = [source::locate::Segment::Key("definition".into())];
             return Err(Failure::Data(vec![Diagnostic::error(
                 &pin.month_yaml,
                 format!("`definition`: there is no definition file at `{}`", pin.path.display()),
@@ -272,14 +255,14 @@ pub fn office_schemas(office_dir: &Path) -> Result<Vec<(String, String)>, Failur
     let loaded = definition::load(&path)
         .map_err(|err| Failure::Operational(Error::io("read the office definition", &path, err)))?;
     let Some(found) = loaded.definition else { return Err(Failure::Data(loaded.diagnostics)) };
-    Ok(office::schema::files(&found))
+    Ok(month::office_schema::files(&found))
 }
 
 /// `bulletin new`: the month `period` under `months`, started from the
 /// latest month there, in the shape of the office's definition.
 pub fn new_month(months: &Path, period: &str) -> Result<PathBuf, Error> {
-    let scaffold_error = scaffold::scaffold_error;
-    let parsed = month::parse_period(period)
+    let scaffold_error = edit::scaffold::scaffold_error;
+    let parsed = month::types::parse_period(period)
         .ok_or_else(|| scaffold_error(format!("`{period}` is not a month; write it as YYYY-MM, e.g. 2020-04")))?;
     let key = format!("{:04}-{:02}", parsed.year, parsed.month);
     let target = months.join(&key);
@@ -297,15 +280,15 @@ pub fn new_month(months: &Path, period: &str) -> Result<PathBuf, Error> {
         }
     };
     if definition.sections.is_empty() {
-        scaffold::new_month(months, period)
+        edit::scaffold::new_month(months, period)
     } else {
-        office::scaffold::new_month(months, &key, &definition)
+        edit::office_scaffold::new_month(months, &key, &definition)
     }
 }
 
 /// Every figure of the month, narrative sentences included.
 pub fn figures(month: &Month, sentences: &Sentences) -> Result<Figures, Error> {
-    let mut figures = derive::derive(month);
+    let mut figures = derive::figures::derive(month);
     sentences.render(&mut figures)?;
     Ok(figures)
 }
@@ -342,9 +325,9 @@ pub fn emit_typst(dir: &Path, into: &Path, layouts: &Path, fonts: &Path) -> Resu
         crate::fs::write_atomically(&project.join(path.trim_start_matches('/')), bytes)?;
     }
     let data = serde_json::to_vec_pretty(&figures).map_err(|err| Error::Render { message: err.to_string() })?;
-    crate::fs::write_atomically(&project.join(world::DATA_PATH.trim_start_matches('/')), &data)?;
+    crate::fs::write_atomically(&project.join(render::world::DATA_PATH.trim_start_matches('/')), &data)?;
     for (name, bytes) in &month.sources {
-        crate::fs::write_atomically(&project.join("source").join(derive::source_name(name)), bytes)?;
+        crate::fs::write_atomically(&project.join("source").join(derive::figures::source_name(name)), bytes)?;
     }
     let fonts = std::path::absolute(fonts).unwrap_or_else(|_| fonts.to_owned());
     crate::fs::write_atomically(&project.join("fonts.txt"), format!("{}\n", fonts.display()).as_bytes())?;
@@ -379,26 +362,26 @@ pub fn check_printable(dir: &Path, issue: &Issue, resources: &Resources) -> Resu
 }
 
 /// The month's compilation job, its characters checked against the fonts.
-fn prepare<'a>(dir: &Path, issue: &Issue, resources: &Resources) -> Result<render::Job<'a>, Failure> {
+fn prepare<'a>(dir: &Path, issue: &Issue, resources: &Resources) -> Result<render::pdf::Job<'a>, Failure> {
     match issue {
         Issue::Furong(month) => {
             let figures = figures(month, &resources.sentences)?;
             check_glyphs(dir, &month.sources, &serde_json::to_value(&figures).unwrap_or_default(), resources)?;
-            Ok(render::bulletin_job(&figures, &month.sources)?)
+            Ok(render::pdf::bulletin_job(&figures, &month.sources)?)
         }
         Issue::Office(month) => {
             let document = month.document()?;
             let data = serde_json::to_value(&document).map_err(|err| Error::Render { message: err.to_string() })?;
             check_glyphs(dir, &month.sources, &data, resources)?;
-            Ok(render::office_job(&document, &data, &month.sources)?)
+            Ok(render::pdf::office_job(&document, &data, &month.sources)?)
         }
     }
 }
 
 /// The month's bulletin as PDF bytes.
-pub fn render_issue(dir: &Path, issue: &Issue, resources: &Resources) -> Result<render::Rendered, Failure> {
+pub fn render_issue(dir: &Path, issue: &Issue, resources: &Resources) -> Result<render::pdf::Rendered, Failure> {
     let job = prepare(dir, issue, resources)?;
-    Ok(render::compile(job, &resources.world)?)
+    Ok(render::pdf::compile(job, &resources.world)?)
 }
 
 /// A missing glyph is an error where its character was typed in `dir`.
@@ -408,11 +391,11 @@ fn check_glyphs(
     data: &serde_json::Value,
     resources: &Resources,
 ) -> Result<(), Failure> {
-    let missing = glyphs::missing_in(data, &resources.world.fonts);
+    let missing = render::glyphs::missing_in(data, &resources.world.fonts);
     if missing.is_empty() {
         return Ok(());
     }
-    let mut diagnostics = glyphs::diagnostics(dir, sources, &missing);
+    let mut diagnostics = render::glyphs::diagnostics(dir, sources, &missing);
     diagnostics.sort_by_key(diag::Diagnostic::sort_key);
     Err(Failure::Data(diagnostics))
 }
@@ -430,7 +413,7 @@ pub fn build(
     let (issue, mut warnings) = check_issue(dir, options.check)?;
     if options.require_final && !issue.is_final() {
         let missing = issue.missing_signoff();
-        let month_yaml = issue.sources().iter().find(|(name, _)| name == validate::MONTH_FILE);
+        let month_yaml = issue.sources().iter().find(|(name, _)| name == month::validate::MONTH_FILE);
         let message = if !month_yaml.is_some_and(|(_, bytes)| has_signoff(bytes)) {
             "a final bulletin needs a sign-off record, and month.yaml has none".to_owned()
         } else {
@@ -451,11 +434,11 @@ pub fn build(
             Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
             None => "its fields".to_owned(),
         };
-        let mut diagnostic = diag::Diagnostic::error(dir.join(validate::MONTH_FILE), message).with_hint(format!(
-            "add `signoff:` with {fields}; without --final the month builds as a draft (征求意见稿)"
-        ));
+        let mut diagnostic = diag::Diagnostic::error(dir.join(month::validate::MONTH_FILE), message).with_hint(
+            format!("add `signoff:` with {fields}; without --final the month builds as a draft (征求意见稿)"),
+        );
         // At the record, when there is one.
-        let text = issue.sources().iter().find(|(name, _)| name == validate::MONTH_FILE);
+        let text = issue.sources().iter().find(|(name, _)| name == month::validate::MONTH_FILE);
         let text = text.map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned()).unwrap_or_default();
         if let Some(line) = text.lines().position(|l| l.starts_with("signoff:")) {
             diagnostic = diagnostic.at(&text, line + 1, 1);
@@ -480,7 +463,7 @@ pub fn build(
     };
     // A signature of the PDF this one replaces no longer holds: it goes, so
     // that nobody sends it along with the new PDF.
-    let signature = signoff::signature_path(&pdf);
+    let signature = publish::signoff::signature_path(&pdf);
     let stale = signature.exists() && replaced != Replaced::Same;
     crate::fs::write_atomically(&pdf, &rendered.pdf)?;
     if stale {

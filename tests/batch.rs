@@ -34,11 +34,11 @@ fn build_all(cwd: &Path, archive: &Path, out: &Path, layouts: &Path, extra: &[&s
 
 #[test]
 fn generated_months_are_all_valid() {
-    let base = bulletin::validate::MonthFiles::read(&common::project().join("months/2020-03")).unwrap();
-    let months = bulletin::archive::generate(&base, 36);
+    let base = bulletin::month::validate::MonthFiles::read(&common::project().join("months/2020-03")).unwrap();
+    let months = bulletin::archive::generate::generate(&base, 36);
     let mut zero_denominators = 0;
     for month in &months {
-        let checked = bulletin::validate::check_files(month);
+        let checked = bulletin::month::validate::check_files(month);
         let errors: Vec<String> = checked.errors().map(|d| d.to_string()).collect();
         assert!(errors.is_empty(), "{} is invalid:\n{}", month.name, errors.join("\n"));
         let month = checked.month.unwrap();
@@ -51,9 +51,9 @@ fn generated_months_are_all_valid() {
 #[test]
 fn incremental_parallel_batch() {
     let scratch = Scratch::new("batch");
-    let base = bulletin::validate::MonthFiles::read(&common::project().join("months/2020-03")).unwrap();
+    let base = bulletin::month::validate::MonthFiles::read(&common::project().join("months/2020-03")).unwrap();
     let archive = scratch.path().join("archive");
-    bulletin::archive::write(&archive, &bulletin::archive::generate(&base, 12)).unwrap();
+    bulletin::archive::generate::write(&archive, &bulletin::archive::generate::generate(&base, 12)).unwrap();
     let layouts = scratch.path().join("layouts");
     common::copy_dir(&common::project().join("layouts"), &layouts);
     let out = scratch.path().join("out");
@@ -140,9 +140,9 @@ fn emit_typst_writes_the_project_a_month_compiles() {
 #[test]
 fn a_definition_change_names_the_changed_pdfs_and_a_pinned_month_keeps_its_own() {
     let scratch = Scratch::new("pin");
-    let base = bulletin::validate::MonthFiles::read(&common::project().join("months/2020-03")).unwrap();
+    let base = bulletin::month::validate::MonthFiles::read(&common::project().join("months/2020-03")).unwrap();
     let archive = scratch.path().join("archive");
-    bulletin::archive::write(&archive, &bulletin::archive::generate(&base, 3)).unwrap();
+    bulletin::archive::generate::write(&archive, &bulletin::archive::generate::generate(&base, 3)).unwrap();
     let furong = bulletin::definition::FURONG;
     fs::create_dir_all(archive.join("definitions")).unwrap();
     fs::write(archive.join("definitions/2015.yaml"), furong).unwrap();

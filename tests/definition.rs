@@ -9,7 +9,7 @@ mod common;
 use std::path::Path;
 
 use bulletin::definition;
-use bulletin::engine::{self, Input, Item, Unit};
+use bulletin::derive::engine::{self, Input, Item, Unit};
 use bulletin::number::Ratio;
 
 fn render(diagnostics: &[bulletin::diag::Diagnostic]) -> String {
@@ -153,12 +153,12 @@ fn a_months_figures_follow_the_definition_beside_its_archive() {
     let satisfaction = |definition_text: &str| {
         std::fs::write(scratch.path().join(definition::FILE_NAME), definition_text).unwrap();
         let (month, _) = bulletin::check(&month_dir, bulletin::CheckOptions::default()).unwrap();
-        let figures = bulletin::derive::derive(&month);
+        let figures = bulletin::derive::figures::derive(&month);
         figures.appendix[0].rows.iter().map(|r| r.satisfaction.clone().unwrap_or_default()).collect::<Vec<_>>()
     };
     let hash = || {
-        let files = bulletin::validate::MonthFiles::read(&month_dir).unwrap();
-        bulletin::batch::input_hash(&files, "resources", bulletin::BuildOptions::default())
+        let files = bulletin::month::validate::MonthFiles::read(&month_dir).unwrap();
+        bulletin::archive::batch::input_hash(&files, "resources", bulletin::BuildOptions::default())
     };
     let as_published = satisfaction(&furong);
     let hash_before = hash();

@@ -3,8 +3,8 @@
 
 mod common;
 
-use bulletin::derive::Figures;
-use bulletin::narrative::Sentences;
+use bulletin::derive::figures::Figures;
+use bulletin::render::narrative::Sentences;
 
 fn march() -> Figures {
     let (month, _warnings) =

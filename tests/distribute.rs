@@ -552,9 +552,9 @@ fn percent(numerator: u64, denominator: u64, half_up: bool) -> String {
 fn the_sheet_charts_the_valid_months_of_the_last_twelve() {
     let scratch = Scratch::new("distribute-history");
     let months = scratch.path().join("months");
-    let base = bulletin::validate::MonthFiles::read(&project().join("months/2020-03")).unwrap();
-    let generated = bulletin::archive::generate(&base, 14); // 2015-01 … 2016-02
-    bulletin::archive::write(&months, &generated).unwrap();
+    let base = bulletin::month::validate::MonthFiles::read(&project().join("months/2020-03")).unwrap();
+    let generated = bulletin::archive::generate::generate(&base, 14); // 2015-01 … 2016-02
+    bulletin::archive::generate::write(&months, &generated).unwrap();
     fs::copy(project().join("months/registry.yaml"), months.join("registry.yaml")).unwrap();
     // A broken month is left out of the history, with a warning.
     let broken = months.join("2015-06/month.yaml");
@@ -651,7 +651,7 @@ fn the_history_keeps_archived_months_with_figures_in_question() {
     let resources = bulletin::Resources::load(&project().join("layouts"), &project().join("fonts")).unwrap();
     let (month, _) = bulletin::check(&march, bulletin::CheckOptions::default()).unwrap();
     let figures = bulletin::figures(&month, &resources.sentences).unwrap();
-    let history = bulletin::sheet::History::scan(&march, &month, &figures);
+    let history = bulletin::publish::sheet::History::scan(&march, &month, &figures);
     assert!(history.warnings.is_empty(), "{:?}", history.warnings);
     let months: Vec<String> = history.points("mapoling").iter().map(|p| p.key.clone()).collect();
     assert_eq!(months, ["2020-02", "2020-03"]);

@@ -12,7 +12,7 @@ use common::{bulletin, Scratch};
 
 const REFERENCE: &str = include_str!("reference/2020-03-bulletin.txt");
 const HEADER: &str = "部门名称\t签收总数\t未按时签收数\t未及时退回数\t退单驳回数\t办结工单总数\t未按时办结数\t按时办结率\t延期驳回数\t发回重办数\t回访工单总数\t回访满意数\t回访满意度\t延期办理率\t重复交办率\t总分\t排名";
-use bulletin::scaffold::UNIT_FIGURES as FIGURES;
+use bulletin::edit::scaffold::UNIT_FIGURES as FIGURES;
 
 /// The appendix rows of the reference: (group, cells), streets first.
 fn appendix() -> Vec<(&'static str, Vec<&'static str>)> {

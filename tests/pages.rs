@@ -20,7 +20,7 @@ mod common;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use bulletin::render::{self, Job};
+use bulletin::render::{self, pdf::Job};
 use bulletin::{CheckOptions, Resources};
 use typst::layout::{Abs, Frame, FrameItem, Point, Transform};
 use typst_layout::PagedDocument;
@@ -53,8 +53,8 @@ fn bulletin_pages(month: &Path, resources: &Resources) -> PagedDocument {
         panic!("{} does not check: {failure:?}", month.display());
     });
     let figures = bulletin::figures(&checked, &resources.sentences).expect("figures");
-    let job = render::bulletin_job(&figures, &checked.sources).expect("job");
-    render::document(job, &resources.world).expect("the bulletin lays out")
+    let job = render::pdf::bulletin_job(&figures, &checked.sources).expect("job");
+    render::pdf::document(job, &resources.world).expect("the bulletin lays out")
 }
 
 /// The laid-out sheet of one unit of the bundled month.
@@ -62,12 +62,12 @@ fn sheet_pages(unit: &str, resources: &Resources) -> PagedDocument {
     let month_dir = common::project().join("months/2020-03");
     let (month, _) = bulletin::check(&month_dir, CheckOptions::default()).expect("the bundled month checks");
     let figures = bulletin::figures(&month, &resources.sentences).expect("figures");
-    let history = bulletin::sheet::History::scan(&month_dir, &month, &figures);
-    let (sheets, data) =
-        bulletin::distribute::sheet_data(&month_dir, &month, &figures, &history, resources).expect("sheet data");
+    let history = bulletin::publish::sheet::History::scan(&month_dir, &month, &figures);
+    let (sheets, data) = bulletin::publish::distribute::sheet_data(&month_dir, &month, &figures, &history, resources)
+        .expect("sheet data");
     let i = sheets.iter().position(|s| s.unit.id == unit).expect("the unit has a sheet");
-    let job: Job = bulletin::distribute::sheet_job(&sheets[i], data[i].clone());
-    render::document(job, &resources.world).expect("the sheet lays out")
+    let job: Job = bulletin::publish::distribute::sheet_job(&sheets[i], data[i].clone());
+    render::pdf::document(job, &resources.world).expect("the sheet lays out")
 }
 
 // ── Page references ─────────────────────────────────────────────────────

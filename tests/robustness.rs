@@ -9,11 +9,11 @@ mod common;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use bulletin::narrative::Sentences;
-use bulletin::validate::{check_files, MonthFiles};
+use bulletin::month::validate::{check_files, MonthFiles};
+use bulletin::render::narrative::Sentences;
 
 /// The archive generator's deterministic generator, with a bounded pick.
-struct Rng(bulletin::archive::Rng);
+struct Rng(bulletin::archive::generate::Rng);
 
 impl Rng {
     fn below(&mut self, n: usize) -> usize {
@@ -156,7 +156,7 @@ fn mutated_months_never_panic() {
     let sentences = Sentences::load(&common::project().join("layouts")).expect("sentences");
     assert!(run(&base, &sentences), "the bundled month must be valid");
     let names: Vec<String> = base.files.keys().cloned().collect();
-    let mut rng = Rng(bulletin::archive::Rng(0x1234_5678_9abc_def0));
+    let mut rng = Rng(bulletin::archive::generate::Rng(0x1234_5678_9abc_def0));
     let (mut valid, mut invalid) = (0, 0);
     let rounds = 400;
     for round in 0..rounds {
@@ -190,7 +190,7 @@ fn fuzz_corpus_replays_without_panic() {
     assert!(!inputs.is_empty(), "the fuzz corpus is empty");
     for input in inputs {
         let data = std::fs::read(&input).unwrap();
-        let files = bulletin::validate::fuzz_month(&base, &data);
+        let files = bulletin::month::validate::fuzz_month(&base, &data);
         run(&files, &sentences);
     }
 }

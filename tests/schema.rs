@@ -3,7 +3,7 @@
 
 mod common;
 
-use bulletin::schema::FileKind;
+use bulletin::source::schema::FileKind;
 
 #[test]
 fn checked_in_schemas_are_current() {

@@ -1,5 +1,5 @@
 //! Load + validate + derive + sentences on the bundled month with one file
-//! replaced by the fuzzer's input (see `bulletin::validate::fuzz_month`).
+//! replaced by the fuzzer's input (see `bulletin::month::validate::fuzz_month`).
 //! Run: `cargo fuzz run month -- -max_total_time=60` (from the project folder).
 
 #![no_main]
@@ -7,8 +7,8 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
-use bulletin::narrative::Sentences;
-use bulletin::validate::{check_files, fuzz_month, MonthFiles};
+use bulletin::render::narrative::Sentences;
+use bulletin::month::validate::{check_files, fuzz_month, MonthFiles};
 use libfuzzer_sys::fuzz_target;
 
 fn base() -> &'static (MonthFiles, Sentences) {

@@ -28,11 +28,11 @@ pub fn run(
     let options = BuildOptions { check: CheckOptions { strict: report_args.strict }, require_final };
     // The key is opened once, before any work, so a wrong password fails fast.
     let key = match &signing {
-        Some(flag) => Some(bulletin::signoff::secret_key(flag.as_deref())?),
+        Some(flag) => Some(bulletin::publish::signoff::secret_key(flag.as_deref())?),
         None => None,
     };
     let jobs = batch_args.jobs.unwrap_or_else(default_jobs);
-    let batch = bulletin::batch::Batch {
+    let batch = bulletin::archive::batch::Batch {
         out,
         layouts: &args.layouts,
         fonts: &args.fonts,
@@ -62,12 +62,13 @@ pub fn run(
     let mut code = 0;
     let (mut built, mut fresh, mut failed) = (0, 0, 0);
     let mut replacements = Replacements::default();
-    bulletin::batch::build_all(&dirs, batch, |_, dir, outcome| {
-        let signed =
-            |pdf: &Path| key.as_ref().map(|key| (sign_built(dir, pdf, key), bulletin::signoff::signature_path(pdf)));
+    bulletin::archive::batch::build_all(&dirs, batch, |_, dir, outcome| {
+        let signed = |pdf: &Path| {
+            key.as_ref().map(|key| (sign_built(dir, pdf, key), bulletin::publish::signoff::signature_path(pdf)))
+        };
         let sign_failed = |err: bulletin::Error| Fail::operational(format!("{}: {err}", dir.display()));
         match outcome {
-            bulletin::batch::Outcome::Built(result) => {
+            bulletin::archive::batch::Outcome::Built(result) => {
                 if human {
                     for warning in &result.warnings {
                         say(warning.to_string());
@@ -96,20 +97,20 @@ pub fn run(
                     None => {}
                 }
             }
-            bulletin::batch::Outcome::UpToDate(pdf, sha256) => {
+            bulletin::archive::batch::Outcome::UpToDate(pdf, sha256) => {
                 if human && bar.is_none() {
                     say(format!("up to date {}", pdf.display()));
                 }
                 print_digest(&sha256, &pdf, None, report_args.format);
                 fresh += 1;
                 // An up-to-date final PDF that lacks its signature gets one.
-                if key.is_some() && !bulletin::signoff::signature_path(&pdf).is_file() {
+                if key.is_some() && !bulletin::publish::signoff::signature_path(&pdf).is_file() {
                     if let Some((Err(err), _)) = signed(&pdf) {
                         code = code.max(fail(sign_failed(err)));
                     }
                 }
             }
-            bulletin::batch::Outcome::Failed(failure) => {
+            bulletin::archive::batch::Outcome::Failed(failure) => {
                 code = code.max(fail(Fail::month(dir, failure, report_args.format)));
                 failed += 1;
             }
@@ -213,5 +214,5 @@ fn sign_built(dir: &Path, pdf: &Path, key: &minisign::SecretKey) -> Result<PathB
         Failure::Operational(err) => err,
         Failure::Data(_) => bulletin::Error::Signing { message: "the month no longer checks".into() },
     })?;
-    bulletin::signoff::sign(pdf, key, month.district(), &month.period_key())
+    bulletin::publish::signoff::sign(pdf, key, month.district(), &month.period_key())
 }

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use bulletin::mail::Delivery;
+use bulletin::publish::mail::Delivery;
 use bulletin::CheckOptions;
 
 use super::common::{print_diagnostics, Fail, ReportArgs, ResourceArgs, EXIT_DATA, EXIT_OPERATIONAL};
@@ -23,7 +23,7 @@ pub fn run(
     if !month.is_dir() {
         return Err(Fail::operational(format!("no month folder at `{}`", month.display())));
     }
-    let registry = match bulletin::registry::Registry::load(registry) {
+    let registry = match bulletin::publish::registry::Registry::load(registry) {
         Ok(registry) => registry,
         Err(diagnostics) => {
             print_diagnostics(&diagnostics, format);
@@ -46,13 +46,13 @@ pub fn run(
                 registry.path.display()
             )));
         }
-        (true, Some(smtp)) => Some((smtp.clone(), bulletin::mail::credentials_from_env()?)),
+        (true, Some(smtp)) => Some((smtp.clone(), bulletin::publish::mail::credentials_from_env()?)),
     };
-    let key = bulletin::signoff::secret_key(key)?;
+    let key = bulletin::publish::signoff::secret_key(key)?;
     let resources = bulletin::Resources::load(&args.layouts, &args.fonts)?;
     let check = CheckOptions { strict: report_args.strict };
-    let options = bulletin::distribute::Options { out, registry: &registry, key: &key, jobs, check };
-    let distributed = bulletin::distribute::distribute(month, options, &resources)
+    let options = bulletin::publish::distribute::Options { out, registry: &registry, key: &key, jobs, check };
+    let distributed = bulletin::publish::distribute::distribute(month, options, &resources)
         .map_err(|failure| Fail::month(month, failure, format))?;
     print_diagnostics(&distributed.warnings, format);
     let units = distributed.manifest.units.len();
@@ -62,9 +62,9 @@ pub fn run(
         distributed.dir.display()
     );
     let Some((smtp, credentials)) = smtp else { return Ok(()) };
-    let outbox = distributed.dir.join(bulletin::mail::OUTBOX);
+    let outbox = distributed.dir.join(bulletin::publish::mail::OUTBOX);
     let outgoing = distributed.outgoing();
-    let result = bulletin::mail::send(&outbox, &registry.sender, &outgoing, &smtp, credentials, |delivery| {
+    let result = bulletin::publish::mail::send(&outbox, &registry.sender, &outgoing, &smtp, credentials, |delivery| {
         match delivery {
         Delivery::Sent { unit, response } => eprintln!("sent {unit} ({response})"),
         Delivery::AlreadySent { unit, changed: false } => eprintln!("already sent {unit}"),
@@ -74,7 +74,7 @@ pub fn run(
         Delivery::Refused { unit, reason } => eprintln!("error: the server refused the message to {unit}: {reason}"),
     }
     });
-    let record = outbox.join(bulletin::mail::SENT_FILE);
+    let record = outbox.join(bulletin::publish::mail::SENT_FILE);
     match result {
         Ok(deliveries) => {
             let count = |f: fn(&Delivery) -> bool| deliveries.iter().filter(|d| f(d)).count();
@@ -89,7 +89,7 @@ pub fn run(
             }
         }
         Err(err) => {
-            let done = bulletin::mail::read_sent(&outbox).map(|sent| sent.len()).unwrap_or(0);
+            let done = bulletin::publish::mail::read_sent(&outbox).map(|sent| sent.len()).unwrap_or(0);
             let code = Fail::from(err).report();
             eprintln!(
                 "{done} of {units} units sent so far (record: {}); run the same command again to send the rest",

@@ -13,7 +13,7 @@ pub fn run(sheet: &Path, month: &Path, group: &str) -> Result<(), Fail> {
             Fail::operational(format!("no `{}`", units.display())).hint("create the month first with `bulletin new`")
         );
     }
-    match bulletin::import::import(sheet, &units, group)? {
+    match bulletin::edit::import::import(sheet, &units, group)? {
         Ok(imported) => {
             eprintln!("imported {} units of {group} into {}", imported.units, units.display());
             Ok(())

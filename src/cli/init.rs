@@ -6,10 +6,13 @@ use super::common::Fail;
 
 /// Creates `dir` from the bundled office `like`; prints the next steps.
 pub fn run(dir: &Path, like: &str) -> Result<(), Fail> {
-    let Some(office) = bulletin::init::bundled(like) else {
-        return Err(Fail::operational(format!("no bundled office `{like}`; there are {}", bulletin::init::names())));
+    let Some(office) = bulletin::edit::init::bundled(like) else {
+        return Err(Fail::operational(format!(
+            "no bundled office `{like}`; there are {}",
+            bulletin::edit::init::names()
+        )));
     };
-    let month = bulletin::init::init(dir, office)?;
+    let month = bulletin::edit::init::init(dir, office)?;
     eprintln!("created {} from {} ({})", dir.display(), office.name, office.about);
     let mut steps = vec![
         (

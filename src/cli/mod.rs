@@ -101,7 +101,7 @@ pub enum Command {
         /// monthly bulletin with appendix score tables), xiangyin (湘阴县:
         /// one hotline, categories, grades, top-N lists) or ningguo (宁国市:
         /// two channels, per-group top three, a table split by channel).
-        #[arg(long, value_name = "OFFICE", value_parser = clap::builder::PossibleValuesParser::new(bulletin::init::OFFICES.map(|o| o.name)))]
+        #[arg(long, value_name = "OFFICE", value_parser = clap::builder::PossibleValuesParser::new(bulletin::edit::init::OFFICES.map(|o| o.name)))]
         like: String,
     },
     /// Start a new month: `MONTHS/YYYY-MM` from the latest existing month.
@@ -165,7 +165,7 @@ pub enum Command {
     /// git work tree, a month folder or the archive of months.
     Keygen {
         /// The folder for the key pair.
-        #[arg(long, default_value_os_t = bulletin::signoff::default_key_dir())]
+        #[arg(long, default_value_os_t = bulletin::publish::signoff::default_key_dir())]
         out: PathBuf,
     },
     /// Sign the final PDFs of month folders: writes `OUT/<period>.pdf.minisig`
@@ -253,13 +253,15 @@ pub fn run(command: Command) -> Result<(), Fail> {
         Command::Keygen { out } => keygen::run(&out),
         Command::Sign { months, out, key, resources } => sign::run(months, &out, key.as_deref(), &resources),
         Command::Verify { pdf, pubkey, signature } => {
-            let pubkey =
-                pubkey.unwrap_or_else(|| bulletin::signoff::default_key_dir().join(bulletin::signoff::PUBLIC_KEY_FILE));
+            let pubkey = pubkey.unwrap_or_else(|| {
+                bulletin::publish::signoff::default_key_dir().join(bulletin::publish::signoff::PUBLIC_KEY_FILE)
+            });
             verify::run(&pdf, &pubkey, signature.as_deref())
         }
         Command::Distribute { month, out, registry, key, send, jobs, resources, report } => {
-            let registry = registry
-                .unwrap_or_else(|| bulletin::sheet::archive_root(&month).join(bulletin::registry::REGISTRY_FILE));
+            let registry = registry.unwrap_or_else(|| {
+                bulletin::publish::sheet::archive_root(&month).join(bulletin::publish::registry::REGISTRY_FILE)
+            });
             let jobs = jobs.unwrap_or_else(common::default_jobs);
             distribute::run(&month, &out, &registry, key.as_deref(), send, jobs, &resources, &report)
         }

@@ -9,9 +9,9 @@ pub fn run(months: &Path, period: &str) -> Result<(), Fail> {
     let dir = bulletin::new_month(months, period)?;
     eprintln!("created {}", dir.display());
     let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let from = bulletin::scaffold::latest_month(months, &name);
+    let from = bulletin::edit::scaffold::latest_month(months, &name);
     let from = from.as_ref().and_then(|f| f.file_name()).map(|n| n.to_string_lossy().into_owned());
-    let index = |key: &str| bulletin::month::parse_period(key).map(bulletin::month::Period::index);
+    let index = |key: &str| bulletin::month::types::parse_period(key).map(bulletin::month::types::Period::index);
     if let (Some(from), Some(new)) = (from, index(&name)) {
         match index(&from).map(|old| new - old) {
             Some(gap) if gap < 1 => eprintln!(

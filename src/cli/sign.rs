@@ -8,7 +8,7 @@ use super::common::{reported, Fail, Format, ResourceArgs};
 
 /// Signs each month's final PDF, printing each month's result as it goes.
 pub fn run(months: Vec<PathBuf>, out: &Path, key: Option<&Path>, args: &ResourceArgs) -> Result<(), Fail> {
-    let key = bulletin::signoff::secret_key(key)?;
+    let key = bulletin::publish::signoff::secret_key(key)?;
     let resources = bulletin::Resources::load(&args.layouts, &args.fonts)?;
     let mut code = 0;
     for dir in &months {
@@ -45,7 +45,7 @@ fn sign_month(dir: &Path, out: &Path, key: &minisign::SecretKey, resources: &bul
         ))
         .hint(format!("run `bulletin build --final --sign {}`", dir.display())));
     }
-    let signature = bulletin::signoff::sign(&pdf, key, month.district(), &period)?;
+    let signature = bulletin::publish::signoff::sign(&pdf, key, month.district(), &period)?;
     eprintln!("signed {}", signature.display());
     Ok(())
 }

@@ -11,8 +11,8 @@ pub fn run(pdf: &Path, pubkey: &Path, signature: Option<&Path>) -> Result<(), Fa
         return Err(Fail::operational(format!("no public key at `{}`", pubkey.display()))
             .hint("pass the office's published key with --pubkey FILE (bulletin.pub)"));
     }
-    let public = bulletin::signoff::public_key(pubkey)?;
-    match bulletin::signoff::verify(pdf, &public, signature)? {
+    let public = bulletin::publish::signoff::public_key(pubkey)?;
+    match bulletin::publish::signoff::verify(pdf, &public, signature)? {
         Ok(verified) => {
             println!("ok: {} — {}", pdf.display(), verified.trusted_comment);
             Ok(())

@@ -14,14 +14,14 @@ pub fn run(month: &Path, out: &Path, args: &ResourceArgs, poll_ms: u64) -> Resul
     eprintln!("watching {} and {} (Ctrl-C to stop)", month.display(), args.layouts.display());
     let stop = std::sync::atomic::AtomicBool::new(false);
     let poll = std::time::Duration::from_millis(poll_ms.max(10));
-    let paths = bulletin::watch::Paths { month, out, layouts: &args.layouts, fonts: &args.fonts };
-    bulletin::watch::watch(paths, BuildOptions::default(), poll, &stop, |event| match event {
-        bulletin::watch::Event::Changed(files) if !files.is_empty() => {
+    let paths = bulletin::archive::watch::Paths { month, out, layouts: &args.layouts, fonts: &args.fonts };
+    bulletin::archive::watch::watch(paths, BuildOptions::default(), poll, &stop, |event| match event {
+        bulletin::archive::watch::Event::Changed(files) if !files.is_empty() => {
             let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
             eprintln!("changed: {}", names.join(", "));
         }
-        bulletin::watch::Event::Changed(_) => {}
-        bulletin::watch::Event::Built(built, elapsed) => {
+        bulletin::archive::watch::Event::Changed(_) => {}
+        bulletin::archive::watch::Event::Built(built, elapsed) => {
             // The warnings too: an editor watching the PDF sees no other
             // sign of them (a draft instead of the final, a stray file).
             for warning in &built.warnings {
@@ -35,7 +35,7 @@ pub fn run(month: &Path, out: &Path, args: &ResourceArgs, poll_ms: u64) -> Resul
                 built.pages
             )
         }
-        bulletin::watch::Event::Failed(failure, elapsed) => {
+        bulletin::archive::watch::Event::Failed(failure, elapsed) => {
             print_failure(month, failure, Format::Human);
             eprintln!("build failed after {} ms; the last good PDF is kept", elapsed.as_millis());
         }

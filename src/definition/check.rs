@@ -17,10 +17,10 @@ use super::{
     ScopeKey, Selection, SortBy, SortKey, Source, FILE_NAME,
 };
 use crate::diag::{closest, Diagnostic};
-use crate::locate::Segment;
 use crate::number::{Decimal, FigureRule, Rounding, Style, MAX_SCALE};
-use crate::schema::FileKind;
-use crate::source::{SourceFile, Validator};
+use crate::source::file::{SourceFile, Validator};
+use crate::source::locate::Segment;
+use crate::source::schema::FileKind;
 
 /// Names a formula reads with a meaning of their own.
 const RESERVED: [&str; 7] = ["office", "params", "units", "group", "and", "or", "not"];
@@ -408,7 +408,7 @@ impl Checker<'_> {
         // The order the office wrote them in: new months list them so.
         let line = |name: &String| {
             let at: Vec<&str> = measure_base.iter().copied().chain([name.as_str()]).collect();
-            crate::locate::locate(&self.file.text, &path(&at)).map_or(usize::MAX, |p| p.line)
+            crate::source::locate::locate(&self.file.text, &path(&at)).map_or(usize::MAX, |p| p.line)
         };
         let mut order: Vec<&String> = measures.keys().collect();
         order.sort_by_key(|name| line(name));

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::{path, raw, unknown_hint, Checker, Context, Place, Ty};
 use crate::definition::{Check, Column, Rows, ScopeKey, Section, Table};
-use crate::locate::Segment;
+use crate::source::locate::Segment;
 
 /// GB/T 9704-2012 §7.3.3: the body's structure has four levels at most
 /// (一、 （一） 1. （1）).

@@ -12,7 +12,7 @@ use minijinja::value::{Enumerator, Object, ObjectRepr, Value};
 
 use super::{unknown_hint, Checker, Entry};
 use crate::definition::{ParamKind, ScopeKey};
-use crate::locate::Segment;
+use crate::source::locate::Segment;
 
 /// A name a template asked for that the definition does not have.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -143,7 +143,7 @@ impl Checker<'_> {
     pub(super) fn probe(&mut self, at: &[Segment], source: &str) {
         let unknown = Arc::new(Mutex::new(BTreeSet::new()));
         let context = self.probe_context(&self.selection_scopes, &unknown);
-        let env = crate::filters::environment();
+        let env = crate::render::filters::environment();
         let _ = env.render_str(source, context);
         let found: Vec<Unknown> = unknown.lock().map(|u| u.iter().cloned().collect()).unwrap_or_default();
         for u in found {

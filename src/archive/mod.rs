@@ -1,0 +1,6 @@
+//! The archive of months: rebuilt in batch (incrementally, in parallel),
+//! watched while an editor works, or generated for tests and benchmarks.
+
+pub mod batch;
+pub mod generate;
+pub mod watch;

@@ -1,0 +1,181 @@
+//! `bulletin new YYYY-MM` for an office with sections: the next month's
+//! folder from the latest one and the office's definition. The units (by
+//! group), the list items' names, the issuer and the month's `rules:` carry
+//! over; every measure the definition declares is left empty (`~`, its
+//! Chinese label beside it), the sign-off date too, and each text file the
+//! sections need waits with 【待填写】, so that `bulletin check` lists
+//! exactly what is left.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde_yaml::Value as Yaml;
+
+use crate::definition::{Definition, Measure, ScopeKey, SignoffField};
+use crate::edit::scaffold::{latest_month, parse, rules_block, scaffold_error, yaml_str, TO_FILL};
+use crate::month::office::text_files;
+use crate::month::office_schema::{FIGURES_FILE, MONTH_FILE, UNITS_FILE};
+use crate::month::validate::MonthFiles;
+use crate::Error;
+
+/// Makes `months/<period>` for the office of `definition`; returns it.
+pub fn new_month(months: &Path, key: &str, definition: &Definition) -> Result<PathBuf, Error> {
+    let target = months.join(key);
+    let latest = latest_month(months, key).ok_or_else(|| {
+        scaffold_error(format!(
+            "no month under `{}` to start from; `bulletin init DIR --like OFFICE` starts an archive with one",
+            months.display()
+        ))
+    })?;
+    let files = MonthFiles::read(&latest).map_err(|err| Error::io("read", &latest, err))?;
+    // A file the latest month lacks (units.yaml of an office without units)
+    // carries nothing over.
+    let read = |name: &str| -> Result<Yaml, Error> {
+        if files.files.contains_key(name) {
+            parse(&files, name)
+        } else {
+            Ok(Yaml::Null)
+        }
+    };
+    let month = read(MONTH_FILE)?;
+    let figures = read(FIGURES_FILE)?;
+    let units = read(UNITS_FILE)?;
+    let from = latest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let schema = |name: &str| format!("# yaml-language-server: $schema=../../schemas/{name}.schema.json\n");
+    let mut out: Vec<(String, String)> = Vec::new();
+
+    // month.yaml
+    let mut text = schema("month");
+    let _ = writeln!(text, "# 本期通报的基本信息（由 {from} 生成）。");
+    let _ = writeln!(text, "period: {key}");
+    text.push_str("\n# 签发记录：齐全才生成正式版（附落款），否则只生成征求意见稿\nsignoff:\n");
+    let signoff = &month["signoff"];
+    for field in &definition.office.signoff {
+        let (name, what) = match field {
+            SignoffField::Issuer => ("issuer", "发文单位"),
+            SignoffField::Date => ("date", "签发日期 YYYY-MM-DD"),
+            SignoffField::ApprovedBy => ("approved_by", "签发人"),
+        };
+        // An issuer carried from a month of another office (an example
+        // copied by `init`) gives way to the definition's office name.
+        let kept = match (field, signoff[name].as_str()) {
+            (SignoffField::Issuer, Some(issuer)) if !issuer.contains(&definition.office.district) => {
+                Some(definition.office.name.as_str())
+            }
+            (SignoffField::Issuer, None) => Some(definition.office.name.as_str()),
+            (_, kept) => kept,
+        };
+        match kept {
+            Some(kept) if *field != SignoffField::Date => {
+                let _ = writeln!(text, "  {name}: {}", yaml_str(kept));
+            }
+            _ => {
+                let _ = writeln!(text, "  {name}: ~             # 待填写：{what}");
+            }
+        }
+    }
+    let rules = files.files.get(MONTH_FILE).map(|b| rules_block(&String::from_utf8_lossy(b))).unwrap_or_default();
+    if !rules.is_empty() {
+        text.push('\n');
+        text.push_str(&rules);
+    }
+    out.push((MONTH_FILE.into(), text));
+
+    // figures.yaml
+    let mut text = schema("figures");
+    text.push_str("# 本月的数字（~ 处待填写）。占比、比率、排名和名单都由工具计算，不必填写。\n");
+    blank_measures(&mut text, "", definition.scope(&ScopeKey::Office).measures_in_order(), definition);
+    for (list, label) in &definition.lists {
+        let scope = definition.scope(&ScopeKey::List(list.clone()));
+        let _ = writeln!(text, "\n# {label}：沿用上月的各项，可增删\n{list}:");
+        let items = figures[list.as_str()].as_sequence().cloned().unwrap_or_default();
+        let names: Vec<String> = items.iter().filter_map(|i| i["name"].as_str().map(str::to_owned)).collect();
+        let names = if names.is_empty() { vec![format!("{TO_FILL}名称")] } else { names };
+        for name in names {
+            let blanks: Vec<String> = scope.measures_in_order().map(|(m, _)| format!("{m}: ~")).collect();
+            let _ = writeln!(text, "  - {{ name: {}, {} }}", yaml_str(&name), blanks.join(", "));
+        }
+    }
+    out.push((FIGURES_FILE.into(), text));
+
+    // units.yaml
+    if !definition.groups.is_empty() {
+        let mut text = schema("units");
+        text.push_str("# 各单位本月的数字（~ 处待填写）；单位和分组沿用上月，可增删。\ngroups:\n");
+        let unit_measures = definition.scope(&ScopeKey::Unit);
+        // The definition's groups, in its order, each with the units the
+        // latest month had in it; a group new to the definition starts
+        // empty, with a line to copy.
+        let latest: Vec<&Yaml> = units["groups"].as_sequence().into_iter().flatten().collect();
+        for group in &definition.groups {
+            let name = group.name.as_str();
+            let carried_measures = definition.group_measures(name);
+            let _ = writeln!(text, "  - name: {}", yaml_str(name));
+            let measures: Vec<(&String, &Measure)> =
+                unit_measures.measures_in_order().filter(|(m, _)| carried_measures.contains(m)).collect();
+            let carried: Vec<&Yaml> = latest
+                .iter()
+                .filter(|g| g["name"].as_str() == Some(name))
+                .flat_map(|g| g["units"].as_sequence().into_iter().flatten())
+                .collect();
+            if carried.is_empty() {
+                let _ = writeln!(text, "    units: []          # 待填写：本组各单位，每个单位一项，如");
+                let _ = writeln!(text, "      # - id: chengguan        # 单位代码：小写拼音");
+                let _ = writeln!(text, "      #   name: 城关镇");
+                for (m, measure) in &measures {
+                    let _ = writeln!(text, "      #   {m}: ~   # {}", measure.label);
+                }
+                continue;
+            }
+            let _ = writeln!(text, "    units:");
+            for unit in carried {
+                let _ = writeln!(
+                    text,
+                    "      - id: {}\n        name: {}",
+                    unit["id"].as_str().unwrap_or_default(),
+                    yaml_str(unit["name"].as_str().unwrap_or_default())
+                );
+                if let Some(short) = unit["short"].as_str() {
+                    let _ = writeln!(text, "        short: {}", yaml_str(short));
+                }
+                blank_measures(&mut text, "        ", measures.iter().copied(), definition);
+            }
+        }
+        out.push((UNITS_FILE.into(), text));
+    }
+
+    // The texts the sections print.
+    for (name, optional) in text_files(&definition.sections) {
+        if !optional {
+            out.push((name, format!("{TO_FILL}本部分的文字。段落之间空一行。\n")));
+        }
+    }
+
+    std::fs::create_dir_all(&target).map_err(|err| Error::io("create", &target, err))?;
+    for (name, text) in &out {
+        crate::fs::write_atomically(&target.join(name), text.as_bytes())?;
+    }
+    Ok(target)
+}
+
+/// One `name: ~` line per measure, its label as a comment; a measure split
+/// by channels gets one blank per channel.
+fn blank_measures<'a>(
+    text: &mut String,
+    indent: &str,
+    measures: impl Iterator<Item = (&'a String, &'a Measure)>,
+    definition: &Definition,
+) {
+    for (name, m) in measures {
+        if !m.required {
+            let _ = writeln!(text, "{indent}# {name}: ~   # {}（可不填）", m.label);
+        } else if m.by_channels {
+            let parts: Vec<String> = definition.channels.iter().map(|(code, _)| format!("{code}: ~")).collect();
+            let labels: Vec<&str> = definition.channels.iter().map(|(_, label)| label.as_str()).collect();
+            let _ =
+                writeln!(text, "{indent}{name}: {{ {} }}   # {}（{}）", parts.join(", "), m.label, labels.join("、"));
+        } else {
+            let _ = writeln!(text, "{indent}{name}: ~   # {}", m.label);
+        }
+    }
+}

@@ -1,0 +1,228 @@
+//! The definition's checks over a month's figures, and the figures typed as
+//! published held against the derived ones. Each problem is a diagnostic at
+//! the figure the editor typed, its message written from the labels.
+
+use std::collections::BTreeMap;
+
+use crate::definition::expr::{Expr, Function, Op};
+use crate::definition::{Check, Definition, ScopeKey, DEFAULT_RULE};
+use crate::derive::engine::{self, Input, Output, Value};
+use crate::source::file::{key, SourceFile, Validator};
+use crate::source::locate::Segment;
+
+/// Where each member's figures were typed, for diagnostics about them.
+#[derive(Default)]
+pub(super) struct Places {
+    /// Each unit's entry in units.yaml, and its name.
+    pub(super) units: Vec<(Vec<Segment>, String)>,
+    /// Each list item's entry in figures.yaml, and its name.
+    pub(super) items: BTreeMap<String, Vec<(Vec<Segment>, String)>>,
+}
+
+/// Runs every check and compares every published figure; `files` are
+/// figures.yaml and units.yaml as read.
+pub(super) fn run(
+    v: &mut Validator,
+    definition: &Definition,
+    input: &Input,
+    output: &Output,
+    places: &Places,
+    files: [&Option<SourceFile>; 2],
+) {
+    let [figures, units] = files;
+    for check in &definition.checks {
+        let failures = match engine::failures(definition, input, output, &check.scope, &check.assert) {
+            Ok(failures) => failures,
+            Err(overflow) => {
+                if let Some(file) = figures {
+                    v.error(file, &[], None, format!("check `{}`: {overflow}", check.name));
+                }
+                continue;
+            }
+        };
+        for (member, sides) in failures {
+            let (file, at, label) = match &check.scope {
+                ScopeKey::Office => (figures, Vec::new(), None),
+                ScopeKey::Unit => match places.units.get(member) {
+                    Some((at, name)) => (units, at.clone(), Some(name.as_str())),
+                    None => continue,
+                },
+                ScopeKey::List(list) => match places.items.get(list).and_then(|items| items.get(member)) {
+                    Some((at, name)) => (figures, at.clone(), Some(name.as_str())),
+                    None => continue,
+                },
+            };
+            let Some(file) = file else { continue };
+            let record = match &check.scope {
+                ScopeKey::Office => &output.office,
+                ScopeKey::Unit => &output.units[member],
+                ScopeKey::List(list) => &output.lists[list][member],
+            };
+            let message = match &check.message {
+                Some(message) => message.clone(),
+                None => generated(definition, input, output, check, record, sides),
+            };
+            let path = field(check, &at, file);
+            let diagnostic = if check.error {
+                v.error(file, &path, label, message)
+            } else {
+                let d = v.warning(file, &path, label, message);
+                d.code = Some("check");
+                d
+            };
+            // A message of the office's own words still shows the figures.
+            let values = match (&check.message, sides) {
+                (Some(_), Some((Some(l), Some(r)))) => {
+                    let show = |v: crate::number::Ratio| {
+                        v.to_decimal(2, crate::number::Rounding::HalfUp).map(|d| d.format(crate::number::Style::Trim))
+                    };
+                    match (show(l), show(r)) {
+                        (Some(l), Some(r)) => format!(" (here {l} and {r})"),
+                        _ => String::new(),
+                    }
+                }
+                _ => String::new(),
+            };
+            diagnostic.hint = Some(format!("the check `{}` of bulletin.yaml: {}{values}", check.name, check.text));
+        }
+    }
+    for published in &output.published {
+        let (file, at, label) = match &published.scope {
+            ScopeKey::Office => (figures, Vec::new(), None),
+            ScopeKey::Unit => match places.units.get(published.member) {
+                Some((at, name)) => (units, at.clone(), Some(name.as_str())),
+                None => continue,
+            },
+            ScopeKey::List(list) => match places.items.get(list).and_then(|i| i.get(published.member)) {
+                Some((at, name)) => (figures, at.clone(), Some(name.as_str())),
+                None => continue,
+            },
+        };
+        let Some(file) = file else { continue };
+        let Some(figure) = definition.scope(&published.scope).derived.get(&published.name) else { continue };
+        let rule = definition.rule(&figure.rule, &input.rules);
+        let typed = published.typed.show(&rule);
+        let derived = published.derived.and_then(|d| d.show(&rule));
+        let Some(derived) = derived else { continue };
+        if typed.as_deref() == Some(derived.as_str()) {
+            continue;
+        }
+        let mut path = at.clone();
+        path.push(key(&published.name));
+        let typed = typed.unwrap_or_default();
+        let message = format!("{} is typed as published, {typed}, but the figures give {derived}", figure.label);
+        let diagnostic = v.warning(file, &path, label, message);
+        diagnostic.code = Some("published-differs");
+        diagnostic.hint = Some(format!(
+            "the bulletin prints {typed}, as published; correct the typed value or the figures it is derived from if the platform's figure is a slip"
+        ));
+    }
+}
+
+/// Where a failed check points: at the first measure its condition names
+/// in the member's entry (or the office's key), else at the entry.
+fn field(check: &Check, at: &[Segment], file: &SourceFile) -> Vec<Segment> {
+    let names = check.assert.names();
+    for (path, _) in names {
+        let name = match (path, &check.scope) {
+            ([first, name], _) if first == "office" => name,
+            ([name], _) => name,
+            _ => continue,
+        };
+        let mut candidate = at.to_vec();
+        candidate.push(key(name));
+        if crate::source::locate::locate(&file.text, &candidate).is_some() {
+            return candidate;
+        }
+        if check.scope == ScopeKey::Office {
+            let top = vec![key(name)];
+            if crate::source::locate::locate(&file.text, &top).is_some() {
+                return top;
+            }
+        }
+    }
+    at.to_vec()
+}
+
+/// "回访满意数 `satisfied` (12) is greater than 回访工单总数 `visited` (10)".
+fn generated(
+    definition: &Definition,
+    input: &Input,
+    output: &Output,
+    check: &Check,
+    record: &engine::Record,
+    sides: Option<(Value, Value)>,
+) -> String {
+    let Expr::Binary { op, left, right } = &check.assert else {
+        return format!("`{}` does not hold", check.text);
+    };
+    let Some((l, r)) = sides else { return format!("`{}` does not hold", check.text) };
+    let relation = match op {
+        Op::Le => "is greater than",
+        Op::Lt => "is not less than",
+        Op::Ge => "is less than",
+        Op::Gt => "is not greater than",
+        Op::Eq => "differs from",
+        Op::Ne => "equals",
+        _ => return format!("`{}` does not hold", check.text),
+    };
+    let side = |e: &Expr, value: Value| {
+        let shown = shown_value(definition, input, output, check, record, e, value);
+        format!("{} ({shown})", describe(definition, &check.scope, e))
+    };
+    format!("{} {relation} {}", side(left, l), side(right, r))
+}
+
+fn shown_value(
+    definition: &Definition,
+    input: &Input,
+    output: &Output,
+    check: &Check,
+    record: &engine::Record,
+    e: &Expr,
+    value: Value,
+) -> String {
+    if let Expr::Name { path, .. } = e {
+        let (scope, record, name) = match path.as_slice() {
+            [first, name] if first == "office" => (ScopeKey::Office, &output.office, name),
+            [name] => (check.scope.clone(), record, name),
+            _ => (check.scope.clone(), record, &path[0]),
+        };
+        if let Some(shown) = output.shown(definition, input, &scope, record, name) {
+            return shown;
+        }
+    }
+    value.and_then(|v| v.show(&DEFAULT_RULE)).unwrap_or_else(|| "no value".to_owned())
+}
+
+/// A side of a comparison in words: a figure by its label and name, a sum
+/// by what it adds up, else the formula.
+fn describe(definition: &Definition, scope: &ScopeKey, e: &Expr) -> String {
+    let label = |scope: &ScopeKey, name: &str| {
+        let s = definition.scope(scope);
+        s.measures.get(name).map(|m| m.label.clone()).or_else(|| s.derived.get(name).map(|d| d.label.clone()))
+    };
+    match e {
+        Expr::Name { path, .. } => {
+            let (target, name) = match path.as_slice() {
+                [first, name] if first == "office" => (ScopeKey::Office, name.as_str()),
+                _ => (scope.clone(), path[0].as_str()),
+            };
+            match label(&target, name) {
+                Some(label) => format!("{label} `{}`", path.join(".")),
+                None => format!("`{}`", path.join(".")),
+            }
+        }
+        Expr::Call { function: Function::Sum, args, .. } => match (&args[0], &args[1]) {
+            (Expr::Name { path: list, .. }, Expr::Name { path: figure, .. }) => {
+                let collection = if list[0] == "units" { ScopeKey::Unit } else { ScopeKey::List(list[0].clone()) };
+                let of = definition.lists.get(&list[0]).cloned().unwrap_or_else(|| "各单位".to_owned());
+                let figure_label = label(&collection, &figure[0]).unwrap_or_else(|| figure[0].clone());
+                format!("the sum of {of}{figure_label} `sum({}, {})`", list[0], figure[0])
+            }
+            _ => "the sum".to_owned(),
+        },
+        Expr::Number(n) => n.show(&DEFAULT_RULE).unwrap_or_default(),
+        _ => "the formula".to_owned(),
+    }
+}

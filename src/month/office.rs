@@ -1,0 +1,565 @@
+//! A month of an office whose definition declares its sections: its files
+//! read against the definition (schemas generated from it), its figures
+//! derived by the engine, the definition's checks run over them, figures
+//! typed as published compared with the derived ones, and the bulletin's
+//! sections laid out as data for `layouts/office.typ`.
+//!
+//! The folder holds `month.yaml` (the issue and its sign-off),
+//! `figures.yaml` (the office's measures and its lists), `units.yaml` (the
+//! units by group, when the office has units) and the text files its
+//! sections name. Every problem is a diagnostic at its line, all in one run.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde_json::Value as Json;
+
+use crate::definition::{Definition, Measure, MeasureKind, ParamKind, ParamValue, ScopeKey, Section};
+use crate::derive::engine::{self, Input, Item, Output, Record, Unit};
+use crate::diag::{closest, Diagnostic};
+use crate::month::raw::{Number, SignoffFile};
+use crate::month::types::{Period, Signoff};
+use crate::month::validate::{self, MonthFiles};
+use crate::number::{Decimal, Ratio};
+use crate::source::file::{index, is_plain_id, key, SourceFile, Validator};
+use crate::source::locate::Segment;
+
+use super::checks::Places;
+
+use super::office_schema::{FIGURES_FILE, MONTH_FILE, UNITS_FILE};
+
+/// A checked month of an office with sections.
+#[derive(Clone, Debug)]
+pub struct OfficeMonth {
+    pub period: Period,
+    pub signoff: Signoff,
+    /// The month's own title, replacing the definition's.
+    pub title: Option<String>,
+    pub definition: Arc<Definition>,
+    pub input: Input,
+    pub output: Output,
+    /// The paragraphs of each text file the sections name, by file name.
+    pub texts: BTreeMap<String, Vec<String>>,
+    /// The files the month was made from, in name order: attached to the PDF.
+    pub sources: Vec<(String, Vec<u8>)>,
+}
+
+/// The outcome of checking an office's month.
+#[derive(Debug)]
+pub struct Checked {
+    pub month: Option<OfficeMonth>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Checks an office's month folder under `definition`.
+pub fn check_files(files: &MonthFiles, definition: Arc<Definition>) -> Checked {
+    let mut v = Validator::default();
+    let needs_units = !definition.groups.is_empty() || !definition.scope(&ScopeKey::Unit).measures.is_empty();
+    let month_src = read(&mut v, files, MONTH_FILE, true);
+    let figures_src = read(&mut v, files, FIGURES_FILE, true);
+    let units_src = read(&mut v, files, UNITS_FILE, needs_units);
+    let parse = |v: &mut Validator, file: &Option<SourceFile>, name: &str| -> Option<Json> {
+        let schema = super::office_schema::for_file(&definition, name)?;
+        file.as_ref().and_then(|f| v.parse_tolerant(f, &schema, name))
+    };
+    let month_json = parse(&mut v, &month_src, MONTH_FILE);
+    let figures_json = parse(&mut v, &figures_src, FIGURES_FILE);
+    let units_json = if needs_units { parse(&mut v, &units_src, UNITS_FILE) } else { Some(Json::Null) };
+
+    let mut input = Input::default();
+    let mut places = Places::default();
+    let header = match (&month_src, &month_json) {
+        (Some(file), Some(json)) => Some(header(&mut v, files, file, json, &definition, &mut input)),
+        _ => None,
+    };
+    if let (Some(file), Some(json)) = (&figures_src, &figures_json) {
+        read_figures(&mut v, file, json, &definition, &mut input, &mut places);
+    }
+    if let (Some(file), Some(json)) = (&units_src, &units_json) {
+        read_units(&mut v, file, json, &definition, &mut input, &mut places);
+    }
+    let texts = read_texts(&mut v, files, &definition.sections);
+    warn_unknown_files(&mut v, files, &definition);
+
+    // The figures are derived and checked even when some were refused
+    // above (read as not typed), so that one run shows every problem; a
+    // check that needs a figure without a value is left out.
+    let parsed = month_json.is_some() && figures_json.is_some() && units_json.is_some();
+    let mut month = None;
+    input.incomplete = v.diagnostics.iter().any(Diagnostic::is_error);
+    if parsed {
+        match engine::evaluate(&definition, &input) {
+            Ok(output) => {
+                let sources = [&figures_src, &units_src];
+                super::checks::run(&mut v, &definition, &input, &output, &places, sources);
+                if let Some(Some(header)) = header.clone() {
+                    month = Some(OfficeMonth {
+                        period: header.period,
+                        signoff: header.signoff,
+                        title: header.title,
+                        definition: definition.clone(),
+                        input,
+                        output,
+                        texts,
+                        sources: used_files(files, &definition),
+                    });
+                }
+            }
+            Err(overflow) => {
+                v.diagnostics.push(
+                    Diagnostic::error(files.dir.join(FIGURES_FILE), overflow.to_string())
+                        .with_hint("check the month's figures for a value pasted many times over"),
+                );
+            }
+        }
+    }
+    let mut diagnostics = v.diagnostics;
+    if let (Some(file), Some(Some(header))) = (&month_src, &header) {
+        // Whether a warning is gone can be told only of a month without
+        // errors: an error may hide the figures a warning is about.
+        let judged = parsed && !diagnostics.iter().any(Diagnostic::is_error);
+        diagnostics = validate::acknowledge(file, &header.acknowledge, diagnostics, judged);
+    }
+    if let Some(note) = another_definition(&files.dir, &diagnostics) {
+        diagnostics.push(note);
+    }
+    diagnostics.sort_by_key(Diagnostic::sort_key);
+    let month = month.filter(|_| !diagnostics.iter().any(Diagnostic::is_error));
+    Checked { month, diagnostics }
+}
+
+/// A month written for another definition (the example `init` copied,
+/// once the office made the definition its own) fails on nearly every key:
+/// say so once, at its month.yaml.
+fn another_definition(dir: &std::path::Path, diagnostics: &[Diagnostic]) -> Option<Diagnostic> {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let misfits = diagnostics
+        .iter()
+        .filter(|d| {
+            let m = &d.message;
+            d.is_error() && (m.starts_with("unknown key") || m.starts_with("missing key") || m.ends_with(" is missing"))
+        })
+        .count();
+    (misfits >= 10 && misfits * 2 >= errors).then(|| {
+        Diagnostic::warning(dir.join(MONTH_FILE), format!(
+            "{misfits} of the {errors} errors are keys the office's definition does not have, or needs: this month was written for another definition"
+        ))
+        .with_hint(
+            "if it is the example `bulletin init` copied, delete the folder; else start the month anew with `bulletin new`",
+        )
+    })
+}
+
+/// A file of the folder as text; a missing one is an error when `required`.
+fn read(v: &mut Validator, files: &MonthFiles, name: &str, required: bool) -> Option<SourceFile> {
+    let path = files.dir.join(name);
+    let Some(bytes) = files.files.get(name) else {
+        if required {
+            v.diagnostics.push(Diagnostic::error(&path, "the file is missing").with_hint(format!(
+                "this office's month folder holds {} and the text files its sections name",
+                if name == UNITS_FILE || files.files.contains_key(UNITS_FILE) {
+                    "month.yaml, figures.yaml, units.yaml"
+                } else {
+                    "month.yaml, figures.yaml"
+                }
+            )));
+        }
+        return None;
+    };
+    v.decode(path, bytes)
+}
+
+#[derive(Clone)]
+struct Header {
+    period: Period,
+    signoff: Signoff,
+    title: Option<String>,
+    acknowledge: BTreeMap<String, String>,
+}
+
+/// month.yaml: the period, the sign-off, the title, the month's rules.
+fn header(
+    v: &mut Validator,
+    files: &MonthFiles,
+    file: &SourceFile,
+    json: &Json,
+    definition: &Definition,
+    input: &mut Input,
+) -> Option<Header> {
+    let period_text = json.get("period").and_then(Json::as_str).unwrap_or_default();
+    let period = validate::check_period(v, &files.name, file, period_text);
+    let record: Option<SignoffFile> = json.get("signoff").and_then(|s| serde_json::from_value(s.clone()).ok());
+    let signoff = validate::check_signoff(v, file, record.as_ref(), period, &definition.office.signoff);
+    let title = json.get("title").and_then(Json::as_str).map(str::to_owned).filter(|t| !t.trim().is_empty());
+    if let Some(Json::Object(rules)) = json.get("rules") {
+        for (name, value) in rules {
+            let at = [key("rules"), key(name)];
+            if let Some(param) = definition.params.get(name) {
+                let given = match param.kind {
+                    ParamKind::Groups => {
+                        serde_json::from_value::<Vec<String>>(value.clone()).ok().map(ParamValue::Groups)
+                    }
+                    _ => serde_json::from_value::<Number>(value.clone()).ok().map(|n| ParamValue::Number(n.0)),
+                };
+                if let Some(ParamValue::Groups(names)) = &given {
+                    for (i, group) in names.iter().enumerate() {
+                        if !definition.groups.iter().any(|g| &g.name == group) {
+                            let known = definition.groups.iter().map(|g| g.name.as_str());
+                            let hint = match closest(group, known.clone()) {
+                                Some(close) => format!("did you mean `{close}`?"),
+                                None => format!("the groups are {}", known.collect::<Vec<_>>().join("、")),
+                            };
+                            v.error(
+                                file,
+                                &[key("rules"), key(name), index(i)],
+                                None,
+                                format!("`{group}` is not a group"),
+                            )
+                            .hint = Some(hint);
+                        }
+                    }
+                }
+                if let Some(given) = given {
+                    input.params.insert(name.clone(), given);
+                }
+            } else if let Some(text) = value.as_str() {
+                match crate::definition::parse_rule(text) {
+                    Ok(rule) => {
+                        input.rules.insert(name.clone(), rule);
+                    }
+                    Err((message, hint)) => v.error(file, &at, None, message).hint = Some(hint),
+                }
+            }
+        }
+    }
+    let acknowledge = json
+        .get("acknowledge")
+        .and_then(|a| serde_json::from_value::<BTreeMap<String, String>>(a.clone()).ok())
+        .unwrap_or_default();
+    Some(Header { period: period?, signoff, title, acknowledge })
+}
+
+/// One member's figures (the office, a unit, an item) from its entry.
+fn read_record(
+    v: &mut Validator,
+    file: &SourceFile,
+    entry: &serde_json::Map<String, Json>,
+    at: &[Segment],
+    label: Option<&str>,
+    definition: &Definition,
+    scope: &ScopeKey,
+) -> (Record, BTreeMap<String, String>) {
+    let s = definition.scope(scope);
+    let mut record = Record::new();
+    let mut texts = BTreeMap::new();
+    for (name, value) in entry {
+        let mut path = at.to_vec();
+        path.push(key(name));
+        if let Some(m) = s.measures.get(name) {
+            read_measure(v, file, &path, label, definition, name, m, value, &mut record, &mut texts);
+        } else if s.derived.get(name).is_some_and(|d| d.published) {
+            record.insert(name.clone(), decimal(value).map(Ratio::from_decimal));
+        }
+    }
+    (record, texts)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn read_measure(
+    v: &mut Validator,
+    file: &SourceFile,
+    path: &[Segment],
+    label: Option<&str>,
+    definition: &Definition,
+    name: &str,
+    m: &Measure,
+    value: &Json,
+    record: &mut Record,
+    texts: &mut BTreeMap<String, String>,
+) {
+    match (m.kind, value) {
+        (MeasureKind::Text, Json::String(text)) => {
+            texts.insert(name.to_owned(), text.clone());
+        }
+        (_, Json::Object(parts)) if m.by_channels => {
+            // A channel left out is 0; one refused (or blank) has no value,
+            // and neither has the total.
+            let mut total = Some(Ratio::ZERO);
+            for (channel, _) in &definition.channels {
+                let part = match parts.get(channel) {
+                    None => Some(Ratio::ZERO),
+                    Some(value) => value.as_u64().map(|n| Ratio::int(n as i64)),
+                };
+                record.insert(format!("{name}.{channel}"), part);
+                total = total.zip(part).and_then(|(t, p)| t.checked_add(p));
+            }
+            let Some(total) = total else {
+                record.insert(name.to_owned(), None);
+                return;
+            };
+            if let Some(given) = parts.get("total").and_then(Json::as_u64) {
+                if Ratio::int(given as i64) != total {
+                    let mut at = path.to_vec();
+                    at.push(key("total"));
+                    let channels: Vec<String> = definition
+                        .channels
+                        .iter()
+                        .map(|(code, label)| format!("{label} {}", parts.get(code).and_then(Json::as_u64).unwrap_or(0)))
+                        .collect();
+                    let shown = total.to_integer().unwrap_or_default();
+                    v.error(
+                        file,
+                        &at,
+                        label,
+                        format!(
+                            "{} total {given} is not the sum of its channels ({}: {shown})",
+                            m.label,
+                            channels.join(" + ")
+                        ),
+                    )
+                    .hint = Some(format!("correct a channel, or write `total: {shown}` (or leave it out)"));
+                }
+            }
+            record.insert(name.to_owned(), Some(total));
+        }
+        _ => {
+            let total = decimal(value).map(Ratio::from_decimal);
+            // A split measure typed as 0 is 0 in every channel.
+            if m.by_channels && total == Some(Ratio::ZERO) {
+                for (channel, _) in &definition.channels {
+                    record.insert(format!("{name}.{channel}"), Some(Ratio::ZERO));
+                }
+            }
+            record.insert(name.to_owned(), total);
+        }
+    }
+}
+
+/// A number the schema let through, read exactly.
+fn decimal(value: &Json) -> Option<Decimal> {
+    serde_json::from_value::<Number>(value.clone()).ok().map(|n| n.0)
+}
+
+/// figures.yaml: the office's measures, then each list's items.
+fn read_figures(
+    v: &mut Validator,
+    file: &SourceFile,
+    json: &Json,
+    definition: &Definition,
+    input: &mut Input,
+    places: &mut Places,
+) {
+    let Some(entry) = json.as_object() else { return };
+    let (office, texts) = read_record(v, file, entry, &[], None, definition, &ScopeKey::Office);
+    input.office = office;
+    input.office_texts = texts;
+    for list in definition.lists.keys() {
+        let scope = ScopeKey::List(list.clone());
+        let mut items = Vec::new();
+        let mut item_places = Vec::new();
+        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+        for (i, item) in json.get(list).and_then(Json::as_array).into_iter().flatten().enumerate() {
+            let Some(item) = item.as_object() else { continue };
+            let at = vec![key(list), index(i)];
+            let name = item.get("name").and_then(Json::as_str).unwrap_or_default().to_owned();
+            if name.trim().is_empty() {
+                v.error(file, &[key(list), index(i), key("name")], None, "the name is empty".into());
+            } else if let Some(first) = seen.insert(name.clone(), i) {
+                v.error(file, &[key(list), index(i), key("name")], None, format!("`{name}` is listed twice")).hint =
+                    Some(format!("it is item {} of `{list}` already: add the counts up in one line", first + 1));
+            }
+            let (values, texts) = read_record(v, file, item, &at, Some(&name), definition, &scope);
+            items.push(Item { name: name.clone(), values, texts });
+            item_places.push((at, name));
+        }
+        input.lists.insert(list.clone(), items);
+        places.items.insert(list.clone(), item_places);
+    }
+}
+
+/// units.yaml: the groups in the definition's names, each unit once, with
+/// the measures of its group.
+fn read_units(
+    v: &mut Validator,
+    file: &SourceFile,
+    json: &Json,
+    definition: &Definition,
+    input: &mut Input,
+    places: &mut Places,
+) {
+    let unit_scope = definition.scope(&ScopeKey::Unit);
+    let mut ids: BTreeMap<String, String> = BTreeMap::new();
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    for (g, group) in json.get("groups").and_then(Json::as_array).into_iter().flatten().enumerate() {
+        let group_name = group.get("name").and_then(Json::as_str).unwrap_or_default().to_owned();
+        if group_name.is_empty() {
+            // Not one of the definition's groups: the schema said so.
+            continue;
+        }
+        if input.groups.contains(&group_name) {
+            v.error(
+                file,
+                &[key("groups"), index(g), key("name")],
+                None,
+                format!("the group {group_name} is given twice"),
+            )
+            .hint = Some("list each group once, with all its units".into());
+        }
+        let carried = definition.group_measures(&group_name);
+        let group_index = input.groups.len();
+        input.groups.push(group_name.clone());
+        for (u, unit) in group.get("units").and_then(Json::as_array).into_iter().flatten().enumerate() {
+            let Some(entry) = unit.as_object() else { continue };
+            let at = vec![key("groups"), index(g), key("units"), index(u)];
+            let field = |k: &str| {
+                let mut p = at.clone();
+                p.push(key(k));
+                p
+            };
+            let id = entry.get("id").and_then(Json::as_str).unwrap_or_default().to_owned();
+            let name = entry.get("name").and_then(Json::as_str).unwrap_or_default().to_owned();
+            if !is_plain_id(&id) {
+                v.error(file, &field("id"), Some(&name), format!("unit id `{id}` is not a plain code")).hint =
+                    Some("ids are lowercase letters, digits, `-` and `_` (e.g. the name in pinyin)".into());
+            } else if let Some(other) = ids.insert(id.clone(), name.clone()) {
+                v.error(file, &field("id"), Some(&name), format!("unit id `{id}` is also {other}'s")).hint =
+                    Some("each unit has its own id".into());
+            }
+            if name.trim().is_empty() {
+                v.error(file, &field("name"), None, "the unit's name is empty".into());
+            } else if names.insert(name.clone(), id.clone()).is_some() {
+                v.error(file, &field("name"), Some(&name), format!("{name} is listed twice")).hint =
+                    Some("each unit appears once in units.yaml".into());
+            }
+            for measure in entry.keys().filter(|k| unit_scope.measures.contains_key(*k)) {
+                if !carried.contains(&measure) {
+                    let label = &unit_scope.measures[measure].label;
+                    v.error(
+                        file,
+                        &field(measure),
+                        Some(&name),
+                        format!("`{measure}` ({label}) is not a figure of the group {group_name}"),
+                    )
+                    .hint = Some(format!("the units of {group_name} carry: {}", list(&carried)));
+                }
+            }
+            for measure in carried.iter().filter(|m| !entry.contains_key(m.as_str())) {
+                let m = &unit_scope.measures[measure.as_str()];
+                if m.required {
+                    let message = format!("`{measure}` ({}) is missing", m.label);
+                    let diagnostic = Diagnostic::error(&file.path, message)
+                        .at_key(&file.text, &at, Some(&name))
+                        .with_hint(format!("add `{measure}: …` to {name}"));
+                    v.diagnostics.push(diagnostic);
+                }
+            }
+            let (values, texts) = read_record(v, file, entry, &at, Some(&name), definition, &ScopeKey::Unit);
+            let short = entry.get("short").and_then(Json::as_str).map(str::to_owned).unwrap_or_else(|| name.clone());
+            input.units.push(Unit { id, name: name.clone(), short, group: group_index, values, texts });
+            places.units.push((at, name));
+        }
+    }
+}
+
+fn list(names: &[&String]) -> String {
+    names.iter().map(|n| n.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+/// The text files the sections name, each in paragraphs (blank lines
+/// between them; the lines of one paragraph joined, as Chinese text needs
+/// no space between them).
+fn read_texts(v: &mut Validator, files: &MonthFiles, sections: &[Section]) -> BTreeMap<String, Vec<String>> {
+    let mut out = BTreeMap::new();
+    for (name, optional) in text_files(sections) {
+        let Some(bytes) = files.files.get(&name) else {
+            if !optional {
+                v.diagnostics.push(Diagnostic::error(files.dir.join(&name), "the file is missing").with_hint(
+                    "a section of bulletin.yaml prints this text: write it, plain text, blank lines between paragraphs",
+                ));
+            }
+            continue;
+        };
+        let Some(file) = v.decode(files.dir.join(&name), bytes) else { continue };
+        let to_fill = crate::month::case::TO_FILL;
+        if let Some((index, line)) = file.text.lines().enumerate().find(|(_, l)| l.contains(to_fill)) {
+            let column = line[..line.find(to_fill).unwrap_or(0)].chars().count() + 1;
+            v.diagnostics.push(
+                Diagnostic::error(&file.path, "the text is not written yet")
+                    .at(&file.text, index + 1, column)
+                    .with_hint(format!("replace {to_fill} with the text, or delete the file if its part is optional")),
+            );
+            continue;
+        }
+        let paragraphs = paragraphs(&file.text);
+        if paragraphs.is_empty() && !optional {
+            v.diagnostics.push(
+                Diagnostic::error(&file.path, "the file is empty")
+                    .with_hint("write the text, or mark the section `optional: true`"),
+            );
+        }
+        out.insert(name, paragraphs);
+    }
+    out
+}
+
+/// Paragraphs of a plain text, as in a case: a blank line, or a line
+/// break after the end of a sentence (。！？), ends a paragraph; the lines
+/// of one paragraph are joined (a line broken mid-sentence), each trimmed
+/// (a full-width indent typed by hand too: the layout indents).
+pub fn paragraphs(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for line in text.lines() {
+        let line = line.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}' || c == '\u{feff}');
+        if line.is_empty() {
+            if !current.is_empty() {
+                out.push(std::mem::take(&mut current));
+            }
+        } else {
+            current.push_str(line);
+            if crate::month::case::ends_sentence(line) {
+                out.push(std::mem::take(&mut current));
+            }
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// Every text file the sections name, with whether it may be missing.
+pub fn text_files(sections: &[Section]) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    for section in sections {
+        if let Some(text) = &section.text {
+            out.push(text.clone());
+        }
+        out.extend(text_files(&section.sections));
+    }
+    out
+}
+
+fn known_files(definition: &Definition) -> Vec<String> {
+    let mut known: Vec<String> = super::office_schema::FILES.iter().map(|f| (*f).to_owned()).collect();
+    known.extend(text_files(&definition.sections).into_iter().map(|(name, _)| name));
+    known
+}
+
+fn warn_unknown_files(v: &mut Validator, files: &MonthFiles, definition: &Definition) {
+    let known = known_files(definition);
+    for name in files.files.keys().chain(&files.folders).filter(|n| !n.contains('/') && !n.starts_with('.')) {
+        if !known.contains(name) {
+            let mut diagnostic = Diagnostic::warning(files.dir.join(name), "the bulletin does not use this file");
+            if let Some(best) = closest(name, known.iter().map(String::as_str)) {
+                diagnostic = diagnostic.with_hint(format!("did you mean `{best}`?"));
+            }
+            v.diagnostics.push(diagnostic);
+        }
+    }
+}
+
+fn used_files(files: &MonthFiles, definition: &Definition) -> Vec<(String, Vec<u8>)> {
+    let known = known_files(definition);
+    files.files.iter().filter(|(name, _)| known.contains(name)).map(|(n, b)| (n.clone(), b.clone())).collect()
+}

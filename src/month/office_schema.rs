@@ -1,0 +1,223 @@
+//! The JSON Schemas of an office's month files, generated from its
+//! definition: `month.yaml` (the issue and its sign-off), `figures.yaml`
+//! (the office's measures and its lists) and `units.yaml` (the units by
+//! group). The same schema checks a file before it is read (every problem
+//! at once) and, written out by `bulletin schema`, gives VS Code its
+//! completion and hover texts: each key's description is its label.
+
+use serde_json::{json, Map, Value};
+
+use crate::definition::{Definition, Measure, MeasureKind, ParamKind, ScopeKey};
+
+/// The files of an office's month folder: the issue and its sign-off, the
+/// office's figures, the units' figures.
+pub const MONTH_FILE: &str = "month.yaml";
+pub const FIGURES_FILE: &str = "figures.yaml";
+pub const UNITS_FILE: &str = "units.yaml";
+
+/// The files of an office's month folder that have a schema.
+pub const FILES: [&str; 3] = [MONTH_FILE, FIGURES_FILE, UNITS_FILE];
+
+/// The schema of one of [`FILES`].
+pub fn for_file(definition: &Definition, file: &str) -> Option<Value> {
+    let office = &definition.office.name;
+    let (title, body) = match file {
+        MONTH_FILE => (format!("month.yaml — {office}本期通报的基本信息"), month(definition)),
+        FIGURES_FILE => (format!("figures.yaml — {office}本月的数字"), figures(definition)),
+        UNITS_FILE => (format!("units.yaml — {office}成员单位本月的数字"), units(definition)),
+        _ => return None,
+    };
+    let mut schema = json!({ "$schema": "http://json-schema.org/draft-07/schema#", "title": title });
+    merge(&mut schema, body);
+    Some(schema)
+}
+
+/// The schemas of all of [`FILES`]: (schema file name, text).
+pub fn files(definition: &Definition) -> Vec<(String, String)> {
+    FILES
+        .iter()
+        .filter_map(|file| {
+            let schema = for_file(definition, file)?;
+            Some((format!("{}.schema.json", file.trim_end_matches(".yaml")), crate::source::schema::file_text(&schema)))
+        })
+        .collect()
+}
+
+fn merge(into: &mut Value, from: Value) {
+    if let (Some(into), Value::Object(from)) = (into.as_object_mut(), from) {
+        into.extend(from);
+    }
+}
+
+fn object(properties: Map<String, Value>, required: Vec<String>) -> Value {
+    json!({ "type": "object", "additionalProperties": false, "properties": properties, "required": required })
+}
+
+fn text(description: &str) -> Value {
+    json!({ "type": "string", "description": description })
+}
+
+/// A text that may be left blank (`~`) until the bulletin is signed off.
+fn blank_or_text(description: &str) -> Value {
+    json!({ "type": ["string", "null"], "description": description })
+}
+
+/// A count: a whole number, not negative.
+fn count(description: &str) -> Value {
+    json!({ "type": "integer", "minimum": 0, "format": "uint32", "description": description })
+}
+
+/// A decimal as printed (a percentage, a score, a change that may be negative).
+fn decimal(description: &str) -> Value {
+    json!({ "type": ["number", "string"], "format": "decimal", "description": description })
+}
+
+fn month(definition: &Definition) -> Value {
+    let mut rules = Map::new();
+    for (name, param) in &definition.params {
+        let description = format!("{}（默认见 bulletin.yaml）", param.label);
+        rules.insert(
+            name.clone(),
+            match param.kind {
+                ParamKind::Count => count(&description),
+                ParamKind::Percent | ParamKind::Score => decimal(&description),
+                ParamKind::Groups => {
+                    json!({ "type": "array", "items": { "type": "string" }, "description": description })
+                }
+            },
+        );
+    }
+    for name in definition.rules.keys() {
+        rules
+            .entry(name.clone())
+            .or_insert_with(|| text("取舍规则，如 half_up 2、truncate 1 trim（改写 bulletin.yaml 中的同名规则）"));
+    }
+    let signoff = object(
+        [
+            ("issuer".to_owned(), blank_or_text("发文单位（落款）")),
+            ("date".to_owned(), blank_or_text("签发日期（落款日期），YYYY-MM-DD，须在通报月份之后；~ 表示待填写")),
+            ("approved_by".to_owned(), blank_or_text("签发人")),
+        ]
+        .into_iter()
+        .collect(),
+        Vec::new(),
+    );
+    let mut properties = Map::new();
+    properties.insert("period".into(), text("通报月份，YYYY-MM，须与文件夹名一致"));
+    properties.insert("title".into(), text("本期标题（可省略：按 bulletin.yaml 的 office.title 生成）"));
+    properties.insert(
+        "definition".into(),
+        text(
+            "本月依据的通报定义：相对本文件夹的路径，如 ../../definitions/2022.yaml（可省略：用 months 旁的 \
+             bulletin.yaml）。已签发的月份写上签发时的定义，日后修改 bulletin.yaml 不会改写存档的通报",
+        ),
+    );
+    properties.insert(
+        "signoff".into(),
+        with_description(signoff, "签发记录：齐全时生成正式版（附落款），缺少时只生成征求意见稿"),
+    );
+    properties
+        .insert("rules".into(), with_description(object(rules, Vec::new()), "本月改写的参数和取舍规则（可省略）"));
+    properties.insert(
+        "acknowledge".into(),
+        json!({
+            "type": "object",
+            "additionalProperties": { "type": "string" },
+            "description": "已核对、照原样接受的提示：提示代码 → 理由",
+        }),
+    );
+    object(properties, vec!["period".into()])
+}
+
+fn with_description(mut schema: Value, description: &str) -> Value {
+    if let Some(map) = schema.as_object_mut() {
+        map.insert("description".into(), Value::from(description));
+    }
+    schema
+}
+
+/// A measure's schema: by its kind; split by channels, a count or a
+/// mapping of the channels' parts (with an optional `total`).
+pub(super) fn measure(definition: &Definition, m: &Measure) -> Value {
+    let one = match m.kind {
+        MeasureKind::Count => count(&m.label),
+        MeasureKind::Percent | MeasureKind::Score => decimal(&m.label),
+        MeasureKind::Text => text(&m.label),
+    };
+    if !m.by_channels {
+        return one;
+    }
+    let mut parts: Map<String, Value> =
+        definition.channels.iter().map(|(code, name)| (code.clone(), count(&format!("{}：{name}", m.label)))).collect();
+    parts.insert("total".into(), count(&format!("{}：合计（可省略；写出时须等于各渠道之和）", m.label)));
+    json!({
+        "type": ["integer", "object"],
+        "minimum": 0,
+        "format": "uint32",
+        "additionalProperties": false,
+        "properties": parts,
+        "description": format!("{}：合计，或按渠道分列（{}）", m.label, channel_list(definition)),
+    })
+}
+
+fn channel_list(definition: &Definition) -> String {
+    definition.channels.iter().map(|(code, name)| format!("{code}: {name}")).collect::<Vec<_>>().join("，")
+}
+
+/// The measures and typed-as-published figures of a scope, and which are required.
+fn scope_properties(
+    definition: &Definition,
+    scope: &ScopeKey,
+    into: &mut Map<String, Value>,
+    required: &mut Vec<String>,
+) {
+    let s = definition.scope(scope);
+    for (name, m) in &s.measures {
+        into.insert(name.clone(), measure(definition, m));
+        if m.required {
+            required.push(name.clone());
+        }
+    }
+    for (name, d) in s.derived.iter().filter(|(_, d)| d.published) {
+        into.insert(name.clone(), decimal(&format!("{}（照平台公布值填写，可省略；工具另行计算并核对）", d.label)));
+    }
+}
+
+fn figures(definition: &Definition) -> Value {
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    scope_properties(definition, &ScopeKey::Office, &mut properties, &mut required);
+    for (list, label) in &definition.lists {
+        let mut item = Map::new();
+        item.insert("name".into(), text("名称"));
+        let mut item_required = vec!["name".to_owned()];
+        scope_properties(definition, &ScopeKey::List(list.clone()), &mut item, &mut item_required);
+        properties.insert(
+            list.clone(),
+            json!({ "type": "array", "items": object(item, item_required), "description": label }),
+        );
+        required.push(list.clone());
+    }
+    object(properties, required)
+}
+
+fn units(definition: &Definition) -> Value {
+    let mut unit = Map::new();
+    unit.insert("id".into(), text("单位代码：小写拼音、数字、- 或 _，长期不变"));
+    unit.insert("name".into(), text("单位全称"));
+    unit.insert("short".into(), text("简称（与全称相同可省略）"));
+    // Which measures a unit must carry depends on its group: checked when read.
+    scope_properties(definition, &ScopeKey::Unit, &mut unit, &mut Vec::new());
+    let names: Vec<&str> = definition.groups.iter().map(|g| g.name.as_str()).collect();
+    let group = object(
+        [
+            ("name".to_owned(), json!({ "type": "string", "enum": names, "description": "组名" })),
+            ("units".to_owned(), json!({ "type": "array", "items": object(unit, vec!["id".into(), "name".into()]), "description": "本组各单位" })),
+        ]
+        .into_iter()
+        .collect(),
+        vec!["name".into(), "units".into()],
+    );
+    let groups = json!({ "type": "array", "items": group, "description": "单位分组，次序即附件中的次序" });
+    object([("groups".to_owned(), groups)].into_iter().collect(), vec!["groups".into()])
+}

@@ -1,0 +1,239 @@
+//! The validated month: every figure checked, every name resolved. Derivation
+//! (`derive`) may rely on what the types and `validate` guarantee: counts are
+//! consistent (satisfied ≤ visited, late ≤ total), unit references point at
+//! real units, and the topic's breakdown sums to its total.
+
+use std::sync::Arc;
+
+use crate::definition::Definition;
+use crate::month::rules::Rules;
+use crate::number::Decimal;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Period {
+    pub year: i32,
+    pub month: u8,
+}
+
+impl Period {
+    /// Months since January of year 0, so that periods subtract and step.
+    pub fn index(self) -> i64 {
+        i64::from(self.year) * 12 + i64::from(self.month) - 1
+    }
+
+    pub fn from_index(index: i64) -> Self {
+        Self { year: index.div_euclid(12) as i32, month: (index.rem_euclid(12) + 1) as u8 }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+}
+
+#[derive(Clone, Debug)]
+pub struct Month {
+    pub period: Period,
+    pub district: String,
+    pub city: String,
+    pub city_scope: String,
+    pub signoff: Signoff,
+    pub attachment: String,
+    pub appendix_title: String,
+    pub rules: Rules,
+    /// The office definition the month is derived under.
+    pub definition: Arc<Definition>,
+    pub city_table: Vec<CityDistrict>,
+    /// Index of our district in `city_table`.
+    pub own_district: usize,
+    pub groups: Vec<Group>,
+    /// The district's completed tickets this month (platform figure).
+    pub completed: u32,
+    pub categories: Vec<Count>,
+    pub business: Vec<BusinessTicket>,
+    pub topic: Topic,
+    pub cases: Vec<Case>,
+    /// The files the month was made from (path in the folder, bytes), in
+    /// name order: attached to the final PDF, which so carries its figures.
+    pub sources: Vec<(String, Vec<u8>)>,
+}
+
+/// Who signed the bulletin off and when. Complete, it makes the bulletin
+/// final; otherwise the month builds a draft.
+#[derive(Clone, Debug, Default)]
+pub struct Signoff {
+    pub issuer: Option<String>,
+    pub date: Option<Date>,
+    pub approved_by: Option<String>,
+}
+
+impl Signoff {
+    /// The fields a final bulletin still needs (their keys in month.yaml).
+    pub fn missing(&self) -> Vec<&'static str> {
+        let mut missing = Vec::new();
+        if self.issuer.is_none() {
+            missing.push("issuer");
+        }
+        if self.date.is_none() {
+            missing.push("date");
+        }
+        if self.approved_by.is_none() {
+            missing.push("approved_by");
+        }
+        missing
+    }
+
+    /// The complete record: issuer, date and approver.
+    pub fn complete(&self) -> Option<(&str, Date, &str)> {
+        Some((self.issuer.as_deref()?, self.date?, self.approved_by.as_deref()?))
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct CityDistrict {
+    pub name: String,
+    pub tickets: u32,
+    /// As published by the city, a percentage.
+    pub satisfaction: Decimal,
+    pub score: Decimal,
+}
+
+#[derive(Clone, Debug)]
+pub struct Group {
+    pub name: String,
+    pub units: Vec<Unit>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Unit {
+    pub id: String,
+    pub name: String,
+    pub short: String,
+    pub signed: u32,
+    pub late_signed: u32,
+    pub late_returned: u32,
+    pub return_rejected: u32,
+    pub completed: u32,
+    pub late_completed: u32,
+    pub extension_rejected: u32,
+    pub redone: u32,
+    pub visited: u32,
+    pub satisfied: u32,
+    /// Percentages as given by the platform.
+    pub extension_rate: Decimal,
+    pub repeat_rate: Decimal,
+    pub score: Decimal,
+}
+
+impl Unit {
+    pub fn unsatisfied(&self) -> u32 {
+        self.visited.saturating_sub(self.satisfied)
+    }
+}
+
+/// A unit by position: `groups[group].units[unit]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UnitRef {
+    pub group: usize,
+    pub unit: usize,
+}
+
+#[derive(Clone, Debug)]
+pub struct Count {
+    pub name: String,
+    pub count: u32,
+}
+
+#[derive(Clone, Debug)]
+pub struct BusinessTicket {
+    pub kind: String,
+    pub unit: UnitRef,
+}
+
+#[derive(Clone, Debug)]
+pub struct Topic {
+    pub title: String,
+    pub label: String,
+    pub theme: String,
+    pub tickets: u32,
+    pub unsatisfied: u32,
+    pub natures: Vec<Count>,
+    pub categories: Vec<Count>,
+}
+
+/// A typical case: its title and body blocks, and the units it involves.
+#[derive(Clone, Debug)]
+pub struct Case {
+    /// The case file's path in the month folder (`cases/01-x.txt`).
+    pub file: String,
+    pub title: String,
+    pub blocks: Vec<crate::month::case::Block>,
+    pub units: Vec<UnitRef>,
+}
+
+impl Month {
+    pub fn unit(&self, at: UnitRef) -> &Unit {
+        &self.groups[at.group].units[at.unit]
+    }
+
+    /// Every unit with its reference, groups in file order.
+    pub fn units(&self) -> impl Iterator<Item = (UnitRef, &Unit)> {
+        self.groups
+            .iter()
+            .enumerate()
+            .flat_map(|(group, g)| g.units.iter().enumerate().map(move |(unit, u)| (UnitRef { group, unit }, u)))
+    }
+}
+
+/// `2020-03` → the period; nothing else is one.
+pub fn parse_period(text: &str) -> Option<Period> {
+    let (year, month) = text.trim().split_once('-')?;
+    if year.len() != 4 || month.len() != 2 {
+        return None;
+    }
+    let year: i32 = year.parse().ok()?;
+    let month: u8 = month.parse().ok()?;
+    (1..=12).contains(&month).then_some(Period { year, month })
+}
+
+/// `2020-04-17` → the date, if it exists in the calendar.
+pub fn parse_date(text: &str) -> Option<Date> {
+    let mut parts = text.trim().splitn(3, '-');
+    let (year, month, day) = (parts.next()?, parts.next()?, parts.next()?);
+    if year.len() != 4 || month.len() != 2 || day.len() != 2 {
+        return None;
+    }
+    let year: i32 = year.parse().ok()?;
+    let month: u8 = month.parse().ok()?;
+    let day: u8 = day.parse().ok()?;
+    ((1..=12).contains(&month) && (1..=days_in_month(year, month)).contains(&day)).then_some(Date { year, month, day })
+}
+
+/// Days in the month, leap years counted.
+pub fn days_in_month(year: i32, month: u8) -> u8 {
+    match month {
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => 31,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods_and_dates() {
+        assert_eq!(parse_period("2020-03"), Some(Period { year: 2020, month: 3 }));
+        assert_eq!(parse_period("2020-3"), None);
+        assert_eq!(parse_period("2020-13"), None);
+        assert_eq!(parse_date("2020-04-17"), Some(Date { year: 2020, month: 4, day: 17 }));
+        assert_eq!(parse_date("2020-02-29"), Some(Date { year: 2020, month: 2, day: 29 }));
+        assert_eq!(parse_date("2019-02-29"), None);
+        assert_eq!(parse_date("2020-04-31"), None);
+        assert_eq!(parse_date("2020/04/17"), None);
+    }
+}

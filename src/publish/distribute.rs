@@ -1,0 +1,439 @@
+//! Distribution of a final month to its member units:
+//!
+//! ```text
+//! dist/2020-03/
+//!   dingwangtai/2020-03.pdf                    the signed bulletin
+//!   dingwangtai/2020-03.pdf.minisig
+//!   dingwangtai/2020-03-dingwangtai.pdf        the unit's one-page sheet
+//!   dingwangtai/2020-03-dingwangtai.pdf.minisig
+//!   …                                          one folder per unit
+//!   outbox/dingwangtai.eml                     one message per unit
+//!   outbox/sent.json                           units the server accepted
+//!   manifest.json, manifest.csv                every file, its SHA-256 and size
+//!   manifest.json.minisig, manifest.csv.minisig
+//! ```
+//!
+//! The folder is assembled beside its final place and swapped in whole, so
+//! a failed run leaves the previous distribution as it was; a lock file
+//! (`.<period>.lock`) keeps two runs, or a run and a delivery, apart. The
+//! PDFs are the same bytes on every machine. Signatures carry random noise
+//! (minisign), so a first distribution elsewhere signs differently; a
+//! redistribution keeps the signatures that still hold, and then every
+//! file but `sent.json` comes out the same.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+
+use minisign::SecretKey;
+use serde::Serialize;
+
+use crate::derive::figures::Figures;
+use crate::diag::Diagnostic;
+use crate::fs::write_atomically;
+use crate::month::types::Month;
+use crate::month::validate::MONTH_FILE;
+use crate::publish::mail::{self, Attached, Letter, Outgoing};
+use crate::publish::registry::{Contact, Registry};
+use crate::publish::sheet::{self, History, Sheet};
+use crate::publish::signoff::sign_or_reuse;
+use crate::render::narrative::Sentences;
+use crate::render::{self, pdf::Job};
+use crate::{render::glyphs, CheckOptions, Error, Failure, Resources};
+
+/// A file of the distribution, as the manifest lists it.
+#[derive(Clone, Debug, Serialize)]
+pub struct FileEntry {
+    /// Relative to the month's distribution folder, `/`-separated.
+    pub path: String,
+    pub sha256: String,
+    pub bytes: usize,
+}
+
+/// One unit's packet.
+#[derive(Clone, Debug, Serialize)]
+pub struct Packet {
+    pub id: String,
+    pub name: String,
+    pub group: String,
+    pub recipients: Vec<Contact>,
+    /// The PDFs and signatures of the unit's folder.
+    pub files: Vec<FileEntry>,
+    /// The unit's message in the outbox.
+    pub message: FileEntry,
+}
+
+/// `manifest.json`.
+#[derive(Debug, Serialize)]
+pub struct Manifest {
+    pub district: String,
+    pub period: String,
+    pub issuer: String,
+    pub signed_off: String,
+    pub units: Vec<Packet>,
+}
+
+/// A distributed month.
+#[derive(Debug)]
+pub struct Distributed {
+    /// `dist/2020-03`
+    pub dir: PathBuf,
+    pub manifest: Manifest,
+    /// Warnings about the month, the registry or the archive.
+    pub warnings: Vec<Diagnostic>,
+    /// Held until dropped: no other run distributes or sends this month.
+    _lock: std::fs::File,
+}
+
+impl Distributed {
+    /// The outbox's messages, in unit order, for [`mail::send`].
+    pub fn outgoing(&self) -> Vec<Outgoing> {
+        self.manifest
+            .units
+            .iter()
+            .map(|p| Outgoing {
+                unit: p.id.clone(),
+                path: self.dir.join(&p.message.path),
+                recipients: p.recipients.clone(),
+            })
+            .collect()
+    }
+}
+
+/// What a distribution needs besides the month.
+pub struct Options<'a> {
+    /// The distributions folder (`dist`); the month goes to `<out>/<period>/`.
+    pub out: &'a Path,
+    pub registry: &'a Registry,
+    pub key: &'a SecretKey,
+    /// Worker threads for the unit sheets.
+    pub jobs: usize,
+    /// How strictly the month is checked (warnings as errors).
+    pub check: CheckOptions,
+}
+
+/// What the mail templates see.
+#[derive(Serialize)]
+struct MailContext<'a> {
+    sheet: &'a Sheet,
+    recipients: &'a [Contact],
+    sender: &'a Contact,
+    attachments: Vec<&'a str>,
+}
+
+fn entry(path: String, bytes: &[u8]) -> FileEntry {
+    FileEntry { path, sha256: crate::sha256_hex(bytes), bytes: bytes.len() }
+}
+
+/// Distributes the final month in `month_dir`; see the module docs.
+pub fn distribute(month_dir: &Path, options: Options, resources: &Resources) -> Result<Distributed, Failure> {
+    let (month, mut warnings) = crate::check(month_dir, options.check)?;
+    let Some((issuer, date, _)) = month.signoff.complete() else {
+        let diagnostic = Diagnostic::error(
+            month_dir.join(MONTH_FILE),
+            format!(
+                "this month is a draft (征求意见稿): only a final bulletin is distributed, and the sign-off record lacks {}",
+                month.signoff.missing().join(", ")
+            ),
+        )
+        .with_hint("complete `signoff:` (issuer, date, approved_by) once the bulletin is approved, then distribute");
+        return Err(Failure::Data(vec![diagnostic]));
+    };
+    let figures: Figures = crate::figures(&month, &resources.sentences)?;
+    let period = figures.period.key.clone();
+    let history = History::scan(month_dir, &month, &figures);
+    let problems = options.registry.check_against(month_dir, &month, &history.known_ids);
+    if problems.iter().any(Diagnostic::is_error) {
+        return Err(Failure::Data(problems));
+    }
+    warnings.extend(problems);
+    warnings.extend(history.warnings.iter().cloned());
+
+    let mail_text = Sentences::from_layouts(&resources.world.layouts, mail::MAIL_TEMPLATES)?;
+    let (sheets, data) = sheet_data(month_dir, &month, &figures, &history, resources)?;
+
+    // The bulletin itself, exactly as `build --final` makes it.
+    let issue = crate::Issue::Furong(Box::new(month.clone()));
+    let bulletin = crate::render_issue(month_dir, &issue, resources)?.pdf;
+
+    let final_dir = options.out.join(&period);
+    let lock = lock(options.out, &period)?;
+    let staging = Staging(options.out.join(format!(".{period}.staging-{}", std::process::id())));
+    let target = Target { staging: &staging.0, previous: &final_dir };
+    let manifest = assemble(target, &bulletin, &options, resources, &sheets, data, &mail_text, issuer, date)?;
+    swap_in(&staging.0, &final_dir)?;
+    Ok(Distributed { dir: final_dir, manifest, warnings, _lock: lock })
+}
+
+/// Takes the month's lock in `out` (waiting for another run to finish),
+/// then tidies what an interrupted run left: a previous distribution moved
+/// aside but not replaced is put back; stale staging folders go.
+fn lock(out: &Path, period: &str) -> Result<std::fs::File, Error> {
+    std::fs::create_dir_all(out).map_err(|err| Error::io("create", out, err))?;
+    let final_dir = out.join(period);
+    if final_dir.exists() && !final_dir.is_dir() {
+        let in_the_way = std::io::Error::new(std::io::ErrorKind::AlreadyExists, "a file is in the way");
+        return Err(Error::io("use as the distribution folder", &final_dir, in_the_way));
+    }
+    let path = out.join(format!(".{period}.lock"));
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|err| Error::io("create", &path, err))?;
+    file.lock().map_err(|err| Error::io("lock", &path, err))?;
+    let leftovers: Vec<PathBuf> = std::fs::read_dir(out)
+        .map_err(|err| Error::io("read", out, err))?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            name.starts_with(&format!(".{period}.old-")) || name.starts_with(&format!(".{period}.staging-"))
+        })
+        .collect();
+    for leftover in leftovers {
+        let moved_aside = leftover.file_name().is_some_and(|n| n.to_string_lossy().contains(".old-"));
+        if moved_aside && !final_dir.exists() {
+            std::fs::rename(&leftover, &final_dir).map_err(|err| Error::io("restore", &leftover, err))?;
+        } else {
+            let _ = std::fs::remove_dir_all(&leftover);
+        }
+    }
+    Ok(file)
+}
+
+/// A folder being assembled: removed when dropped (after an error or a
+/// panic) unless it was renamed into place.
+struct Staging(PathBuf);
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if self.0.exists() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+/// The unit sheets of a month with their sentences, each with the data its
+/// layout reads, checked for glyphs like the bulletin.
+pub fn sheet_data(
+    month_dir: &Path,
+    month: &Month,
+    figures: &Figures,
+    history: &History,
+    resources: &Resources,
+) -> Result<(Vec<Sheet>, Vec<Vec<u8>>), Failure> {
+    let sheet_text = Sentences::from_layouts(&resources.world.layouts, sheet::SHEET_SENTENCES)?;
+    let mut sheets = sheet::sheets(month, figures, history);
+    let mut data = Vec::with_capacity(sheets.len());
+    for sheet in &mut sheets {
+        sheet.text = sheet_text.render_with(&*sheet)?;
+        let value = serde_json::to_value(&*sheet).map_err(|err| Error::Render { message: err.to_string() })?;
+        let missing = glyphs::missing_in(&value, &resources.world.fonts);
+        if !missing.is_empty() {
+            return Err(Failure::Data(glyphs::diagnostics(month_dir, &month.sources, &missing)));
+        }
+        data.push(serde_json::to_vec_pretty(&value).map_err(|err| Error::Render { message: err.to_string() })?);
+    }
+    Ok((sheets, data))
+}
+
+/// The compilation of one unit's sheet, given its data.
+pub fn sheet_job<'a>(sheet: &Sheet, data: Vec<u8>) -> Job<'a> {
+    Job {
+        main: sheet::SHEET_LAYOUT,
+        data,
+        extra: BTreeMap::new(),
+        today: (sheet.signoff.date.year, sheet.signoff.date.month, sheet.signoff.date.day),
+        ident: format!("bulletin/{}/{}/{}", sheet.district, sheet.period.key, sheet.unit.id),
+        archival: true,
+    }
+}
+
+/// Renders the sheets on `jobs` threads; each result in unit order.
+fn render_sheets(
+    sheets: &[Sheet],
+    data: Vec<Vec<u8>>,
+    jobs: usize,
+    resources: &Resources,
+) -> Vec<Result<render::pdf::Rendered, Error>> {
+    let slots: Vec<OnceLock<Result<render::pdf::Rendered, Error>>> = sheets.iter().map(|_| OnceLock::new()).collect();
+    let next = AtomicUsize::new(0);
+    crate::archive::batch::run_workers(jobs.clamp(1, sheets.len().max(1)), || loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some(sheet) = sheets.get(i) else { break };
+        let _ = slots[i].set(render::pdf::compile(sheet_job(sheet, data[i].clone()), &resources.world));
+    });
+    typst::comemo::evict(0);
+    slots
+        .into_iter()
+        .map(|slot| slot.into_inner().unwrap_or_else(|| Err(Error::Render { message: "not rendered".into() })))
+        .collect()
+}
+
+/// Where a distribution is assembled, and the previous one it replaces.
+#[derive(Clone, Copy)]
+struct Target<'a> {
+    staging: &'a Path,
+    previous: &'a Path,
+}
+
+impl Target<'_> {
+    /// Signs `bytes`, written as `relative`; the previous distribution's
+    /// signature is kept when it still holds (see [`sign_or_reuse`]).
+    fn sign(&self, relative: &str, bytes: &[u8], key: &SecretKey, what: &str) -> Result<String, Error> {
+        let previous = std::fs::read_to_string(self.previous.join(format!("{relative}.minisig"))).ok();
+        sign_or_reuse(bytes, key, what, previous.as_deref())
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn assemble(
+    target: Target,
+    bulletin: &[u8],
+    options: &Options,
+    resources: &Resources,
+    sheets: &[Sheet],
+    data: Vec<Vec<u8>>,
+    mail_text: &Sentences,
+    issuer: &str,
+    date: crate::month::types::Date,
+) -> Result<Manifest, Failure> {
+    let staging = target.staging;
+    let Some(first) = sheets.first() else {
+        return Err(Failure::Operational(Error::Render { message: "the month has no units".into() }));
+    };
+    let (district, period) = (first.district.as_str(), first.period.key.as_str());
+    let bulletin_name = crate::pdf_name(period, false);
+    let bulletin_what = format!("bulletin district:{district} period:{period}");
+
+    let rendered = render_sheets(sheets, data, options.jobs, resources);
+    let mut packets = Vec::new();
+    for (sheet, rendered) in sheets.iter().zip(rendered) {
+        let unit = &sheet.unit;
+        let sheet_pdf = rendered?.pdf;
+        let sheet_name = format!("{period}-{}.pdf", unit.id);
+        let sheet_what = format!("bulletin district:{district} period:{period} unit:{}", unit.id);
+        let sheet_signature =
+            target.sign(&format!("{}/{sheet_name}", unit.id), &sheet_pdf, options.key, &sheet_what)?;
+        let bulletin_signature =
+            target.sign(&format!("{}/{bulletin_name}", unit.id), bulletin, options.key, &bulletin_what)?;
+        let signature_name = |pdf: &str| format!("{pdf}.minisig");
+        let contents: [(String, &[u8]); 4] = [
+            (bulletin_name.clone(), bulletin),
+            (signature_name(&bulletin_name), bulletin_signature.as_bytes()),
+            (sheet_name.clone(), &sheet_pdf),
+            (signature_name(&sheet_name), sheet_signature.as_bytes()),
+        ];
+        let mut files = Vec::new();
+        for (name, bytes) in &contents {
+            let relative = format!("{}/{name}", unit.id);
+            write_atomically(&staging.join(&relative), bytes)?;
+            files.push(entry(relative, bytes));
+        }
+
+        let registered = options
+            .registry
+            .unit(&unit.id)
+            .ok_or_else(|| Error::Mail { message: format!("unit `{}` is not in the registry", unit.id) })?;
+        let attachments: Vec<Attached> =
+            contents.iter().map(|(name, bytes)| Attached { name: name.clone(), bytes }).collect();
+        let context = MailContext {
+            sheet,
+            recipients: &registered.recipients,
+            sender: &options.registry.sender,
+            attachments: attachments.iter().map(|a| a.name.as_str()).collect(),
+        };
+        let text = mail_text.render_with(&context)?;
+        let template = |name: &str| {
+            text.get(name).cloned().ok_or_else(|| Error::Missing {
+                what: "mail template",
+                path: resources.world.layouts.disk_path(&format!("/{}/{name}.j2", mail::MAIL_TEMPLATES)),
+            })
+        };
+        let subject = template("subject")?.split_whitespace().collect::<Vec<_>>().join(" ");
+        let letter = Letter {
+            sender: &options.registry.sender,
+            recipients: &registered.recipients,
+            subject: &subject,
+            body: &template("body")?,
+            attachments,
+            date,
+            id: format!("{period}.{}", unit.id),
+        };
+        let eml = mail::message(&letter)?;
+        let relative = format!("{}/{}.eml", mail::OUTBOX, unit.id);
+        write_atomically(&staging.join(&relative), &eml)?;
+        packets.push(Packet {
+            id: unit.id.clone(),
+            name: unit.name.clone(),
+            group: unit.group.clone(),
+            recipients: registered.recipients.clone(),
+            files,
+            message: entry(relative, &eml),
+        });
+    }
+
+    let manifest = Manifest {
+        district: district.to_owned(),
+        period: period.to_owned(),
+        issuer: issuer.to_owned(),
+        signed_off: format!("{:04}-{:02}-{:02}", date.year, date.month, date.day),
+        units: packets,
+    };
+    let json =
+        serde_json::to_string_pretty(&manifest).map_err(|err| Error::Render { message: err.to_string() })? + "\n";
+    let csv = manifest_csv(&manifest)?;
+    for (name, bytes) in [("manifest.json", json.as_bytes()), ("manifest.csv", csv.as_slice())] {
+        write_atomically(&staging.join(name), bytes)?;
+        let signature =
+            target.sign(name, bytes, options.key, &format!("bulletin district:{district} period:{period} manifest"))?;
+        write_atomically(&staging.join(format!("{name}.minisig")), signature.as_bytes())?;
+    }
+    Ok(manifest)
+}
+
+/// `manifest.csv`: one row per file (the unit's message included), UTF-8
+/// with a BOM so that Excel and WPS open it as UTF-8.
+fn manifest_csv(manifest: &Manifest) -> Result<Vec<u8>, Error> {
+    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    let fail = |err: csv::Error| Error::Render { message: err.to_string() };
+    out.write_record(["unit_id", "unit_name", "recipients", "file", "sha256", "bytes"]).map_err(fail)?;
+    for packet in &manifest.units {
+        let recipients: Vec<String> = packet.recipients.iter().map(|r| format!("{} <{}>", r.name, r.email)).collect();
+        let recipients = recipients.join("; ");
+        for file in packet.files.iter().chain([&packet.message]) {
+            let bytes = file.bytes.to_string();
+            out.write_record([&packet.id, &packet.name, &recipients, &file.path, &file.sha256, &bytes])
+                .map_err(fail)?;
+        }
+    }
+    out.into_inner().map_err(|err| Error::Render { message: err.to_string() })
+}
+
+/// Puts the assembled folder in place of the previous distribution,
+/// keeping the previous delivery record (`outbox/sent.json`).
+fn swap_in(staging: &Path, final_dir: &Path) -> Result<(), Error> {
+    let previous_record = final_dir.join(mail::OUTBOX).join(mail::SENT_FILE);
+    if previous_record.is_file() {
+        let target = staging.join(mail::OUTBOX).join(mail::SENT_FILE);
+        std::fs::copy(&previous_record, &target).map_err(|err| Error::io("copy", &previous_record, err))?;
+    }
+    if final_dir.exists() {
+        let name = final_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let old = final_dir.with_file_name(format!(".{name}.old-{}", std::process::id()));
+        std::fs::rename(final_dir, &old).map_err(|err| Error::io("move aside", final_dir, err))?;
+        if let Err(err) = std::fs::rename(staging, final_dir) {
+            let _ = std::fs::rename(&old, final_dir);
+            return Err(Error::io("rename into place", final_dir, err));
+        }
+        // The new distribution is in place; an old copy that will not go
+        // is removed by the next run.
+        let _ = std::fs::remove_dir_all(&old);
+    } else {
+        std::fs::rename(staging, final_dir).map_err(|err| Error::io("rename into place", final_dir, err))?;
+    }
+    Ok(())
+}

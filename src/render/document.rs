@@ -1,0 +1,480 @@
+//! An office's bulletin as data for `layouts/office.typ`: the title, the
+//! sign-off, and the sections flattened into blocks (headings by level,
+//! paragraphs, tables) with every figure already shown under its rule.
+//! Sentences come from the sections' minijinja templates; editors' text
+//! files arrive as plain strings. Typst receives all of it as data, never
+//! as markup, and computes nothing.
+
+use std::collections::BTreeMap;
+
+use minijinja::Value as Context;
+use serde::Serialize;
+use serde_json::{json, Map, Value as Json};
+
+use crate::definition::{Definition, Formula, MeasureKind, ParamValue, Rows, ScopeKey, Section, SignoffField, Source};
+use crate::derive::engine::{self, Record};
+use crate::derive::figures::{source_name, DateFigures, PeriodFigures};
+use crate::month::office::{self, OfficeMonth};
+use crate::Error;
+
+/// The layout an office with sections is compiled with.
+pub const LAYOUT: &str = "/office.typ";
+
+/// The title when the definition gives none.
+const DEFAULT_TITLE: &str = "{{ info.district }}12345热线{{ period.year }}年{{ period.month }}月运行情况通报";
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Document {
+    pub title: String,
+    pub period: PeriodFigures,
+    pub district: String,
+    pub main_to: Option<String>,
+    pub draft: bool,
+    pub signoff: Option<SignoffText>,
+    pub blocks: Vec<Block>,
+    /// The appendices, after the 落款, each on pages of its own.
+    pub appendices: Vec<Appendix>,
+    /// The month's source files, attached as `/source/<name>`.
+    pub sources: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SignoffText {
+    pub issuer: String,
+    pub date: DateFigures,
+    /// `2023年2月20日`
+    pub date_text: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Appendix {
+    pub title: String,
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Block {
+    /// `number` is generated from the level (GB/T 9704 §7.3.3).
+    Heading {
+        level: usize,
+        number: String,
+        text: String,
+    },
+    /// `lead`: a run-in heading ("1.基本数据：") opening the paragraph.
+    Paragraph {
+        lead: Option<Lead>,
+        text: String,
+    },
+    Table {
+        columns: Vec<ColumnHead>,
+        rows: Vec<Vec<String>>,
+    },
+}
+
+/// A run-in heading, set in its level's face (§7.3.3: 黑体, 楷体, 仿宋).
+#[derive(Clone, Debug, Serialize)]
+pub struct Lead {
+    pub level: usize,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ColumnHead {
+    pub label: String,
+    /// What the column shows (`index`, `name`, a figure): its width follows.
+    pub value: String,
+    /// The spanning header over this column and its neighbours of the same group.
+    pub group: Option<String>,
+}
+
+/// The number of the `n`th heading (from 1) at `level`: 一、 （一） 1. （1）.
+pub fn heading_number(level: usize, n: usize) -> String {
+    let cn = crate::number::cn_num(n as u64).unwrap_or_else(|| n.to_string());
+    match level {
+        1 => format!("{cn}、"),
+        2 => format!("（{cn}）"),
+        3 => format!("{n}."),
+        _ => format!("（{n}）"),
+    }
+}
+
+/// Heading numbers by level: a heading counts up its level and restarts
+/// every deeper one.
+#[derive(Default)]
+struct Counters([usize; 4]);
+
+impl Counters {
+    fn next(&mut self, level: usize) -> String {
+        let at = level.clamp(1, 4) - 1;
+        self.0[at] += 1;
+        for deeper in &mut self.0[at + 1..] {
+            *deeper = 0;
+        }
+        heading_number(level, self.0[at])
+    }
+}
+
+impl OfficeMonth {
+    /// Whether the month carries every sign-off field its office requires.
+    pub fn is_final(&self) -> bool {
+        self.definition.office.signoff.iter().all(|field| match field {
+            SignoffField::Issuer => self.signoff.issuer.is_some(),
+            SignoffField::Date => self.signoff.date.is_some(),
+            SignoffField::ApprovedBy => self.signoff.approved_by.is_some(),
+        }) && self.signoff.date.is_some()
+    }
+
+    /// The sign-off fields still missing for a final bulletin (keys of month.yaml).
+    pub fn missing_signoff(&self) -> Vec<&'static str> {
+        let mut missing = Vec::new();
+        for field in &self.definition.office.signoff {
+            let (given, name) = match field {
+                SignoffField::Issuer => (self.signoff.issuer.is_some(), "issuer"),
+                SignoffField::Date => (self.signoff.date.is_some(), "date"),
+                SignoffField::ApprovedBy => (self.signoff.approved_by.is_some(), "approved_by"),
+            };
+            if !given {
+                missing.push(name);
+            }
+        }
+        if self.signoff.date.is_none() && !missing.contains(&"date") {
+            missing.push("date");
+        }
+        missing
+    }
+
+    /// The bulletin's data: every section whose condition holds, in order.
+    pub fn document(&self) -> Result<Document, Error> {
+        let context = self.context();
+        let env = crate::render::narrative::environment();
+        let render = |source: &str, what: &str| -> Result<String, Error> {
+            env.render_str(source, &context).map(|t| t.trim().to_owned()).map_err(|err| Error::Template {
+                path: self.definition.path.clone(),
+                message: format!("{what}: {}", crate::render::narrative::describe(&err)),
+            })
+        };
+        let title = match &self.title {
+            Some(title) => title.clone(),
+            None => render(
+                self.definition.office.title.as_deref().unwrap_or(DEFAULT_TITLE),
+                "`office.title` of bulletin.yaml",
+            )?,
+        };
+        let mut blocks = Vec::new();
+        let mut appendices = Vec::new();
+        let mut counters = Counters::default();
+        for (i, section) in self.definition.sections.iter().enumerate() {
+            if section.appendix {
+                let mut blocks = Vec::new();
+                let what = format!("`sections[{i}].heading` of bulletin.yaml");
+                let title = render(section.heading.as_deref().unwrap_or_default(), &what)?;
+                let body = Section { heading: None, appendix: false, ..section.clone() };
+                self.sections(std::slice::from_ref(&body), "", i, &mut Counters::default(), &render, &mut blocks)?;
+                if !blocks.is_empty() {
+                    appendices.push(Appendix { title, blocks });
+                }
+            } else {
+                self.sections(std::slice::from_ref(section), "", i, &mut counters, &render, &mut blocks)?;
+            }
+        }
+        let signoff = match (self.is_final(), self.signoff.date) {
+            (true, Some(date)) => Some(SignoffText {
+                issuer: self.signoff.issuer.clone().unwrap_or_else(|| self.definition.office.name.clone()),
+                date: DateFigures {
+                    year: date.year,
+                    month: date.month,
+                    day: date.day,
+                    iso: format!("{:04}-{:02}-{:02}", date.year, date.month, date.day),
+                },
+                date_text: format!("{}年{}月{}日", date.year, date.month, date.day),
+            }),
+            _ => None,
+        };
+        Ok(Document {
+            title,
+            period: self.period_figures(),
+            district: self.definition.office.district.clone(),
+            main_to: self.definition.office.main_to.clone(),
+            draft: signoff.is_none(),
+            signoff,
+            blocks,
+            appendices,
+            sources: self.sources.iter().map(|(name, _)| source_name(name)).collect(),
+        })
+    }
+
+    fn period_figures(&self) -> PeriodFigures {
+        PeriodFigures {
+            year: self.period.year,
+            month: self.period.month,
+            key: format!("{:04}-{:02}", self.period.year, self.period.month),
+        }
+    }
+
+    /// `base` and `first`: where these sections sit in the definition
+    /// (`sections[2].`, from index `first`), for messages.
+    #[allow(clippy::too_many_arguments)]
+    fn sections(
+        &self,
+        sections: &[Section],
+        base: &str,
+        first: usize,
+        counters: &mut Counters,
+        render: &dyn Fn(&str, &str) -> Result<String, Error>,
+        out: &mut Vec<Block>,
+    ) -> Result<(), Error> {
+        for (i, section) in sections.iter().enumerate() {
+            let at = format!("{base}sections[{}]", first + i);
+            let what = format!("`{at}` of bulletin.yaml");
+            if let Some(when) = &section.when {
+                let holds = engine::holds(&self.definition, &self.input, &self.output, when)
+                    .map_err(|overflow| Error::Render { message: overflow.to_string() })?;
+                if !holds {
+                    continue;
+                }
+            }
+            let text = section.text.as_ref().and_then(|(file, _)| self.texts.get(file));
+            if section.text.is_some()
+                && text.is_none_or(Vec::is_empty)
+                && section.prose.is_none()
+                && section.table.is_none()
+                && section.sections.is_empty()
+            {
+                // An optional text left unwritten: the part is left out.
+                continue;
+            }
+            let mut lead = None;
+            if let Some(heading) = &section.heading {
+                let number = counters.next(section.level);
+                let heading = render(heading, &what)?;
+                if section.run_in {
+                    // A heading that ends in its own colon keeps it; an empty
+                    // one leaves the number alone: "（一）全县办结…".
+                    let colon = if heading.is_empty() || heading.ends_with(['：', ':']) { "" } else { "：" };
+                    lead = Some(Lead { level: section.level, text: format!("{number}{heading}{colon}") });
+                } else {
+                    out.push(Block::Heading { level: section.level, number, text: heading });
+                }
+            }
+            let mut paragraphs: Vec<String> = text.into_iter().flatten().cloned().collect();
+            if let Some(prose) = &section.prose {
+                paragraphs.extend(office::paragraphs(&render(prose, &what)?));
+            }
+            if lead.is_some() && paragraphs.is_empty() {
+                paragraphs.push(String::new());
+            }
+            for paragraph in paragraphs {
+                out.push(Block::Paragraph { lead: lead.take(), text: paragraph });
+            }
+            if let Some(table) = &section.table {
+                let (scope, members) = self.rows(&table.rows);
+                if members.is_empty() {
+                    if let Some(empty) = &table.empty {
+                        out.push(Block::Paragraph { lead: None, text: render(empty, &what)? });
+                    }
+                } else {
+                    let columns = table
+                        .columns
+                        .iter()
+                        .map(|c| ColumnHead { label: c.label.clone(), value: c.value.clone(), group: c.group.clone() })
+                        .collect();
+                    let rows = members
+                        .iter()
+                        .enumerate()
+                        .map(|(row, &i)| {
+                            let cell = |value: &str| match value {
+                                "index" => (row + 1).to_string(),
+                                _ => self.cell(&scope, i, value),
+                            };
+                            table.columns.iter().map(|c| cell(&c.value)).collect()
+                        })
+                        .collect();
+                    out.push(Block::Table { columns, rows });
+                }
+            }
+            self.sections(&section.sections, &format!("{at}."), 0, counters, render, out)?;
+        }
+        Ok(())
+    }
+
+    /// A table's rows: their scope and the members, in order.
+    fn rows(&self, rows: &Rows) -> (ScopeKey, Vec<usize>) {
+        match rows {
+            Rows::Units(None) => (ScopeKey::Unit, (0..self.input.units.len()).collect()),
+            Rows::Units(Some(group)) => (
+                ScopeKey::Unit,
+                (0..self.input.units.len())
+                    .filter(|&i| &self.input.groups[self.input.units[i].group] == group)
+                    .collect(),
+            ),
+            Rows::List(list) => {
+                (ScopeKey::List(list.clone()), (0..self.input.lists.get(list).map_or(0, Vec::len)).collect())
+            }
+            Rows::Selection(name) => {
+                let scope = match self.definition.selections.get(name).map(|s| &s.from) {
+                    Some(Source::List(list)) => ScopeKey::List(list.clone()),
+                    _ => ScopeKey::Unit,
+                };
+                (scope, self.output.selections.get(name).cloned().unwrap_or_default())
+            }
+        }
+    }
+
+    /// A table cell: the figure as shown, a percentage with its `%`.
+    fn cell(&self, scope: &ScopeKey, member: usize, value: &str) -> String {
+        let fields = self.member(scope, member);
+        let s = self.definition.scope(scope);
+        let base = value.split('.').next().unwrap_or(value);
+        let is_percent = s.derived.get(value).is_some_and(|d| matches!(d.formula, Formula::Percent(_)))
+            || s.measures.get(base).is_some_and(|m| m.kind == MeasureKind::Percent);
+        let has_value = self.record(scope, member).get(value).copied().flatten().is_some();
+        match fields.get(value) {
+            Some(Json::String(text)) if is_percent && has_value => format!("{text}%"),
+            Some(Json::String(text)) => text.clone(),
+            _ => "—".to_owned(),
+        }
+    }
+
+    fn record(&self, scope: &ScopeKey, member: usize) -> &Record {
+        match scope {
+            ScopeKey::Office => &self.output.office,
+            ScopeKey::Unit => &self.output.units[member],
+            ScopeKey::List(list) => &self.output.lists[list][member],
+        }
+    }
+
+    /// A member's figures as shown, its texts, and for a unit its name,
+    /// short name and group; a figure with no value shows its `zero` text.
+    fn member(&self, scope: &ScopeKey, member: usize) -> Map<String, Json> {
+        let mut fields = Map::new();
+        let (record, texts): (&Record, &BTreeMap<String, String>) = match scope {
+            ScopeKey::Office => (&self.output.office, &self.input.office_texts),
+            ScopeKey::Unit => {
+                let unit = &self.input.units[member];
+                fields.insert("id".into(), Json::from(unit.id.clone()));
+                fields.insert("name".into(), Json::from(unit.name.clone()));
+                fields.insert("short".into(), Json::from(unit.short.clone()));
+                fields.insert("group".into(), Json::from(self.input.groups[unit.group].clone()));
+                (&self.output.units[member], &unit.texts)
+            }
+            ScopeKey::List(list) => {
+                let item = &self.input.lists[list][member];
+                fields.insert("name".into(), Json::from(item.name.clone()));
+                (&self.output.lists[list][member], &item.texts)
+            }
+        };
+        let definition: &Definition = &self.definition;
+        let s = definition.scope(scope);
+        for name in record.keys() {
+            let shown = self.output.shown(definition, &self.input, scope, record, name);
+            let shown = shown.or_else(|| s.derived.get(name).map(|d| d.zero.clone())).unwrap_or_else(|| "—".into());
+            fields.insert(name.clone(), Json::from(shown));
+        }
+        for (name, m) in &s.measures {
+            if m.kind == MeasureKind::Text {
+                fields.insert(name.clone(), Json::from(texts.get(name).cloned().unwrap_or_default()));
+            }
+        }
+        fields
+    }
+
+    /// What the templates see: `period`, `info` (the office's names),
+    /// `office` (its figures), `lists`, `selections`, `params`, `channels`.
+    fn context(&self) -> Context {
+        let d = &self.definition;
+        let members = |scope: &ScopeKey, indices: &mut dyn Iterator<Item = usize>| -> Context {
+            Context::from(indices.map(|i| template_value(self.member(scope, i))).collect::<Vec<_>>())
+        };
+        let lists: BTreeMap<&str, Context> = self
+            .input
+            .lists
+            .iter()
+            .map(|(name, items)| (name.as_str(), members(&ScopeKey::List(name.clone()), &mut (0..items.len()))))
+            .collect();
+        let selections: BTreeMap<&str, Context> = self
+            .output
+            .selections
+            .iter()
+            .map(|(name, chosen)| {
+                let scope = match d.selections.get(name).map(|s| &s.from) {
+                    Some(Source::List(list)) => ScopeKey::List(list.clone()),
+                    _ => ScopeKey::Unit,
+                };
+                (name.as_str(), members(&scope, &mut chosen.iter().copied()))
+            })
+            .collect();
+        let params: Map<String, Json> = d
+            .params
+            .keys()
+            .map(|name| {
+                let value = match d.param(name, &self.input.params) {
+                    Some(ParamValue::Number(n)) => Json::from(n.format(crate::number::Style::Trim)),
+                    Some(ParamValue::Groups(groups)) => json!(groups),
+                    None => Json::Null,
+                };
+                (name.clone(), value)
+            })
+            .collect();
+        let channels: Map<String, Json> = d.channels.iter().map(|(k, v)| (k.clone(), Json::from(v.clone()))).collect();
+        let info = json!({ "name": d.office.name, "district": d.office.district, "city": d.office.city });
+        Context::from_iter([
+            ("period", Context::from_serialize(self.period_figures())),
+            ("info", Context::from_serialize(info)),
+            ("office", template_value(self.member(&ScopeKey::Office, 0))),
+            ("lists", Context::from(lists)),
+            ("selections", Context::from(selections)),
+            ("params", Context::from_serialize(params)),
+            ("channels", Context::from_serialize(channels)),
+        ])
+    }
+}
+
+/// A member's figures for the templates: a figure split by channels
+/// (`received.hotline` …) becomes one value that prints its total and
+/// offers its parts, as in formulas: `{{ office.received }}`,
+/// `{{ office.received.hotline }}`, `{{ office.received.total }}`.
+fn template_value(fields: Map<String, Json>) -> Context {
+    let mut plain = BTreeMap::new();
+    let mut parts: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    for (key, value) in fields {
+        match key.split_once('.') {
+            Some((measure, channel)) => {
+                let text = value.as_str().map(str::to_owned).unwrap_or_else(|| value.to_string());
+                parts.entry(measure.to_owned()).or_default().insert(channel.to_owned(), text);
+            }
+            None => {
+                plain.insert(key, Context::from_serialize(value));
+            }
+        }
+    }
+    for (measure, parts) in parts {
+        let total = plain.get(&measure).map(|v| v.to_string()).unwrap_or_else(|| "—".into());
+        plain.insert(measure, Context::from_object(Split { total, parts }));
+    }
+    Context::from(plain)
+}
+
+/// A figure split by channels, as a template sees it.
+#[derive(Debug)]
+struct Split {
+    total: String,
+    parts: BTreeMap<String, String>,
+}
+
+impl minijinja::value::Object for Split {
+    fn repr(self: &std::sync::Arc<Self>) -> minijinja::value::ObjectRepr {
+        minijinja::value::ObjectRepr::Plain
+    }
+
+    fn get_value(self: &std::sync::Arc<Self>, key: &Context) -> Option<Context> {
+        match key.as_str()? {
+            "total" => Some(Context::from(self.total.clone())),
+            channel => self.parts.get(channel).map(|text| Context::from(text.clone())),
+        }
+    }
+
+    fn render(self: &std::sync::Arc<Self>, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.total)
+    }
+}
