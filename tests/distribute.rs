@@ -656,3 +656,70 @@ fn the_history_keeps_archived_months_with_figures_in_question() {
     let months: Vec<String> = history.points("mapoling").iter().map(|p| p.key.clone()).collect();
     assert_eq!(months, ["2020-02", "2020-03"]);
 }
+
+/// An office whose definition declares its sections is distributed like
+/// Furong's: a packet per unit with the signed bulletin (the bytes `build
+/// --final` makes) and a one-page sheet of the unit's figures under the
+/// definition's labels, the lists that name it, its message; the registry
+/// is held against the office's units.
+#[test]
+fn an_office_with_sections_gets_packets_and_sheets_from_its_definition() {
+    let scratch = Scratch::new("distribute-ningguo");
+    let office = scratch.path().join("ningguo");
+    common::copy_dir(&project().join("examples/offices/ningguo"), &office);
+    let units: serde_yaml::Value =
+        serde_yaml::from_str(&fs::read_to_string(office.join("months/2022-04/units.yaml")).unwrap()).unwrap();
+    let mut registry = String::from("sender: { name: 宁国市12345热线, email: rexian@example.com }\nunits:\n");
+    let mut ids = Vec::new();
+    for unit in units["groups"].as_sequence().unwrap().iter().flat_map(|g| g["units"].as_sequence().unwrap()) {
+        let (id, name) = (unit["id"].as_str().unwrap(), unit["name"].as_str().unwrap());
+        registry += &format!(
+            "  - id: {id}\n    name: {name}\n    recipients: [{{ name: {name}联络员, email: {id}@example.com }}]\n"
+        );
+        ids.push(id.to_owned());
+    }
+    fs::write(office.join("months/registry.yaml"), &registry).unwrap();
+    keygen(&scratch.path().join("keys"));
+    let distribute = || {
+        run(
+            scratch.path(),
+            &["distribute", "ningguo/months/2022-04", "--key", "keys/bulletin.key", "--out", "dist"],
+            &[],
+        )
+    };
+    let output = distribute();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let dist = scratch.path().join("dist/2022-04");
+    let manifest: Value = serde_json::from_slice(&fs::read(dist.join("manifest.json")).unwrap()).unwrap();
+    let packets: Vec<&str> = manifest["units"].as_array().unwrap().iter().map(|u| u["id"].as_str().unwrap()).collect();
+    assert_eq!(packets, ids, "one packet per unit, in units.yaml's order");
+
+    let built = run(scratch.path(), &["build", "ningguo/months/2022-04", "--final", "--out", "out"], &[]);
+    assert!(built.status.success(), "{}", stderr(&built));
+    let bulletin = fs::read(scratch.path().join("out/2022-04.pdf")).unwrap();
+    assert!(fs::read(dist.join("zhujian/2022-04.pdf")).unwrap() == bulletin, "the packet's bulletin is the built one");
+    let sheet = dist.join("zhujian/2022-04-zhujian.pdf");
+    let public = scratch.path().join("keys/bulletin.pub");
+    let verified = run(scratch.path(), &["verify", sheet.to_str().unwrap(), "--pubkey", public.to_str().unwrap()], &[]);
+    assert!(verified.status.success(), "{}", stderr(&verified));
+    let text = squeeze(&pdf_text(&sheet));
+    assert!(text.contains("（住建局）"), "{text}");
+    // A count split by channel: its total and its parts; a rate with its %.
+    assert!(text.contains("按时办结数99（12345热线87、政民互动12）"), "{text}");
+    assert!(text.contains("不满意数8") && text.contains("结案率100%"), "{text}");
+    assert!(text.contains("“办件量位于前列的市直部门”（3个单位中第1位）"), "{text}");
+    let info = Command::new("pdfinfo").arg(&sheet).output().unwrap();
+    assert!(String::from_utf8_lossy(&info.stdout).contains("Pages:           1"), "one page");
+    let eml = fs::read_to_string(dist.join("outbox/zhujian.eml")).unwrap();
+    assert!(eml.contains("To: =?utf-8?") || eml.contains("zhujian@example.com"), "{eml}");
+
+    // A unit the registry lacks: an error at its entry in units.yaml.
+    let without = registry.replace("  - id: gongan\n", "  - id: gongan-old\n");
+    fs::write(office.join("months/registry.yaml"), without).unwrap();
+    let output = distribute();
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(err.contains("unit `gongan` (公安局) is not in the units registry"), "{err}");
+    assert!(err.contains("months/2022-04/units.yaml:14:"), "{err}");
+    assert!(err.contains("unknown unit id `gongan-old`"), "{err}");
+}

@@ -406,13 +406,16 @@ impl Checker<'_> {
             );
         }
         // The order the office wrote them in: new months list them so.
-        let line = |name: &String| {
-            let at: Vec<&str> = measure_base.iter().copied().chain([name.as_str()]).collect();
+        let line = |base: &[&str], name: &String| {
+            let at: Vec<&str> = base.iter().copied().chain([name.as_str()]).collect();
             crate::source::locate::locate(&self.file.text, &path(&at)).map_or(usize::MAX, |p| p.line)
         };
         let mut order: Vec<&String> = measures.keys().collect();
-        order.sort_by_key(|name| line(name));
+        order.sort_by_key(|name| line(measure_base, name));
         scope.order = order.into_iter().cloned().collect();
+        let mut order: Vec<&String> = derived.keys().collect();
+        order.sort_by_key(|name| line(derived_base, name));
+        scope.derived_order = order.into_iter().cloned().collect();
         for (name, d) in derived {
             let at: Vec<&str> = derived_base.iter().copied().chain([name.as_str()]).collect();
             if !self.plain_key(&at, name) {

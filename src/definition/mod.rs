@@ -181,12 +181,19 @@ pub struct Scope {
     pub derived: BTreeMap<String, Derived>,
     /// The measures' names in the order the definition declares them.
     pub order: Vec<String>,
+    /// The derived figures' names in the order the definition declares them.
+    pub derived_order: Vec<String>,
 }
 
 impl Scope {
     /// The measures in the order the definition declares them.
     pub fn measures_in_order(&self) -> impl Iterator<Item = (&String, &Measure)> {
         self.order.iter().filter_map(|name| self.measures.get_key_value(name))
+    }
+
+    /// The derived figures in the order the definition declares them.
+    pub fn derived_in_order(&self) -> impl Iterator<Item = (&String, &Derived)> {
+        self.derived_order.iter().filter_map(|name| self.derived.get_key_value(name))
     }
 }
 

@@ -32,10 +32,12 @@ use serde::Serialize;
 use crate::derive::figures::Figures;
 use crate::diag::Diagnostic;
 use crate::fs::write_atomically;
-use crate::month::types::Month;
+use crate::month::office::OfficeMonth;
+use crate::month::types::{Date, Month};
 use crate::month::validate::MONTH_FILE;
 use crate::publish::mail::{self, Attached, Letter, Outgoing};
-use crate::publish::registry::{Contact, Registry};
+use crate::publish::office_sheet;
+use crate::publish::registry::{Contact, MonthUnit, Registry};
 use crate::publish::sheet::{self, History, Sheet};
 use crate::publish::signoff::sign_or_reuse;
 use crate::render::narrative::Sentences;
@@ -116,7 +118,7 @@ pub struct Options<'a> {
 /// What the mail templates see.
 #[derive(Serialize)]
 struct MailContext<'a> {
-    sheet: &'a Sheet,
+    sheet: &'a serde_json::Value,
     recipients: &'a [Contact],
     sender: &'a Contact,
     attachments: Vec<&'a str>,
@@ -126,44 +128,154 @@ fn entry(path: String, bytes: &[u8]) -> FileEntry {
     FileEntry { path, sha256: crate::sha256_hex(bytes), bytes: bytes.len() }
 }
 
+/// The units' sheets of a month, ready to compile, whichever shape the
+/// month has.
+struct Pages {
+    /// The sheet layout and the folder of the mail templates.
+    layout: &'static str,
+    mail_templates: &'static str,
+    district: String,
+    period: String,
+    issuer: String,
+    date: Date,
+    units: Vec<UnitPage>,
+}
+
+/// One unit's sheet: its data for the layout, and the same as the mail
+/// templates see it (`sheet.*`).
+struct UnitPage {
+    id: String,
+    name: String,
+    group: String,
+    context: serde_json::Value,
+    data: Vec<u8>,
+}
+
 /// Distributes the final month in `month_dir`; see the module docs.
 pub fn distribute(month_dir: &Path, options: Options, resources: &Resources) -> Result<Distributed, Failure> {
-    let (month, mut warnings) = crate::check(month_dir, options.check)?;
-    let Some((issuer, date, _)) = month.signoff.complete() else {
+    let (issue, mut warnings) = crate::check_issue(month_dir, options.check)?;
+    if !issue.is_final() {
         let diagnostic = Diagnostic::error(
             month_dir.join(MONTH_FILE),
             format!(
                 "this month is a draft (征求意见稿): only a final bulletin is distributed, and the sign-off record lacks {}",
-                month.signoff.missing().join(", ")
+                issue.missing_signoff().join(", ")
             ),
         )
-        .with_hint("complete `signoff:` (issuer, date, approved_by) once the bulletin is approved, then distribute");
+        .with_hint("complete `signoff:` in month.yaml once the bulletin is approved, then distribute");
         return Err(Failure::Data(vec![diagnostic]));
+    }
+    let (pages, problems) = match &issue {
+        crate::Issue::Furong(month) => furong_pages(month_dir, month, options.registry, resources)?,
+        crate::Issue::Office(month) => office_pages(month_dir, month, options.registry, resources)?,
     };
-    let figures: Figures = crate::figures(&month, &resources.sentences)?;
-    let period = figures.period.key.clone();
-    let history = History::scan(month_dir, &month, &figures);
-    let problems = options.registry.check_against(month_dir, &month, &history.known_ids);
     if problems.iter().any(Diagnostic::is_error) {
         return Err(Failure::Data(problems));
     }
     warnings.extend(problems);
-    warnings.extend(history.warnings.iter().cloned());
-
-    let mail_text = Sentences::from_layouts(&resources.world.layouts, mail::MAIL_TEMPLATES)?;
-    let (sheets, data) = sheet_data(month_dir, &month, &figures, &history, resources)?;
+    let mail_text = Sentences::from_layouts(&resources.world.layouts, pages.mail_templates)?;
 
     // The bulletin itself, exactly as `build --final` makes it.
-    let issue = crate::Issue::Furong(Box::new(month.clone()));
     let bulletin = crate::render_issue(month_dir, &issue, resources)?.pdf;
 
-    let final_dir = options.out.join(&period);
-    let lock = lock(options.out, &period)?;
-    let staging = Staging(options.out.join(format!(".{period}.staging-{}", std::process::id())));
+    let final_dir = options.out.join(&pages.period);
+    let lock = lock(options.out, &pages.period)?;
+    let staging = Staging(options.out.join(format!(".{}.staging-{}", pages.period, std::process::id())));
     let target = Target { staging: &staging.0, previous: &final_dir };
-    let manifest = assemble(target, &bulletin, &options, resources, &sheets, data, &mail_text, issuer, date)?;
+    let manifest = assemble(target, &bulletin, &options, resources, &pages, &mail_text)?;
     swap_in(&staging.0, &final_dir)?;
     Ok(Distributed { dir: final_dir, manifest, warnings, _lock: lock })
+}
+
+/// Furong's unit sheets (rank, costs, lists, the archive's trend), and the
+/// registry's problems with the month and the archive.
+fn furong_pages(
+    month_dir: &Path,
+    month: &Month,
+    registry: &Registry,
+    resources: &Resources,
+) -> Result<(Pages, Vec<Diagnostic>), Failure> {
+    let Some((issuer, date, _)) = month.signoff.complete() else {
+        return Err(Failure::Operational(Error::Render { message: "a draft has no unit sheets".into() }));
+    };
+    let figures: Figures = crate::figures(month, &resources.sentences)?;
+    let history = History::scan(month_dir, month, &figures);
+    let units: Vec<MonthUnit> =
+        month.units().map(|(at, u)| MonthUnit { id: &u.id, name: &u.name, group: at.group, index: at.unit }).collect();
+    let mut problems = registry.check_against(month_dir, &units, &month.sources, &history.known_ids);
+    problems.extend(history.warnings.iter().cloned());
+    let (sheets, data) = sheet_data(month_dir, month, &figures, &history, resources)?;
+    let units = sheets
+        .iter()
+        .zip(data)
+        .map(|(sheet, data)| {
+            let context = serde_json::to_value(sheet).map_err(|err| Error::Render { message: err.to_string() })?;
+            let unit = &sheet.unit;
+            Ok(UnitPage { id: unit.id.clone(), name: unit.name.clone(), group: unit.group.clone(), context, data })
+        })
+        .collect::<Result<_, Error>>()?;
+    let pages = Pages {
+        layout: sheet::SHEET_LAYOUT,
+        mail_templates: mail::MAIL_TEMPLATES,
+        district: figures.district.clone(),
+        period: figures.period.key.clone(),
+        issuer: issuer.to_owned(),
+        date,
+        units,
+    };
+    Ok((pages, problems))
+}
+
+/// An office's unit sheets (every figure of the unit's group, the lists
+/// that name it), and the registry's problems with the month and the
+/// archive.
+fn office_pages(
+    month_dir: &Path,
+    month: &OfficeMonth,
+    registry: &Registry,
+    resources: &Resources,
+) -> Result<(Pages, Vec<Diagnostic>), Failure> {
+    let sheets = office_sheet::sheets(month)?;
+    let Some(date) = month.signoff.date else {
+        return Err(Failure::Operational(Error::Render { message: "a draft has no unit sheets".into() }));
+    };
+    let input = &month.input;
+    let units: Vec<MonthUnit> = input
+        .units
+        .iter()
+        .enumerate()
+        .map(|(i, u)| MonthUnit {
+            id: &u.id,
+            name: &u.name,
+            group: u.group,
+            index: input.units[..i].iter().filter(|v| v.group == u.group).count(),
+        })
+        .collect();
+    let mut known_ids = sheet::archived_unit_ids(month_dir);
+    known_ids.extend(input.units.iter().map(|u| u.id.clone()));
+    let problems = registry.check_against(month_dir, &units, &month.sources, &known_ids);
+    let mut pages = Vec::with_capacity(sheets.len());
+    for sheet in &sheets {
+        let context = serde_json::to_value(sheet).map_err(|err| Error::Render { message: err.to_string() })?;
+        let missing = glyphs::missing_in(&context, &resources.world.fonts);
+        if !missing.is_empty() {
+            return Err(Failure::Data(glyphs::diagnostics(month_dir, &month.sources, &missing)));
+        }
+        let data = serde_json::to_vec_pretty(&context).map_err(|err| Error::Render { message: err.to_string() })?;
+        let unit = &sheet.unit;
+        pages.push(UnitPage { id: unit.id.clone(), name: unit.name.clone(), group: unit.group.clone(), context, data });
+    }
+    let first = sheets.first();
+    let pages = Pages {
+        layout: office_sheet::SHEET_LAYOUT,
+        mail_templates: office_sheet::MAIL_TEMPLATES,
+        district: month.definition.office.district.clone(),
+        period: format!("{:04}-{:02}", month.period.year, month.period.month),
+        issuer: first.map_or_else(|| month.definition.office.name.clone(), |s| s.signoff.issuer.clone()),
+        date,
+        units: pages,
+    };
+    Ok((pages, problems))
 }
 
 /// Takes the month's lock in `out` (waiting for another run to finish),
@@ -242,29 +354,48 @@ pub fn sheet_data(
 
 /// The compilation of one unit's sheet, given its data.
 pub fn sheet_job<'a>(sheet: &Sheet, data: Vec<u8>) -> Job<'a> {
+    let date = &sheet.signoff.date;
+    page_job(
+        sheet::SHEET_LAYOUT,
+        data,
+        (date.year, date.month, date.day),
+        &sheet.district,
+        &sheet.period.key,
+        &sheet.unit.id,
+    )
+}
+
+/// A unit sheet's compilation: dated the day of the sign-off, identified by
+/// district, period and unit, archival (PDF/A) like the final bulletin.
+fn page_job<'a>(
+    layout: &'static str,
+    data: Vec<u8>,
+    today: (i32, u8, u8),
+    district: &str,
+    period: &str,
+    id: &str,
+) -> Job<'a> {
     Job {
-        main: sheet::SHEET_LAYOUT,
+        main: layout,
         data,
         extra: BTreeMap::new(),
-        today: (sheet.signoff.date.year, sheet.signoff.date.month, sheet.signoff.date.day),
-        ident: format!("bulletin/{}/{}/{}", sheet.district, sheet.period.key, sheet.unit.id),
+        today,
+        ident: format!("bulletin/{district}/{period}/{id}"),
         archival: true,
     }
 }
 
 /// Renders the sheets on `jobs` threads; each result in unit order.
-fn render_sheets(
-    sheets: &[Sheet],
-    data: Vec<Vec<u8>>,
-    jobs: usize,
-    resources: &Resources,
-) -> Vec<Result<render::pdf::Rendered, Error>> {
-    let slots: Vec<OnceLock<Result<render::pdf::Rendered, Error>>> = sheets.iter().map(|_| OnceLock::new()).collect();
+fn render_pages(pages: &Pages, jobs: usize, resources: &Resources) -> Vec<Result<render::pdf::Rendered, Error>> {
+    let units = &pages.units;
+    let slots: Vec<OnceLock<Result<render::pdf::Rendered, Error>>> = units.iter().map(|_| OnceLock::new()).collect();
     let next = AtomicUsize::new(0);
-    crate::archive::batch::run_workers(jobs.clamp(1, sheets.len().max(1)), || loop {
+    let today = (pages.date.year, pages.date.month, pages.date.day);
+    crate::archive::batch::run_workers(jobs.clamp(1, units.len().max(1)), || loop {
         let i = next.fetch_add(1, Ordering::Relaxed);
-        let Some(sheet) = sheets.get(i) else { break };
-        let _ = slots[i].set(render::pdf::compile(sheet_job(sheet, data[i].clone()), &resources.world));
+        let Some(unit) = units.get(i) else { break };
+        let job = page_job(pages.layout, unit.data.clone(), today, &pages.district, &pages.period, &unit.id);
+        let _ = slots[i].set(render::pdf::compile(job, &resources.world));
     });
     typst::comemo::evict(0);
     slots
@@ -289,30 +420,25 @@ impl Target<'_> {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn assemble(
     target: Target,
     bulletin: &[u8],
     options: &Options,
     resources: &Resources,
-    sheets: &[Sheet],
-    data: Vec<Vec<u8>>,
+    pages: &Pages,
     mail_text: &Sentences,
-    issuer: &str,
-    date: crate::month::types::Date,
 ) -> Result<Manifest, Failure> {
     let staging = target.staging;
-    let Some(first) = sheets.first() else {
+    if pages.units.is_empty() {
         return Err(Failure::Operational(Error::Render { message: "the month has no units".into() }));
-    };
-    let (district, period) = (first.district.as_str(), first.period.key.as_str());
+    }
+    let (district, period, date) = (pages.district.as_str(), pages.period.as_str(), pages.date);
     let bulletin_name = crate::pdf_name(period, false);
     let bulletin_what = format!("bulletin district:{district} period:{period}");
 
-    let rendered = render_sheets(sheets, data, options.jobs, resources);
+    let rendered = render_pages(pages, options.jobs, resources);
     let mut packets = Vec::new();
-    for (sheet, rendered) in sheets.iter().zip(rendered) {
-        let unit = &sheet.unit;
+    for (unit, rendered) in pages.units.iter().zip(rendered) {
         let sheet_pdf = rendered?.pdf;
         let sheet_name = format!("{period}-{}.pdf", unit.id);
         let sheet_what = format!("bulletin district:{district} period:{period} unit:{}", unit.id);
@@ -341,7 +467,7 @@ fn assemble(
         let attachments: Vec<Attached> =
             contents.iter().map(|(name, bytes)| Attached { name: name.clone(), bytes }).collect();
         let context = MailContext {
-            sheet,
+            sheet: &unit.context,
             recipients: &registered.recipients,
             sender: &options.registry.sender,
             attachments: attachments.iter().map(|a| a.name.as_str()).collect(),
@@ -350,7 +476,7 @@ fn assemble(
         let template = |name: &str| {
             text.get(name).cloned().ok_or_else(|| Error::Missing {
                 what: "mail template",
-                path: resources.world.layouts.disk_path(&format!("/{}/{name}.j2", mail::MAIL_TEMPLATES)),
+                path: resources.world.layouts.disk_path(&format!("/{}/{name}.j2", pages.mail_templates)),
             })
         };
         let subject = template("subject")?.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -379,7 +505,7 @@ fn assemble(
     let manifest = Manifest {
         district: district.to_owned(),
         period: period.to_owned(),
-        issuer: issuer.to_owned(),
+        issuer: pages.issuer.clone(),
         signed_off: format!("{:04}-{:02}-{:02}", date.year, date.month, date.day),
         units: packets,
     };

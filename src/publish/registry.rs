@@ -16,7 +16,6 @@ use std::str::FromStr;
 use serde::Serialize;
 
 use crate::diag::{closest, Diagnostic};
-use crate::month::types::Month;
 use crate::month::validate::{index, is_plain_id, key, non_empty, SourceFile, Validator, UNITS_FILE};
 use crate::source::locate::Segment;
 use crate::source::schema::FileKind;
@@ -97,6 +96,16 @@ fn checked_name(v: &mut Validator, file: &SourceFile, path: &[Segment], label: O
         v.error(file, path, label, format!("{what} has a line break or another control character")).hint =
             Some("write the name on one line".into());
     }
+}
+
+/// A unit of the month being distributed: its id and name, and where its
+/// units.yaml lists it (`groups[group].units[index]`).
+#[derive(Clone, Copy, Debug)]
+pub struct MonthUnit<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub group: usize,
+    pub index: usize,
 }
 
 impl Registry {
@@ -187,14 +196,20 @@ impl Registry {
     /// month (`known_ids`): errors for the month's units missing from the
     /// registry and for registry ids no month knows; warnings for names
     /// that differ from the month's.
-    pub fn check_against(&self, month_dir: &Path, month: &Month, known_ids: &BTreeSet<String>) -> Vec<Diagnostic> {
+    pub fn check_against(
+        &self,
+        month_dir: &Path,
+        units: &[MonthUnit],
+        sources: &[(String, Vec<u8>)],
+        known_ids: &BTreeSet<String>,
+    ) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         let units_path = month_dir.join(UNITS_FILE);
         let units_text =
-            month.sources.iter().find(|(name, _)| name == UNITS_FILE).and_then(|(_, b)| std::str::from_utf8(b).ok());
-        for (at, unit) in month.units() {
-            let path = [key("groups"), index(at.group), key("units"), index(at.unit), key("id")];
-            match self.unit(&unit.id) {
+            sources.iter().find(|(name, _)| name == UNITS_FILE).and_then(|(_, b)| std::str::from_utf8(b).ok());
+        for unit in units {
+            let path = [key("groups"), index(unit.group), key("units"), index(unit.index), key("id")];
+            match self.unit(unit.id) {
                 None => {
                     let mut diagnostic = Diagnostic::error(
                         &units_path,
@@ -207,7 +222,7 @@ impl Registry {
                         unit.name
                     ));
                     if let Some(text) = units_text {
-                        diagnostic = diagnostic.at_field(text, &path, Some(&unit.name));
+                        diagnostic = diagnostic.at_field(text, &path, Some(unit.name));
                     }
                     out.push(diagnostic);
                 }

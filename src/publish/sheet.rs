@@ -207,19 +207,8 @@ impl History {
     /// distributed, already checked.
     pub fn scan(month_dir: &Path, month: &Month, figures: &Figures) -> Self {
         let mut history = Self::default();
-        let root = archive_root(month_dir);
         let earliest = months_before(month.period, HISTORY_MONTHS - 1);
-        let mut archived: Vec<(Period, PathBuf)> = walkdir::WalkDir::new(&root)
-            .min_depth(1)
-            .max_depth(1)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_dir() && e.path().join(MONTH_FILE).is_file())
-            .filter_map(|e| Some((crate::month::types::parse_period(&e.file_name().to_string_lossy())?, e.into_path())))
-            .collect();
-        archived.sort();
-        for (period, dir) in &archived {
+        for (period, dir) in &archived_months(month_dir) {
             history.known_ids.extend(unit_ids(&dir.join(UNITS_FILE)));
             if *period < earliest || *period >= month.period {
                 continue;
@@ -258,6 +247,27 @@ impl History {
             });
         }
     }
+}
+
+/// The month folders beside `month_dir` (those whose name is a period and
+/// that hold a month.yaml), oldest first.
+fn archived_months(month_dir: &Path) -> Vec<(Period, PathBuf)> {
+    let mut archived: Vec<(Period, PathBuf)> = walkdir::WalkDir::new(archive_root(month_dir))
+        .min_depth(1)
+        .max_depth(1)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_dir() && e.path().join(MONTH_FILE).is_file())
+        .filter_map(|e| Some((crate::month::types::parse_period(&e.file_name().to_string_lossy())?, e.into_path())))
+        .collect();
+    archived.sort();
+    archived
+}
+
+/// Every unit id of every month folder beside `month_dir`, read leniently.
+pub fn archived_unit_ids(month_dir: &Path) -> BTreeSet<String> {
+    archived_months(month_dir).iter().flat_map(|(_, dir)| unit_ids(&dir.join(UNITS_FILE))).collect()
 }
 
 /// The folder that holds `month_dir` and its sibling months (`months`

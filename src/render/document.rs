@@ -322,7 +322,7 @@ impl OfficeMonth {
     }
 
     /// A table cell: the figure as shown, a percentage with its `%`.
-    fn cell(&self, scope: &ScopeKey, member: usize, value: &str) -> String {
+    pub(crate) fn cell(&self, scope: &ScopeKey, member: usize, value: &str) -> String {
         let fields = self.member(scope, member);
         let s = self.definition.scope(scope);
         let base = value.split('.').next().unwrap_or(value);
