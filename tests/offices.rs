@@ -443,3 +443,81 @@ fn a_pinned_month_builds_under_the_definition_it_names() {
     assert!(text.contains("一、工作动态") && !text.contains("本月工作动态"), "the pinned definition: {text}");
     assert!(stderr.contains("; changed)"), "the rebuild replaced a different PDF: {stderr}");
 }
+
+/// An office that keeps some figures in files of its own (`at:` in the
+/// definition: a file of the month folder and the keys to the figure)
+/// gets the same bulletin; each file gets its schema, a slip in it is
+/// reported at its line, a missing one is named, and `new` writes every
+/// file with the figures blank at their keys.
+#[test]
+fn figures_placed_in_files_of_the_offices_choosing_print_the_same() {
+    let scratch = Scratch::new("xiangyin-placed");
+    let office = copy_office("xiangyin", &scratch);
+    let definition = office.join("bulletin.yaml");
+    edit(
+        &definition,
+        "tickets_last_year: { label: 上年同期热线受理诉求数, kind: count }",
+        "tickets_last_year: { label: 上年同期热线受理诉求数, kind: count, at: last_year.yaml hotline.tickets }",
+    );
+    edit(
+        &definition,
+        "urgent: { label: 接诉即办急办事项数, kind: count }",
+        "urgent: { label: 接诉即办急办事项数, kind: count, at: month.yaml }",
+    );
+    edit(&definition, "    label: 诉求类型\n", "    label: 诉求类型\n    at: categories.yaml types\n");
+    let month = office.join("months/2023-01");
+    let figures = std::fs::read_to_string(month.join("figures.yaml")).unwrap();
+    let (head, categories) = figures.split_once("\n# 诉求类型").unwrap();
+    let head: String = head
+        .lines()
+        .filter(|l| !l.starts_with("tickets_last_year:") && !l.starts_with("urgent:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(month.join("figures.yaml"), head).unwrap();
+    let categories = categories.split_once('\n').unwrap().1.replacen("categories:", "types:", 1);
+    std::fs::write(month.join("categories.yaml"), &categories).unwrap();
+    std::fs::write(month.join("last_year.yaml"), "hotline:\n  tickets: 1411   # 上年同期\n").unwrap();
+    edit(&month.join("month.yaml"), "period:", "urgent: 32\nperiod:");
+    // An acknowledgement names its figure by where it is typed.
+    edit(&month.join("month.yaml"), "published-differs categories[2].share", "published-differs types[2].share");
+
+    let out = Scratch::new("xiangyin-placed-out");
+    let (pdf, _) = build(&month, &out);
+    let original = Scratch::new("xiangyin-placed-original");
+    let (original_pdf, _) = build(&common::project().join("examples/offices/xiangyin/months/2023-01"), &original);
+    assert_eq!(text_of(&pdf), text_of(&original_pdf), "the same bulletin, from the figures where they are now");
+
+    let schemas = Scratch::new("xiangyin-placed-schemas");
+    let output = common::bulletin(&["schema", "--office", office.to_str().unwrap(), "--out", schemas.str()]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let schema = std::fs::read_to_string(schemas.path().join("last_year.schema.json")).unwrap();
+    assert!(schema.contains("上年同期热线受理诉求数"), "{schema}");
+    assert!(schemas.path().join("categories.schema.json").is_file());
+
+    // A slip in a file of the office's own, and a file left out.
+    std::fs::write(month.join("categories.yaml"), categories.replacen("count: 103,", "count: 103x,", 1)).unwrap();
+    std::fs::remove_file(month.join("last_year.yaml")).unwrap();
+    let (code, stderr) = check(&month);
+    assert_eq!(code, Some(1), "{stderr}");
+    let line = categories.lines().position(|l| l.contains("count: 103,")).unwrap() + 1;
+    assert!(stderr.contains(&format!("categories.yaml:{line}:")), "{stderr}");
+    assert!(stderr.contains("last_year.yaml") && stderr.contains("the file is missing"), "{stderr}");
+
+    // The next month: every file, its figures blank where they belong.
+    std::fs::write(month.join("categories.yaml"), &categories).unwrap();
+    std::fs::write(month.join("last_year.yaml"), "hotline:\n  tickets: 1411\n").unwrap();
+    let months = office.join("months");
+    assert!(common::bulletin(&["new", "2023-02", "--months", months.to_str().unwrap()]).status.success());
+    let next = months.join("2023-02");
+    let last_year = std::fs::read_to_string(next.join("last_year.yaml")).unwrap();
+    assert!(last_year.contains("hotline:\n  tickets: ~   # 上年同期热线受理诉求数"), "{last_year}");
+    let types = std::fs::read_to_string(next.join("categories.yaml")).unwrap();
+    assert!(types.contains("types:\n  - { name: 人力资源社会保障类, count: ~, change_rate: ~ }"), "{types}");
+    let month_yaml = std::fs::read_to_string(next.join("month.yaml")).unwrap();
+    assert!(month_yaml.contains("urgent: ~   # 接诉即办急办事项数"), "{month_yaml}");
+    let figures = std::fs::read_to_string(next.join("figures.yaml")).unwrap();
+    assert!(!figures.contains("urgent") && !figures.contains("categories"), "{figures}");
+    let (code, stderr) = check(&next);
+    assert_eq!(code, Some(1), "blanks to fill: {stderr}");
+    assert!(stderr.contains("上年同期热线受理诉求数"), "{stderr}");
+}

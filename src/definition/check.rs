@@ -13,8 +13,8 @@ mod templates;
 use super::expr::{self, Expr, Function, Op};
 use super::raw::{self, DefinitionFile, Limit, ParamKind, Ties, Within};
 use super::{
-    Amount, Definition, Derived, Formula, GroupDef, Loaded, Measure, Office, Param, ParamValue, RuleRef, Scope,
-    ScopeKey, Selection, SortBy, SortKey, Source, FILE_NAME,
+    Amount, Definition, Derived, Formula, GroupDef, Loaded, Location, Measure, Office, Param, ParamValue, RuleRef,
+    Scope, ScopeKey, Selection, SortBy, SortKey, Source, FIGURES_FILE, FILE_NAME,
 };
 use crate::diag::{closest, Diagnostic};
 use crate::number::{Decimal, FigureRule, Rounding, Style, MAX_SCALE};
@@ -142,6 +142,7 @@ impl Checker<'_> {
             scopes.insert(s.key.clone(), scope);
         }
         let lists = raw.lists.iter().map(|(name, list)| (name.clone(), list.label.clone())).collect();
+        let (office_at, list_at) = self.locations(&raw);
         let order = self.order(&deps);
         let selections = raw
             .selections
@@ -173,6 +174,8 @@ impl Checker<'_> {
             params,
             scopes,
             lists,
+            office_at,
+            list_at,
             groups,
             selections,
             order,
@@ -428,6 +431,131 @@ impl Checker<'_> {
             deps.insert((key.clone(), name.clone()), reads);
         }
         scope
+    }
+
+    /// Where the month's files hold each office figure and each list
+    /// (`at:`, else figures.yaml under the name): each a file of the month
+    /// folder and plain keys, no two at one place or one inside another.
+    fn locations(&mut self, raw: &DefinitionFile) -> (BTreeMap<String, Location>, BTreeMap<String, Location>) {
+        let mut office = BTreeMap::new();
+        let mut lists = BTreeMap::new();
+        // What is placed where, for the collisions: (location, what, its `at` path).
+        let mut taken: Vec<(Location, String, Vec<String>)> = Vec::new();
+        let mut place = |this: &mut Self, name: &str, written: Option<&str>, at: Vec<&str>, what: String| {
+            let location = match written {
+                None => Location { file: FIGURES_FILE.to_owned(), keys: vec![name.to_owned()] },
+                Some(text) => {
+                    let at_path: Vec<&str> = at.iter().copied().chain(["at"]).collect();
+                    this.location(&at_path, text)?
+                }
+            };
+            let at_owned: Vec<String> = at.iter().map(|s| (*s).to_owned()).chain(["at".to_owned()]).collect();
+            for (other, other_what, _) in &taken {
+                let (short, long) =
+                    if other.keys.len() <= location.keys.len() { (other, &location) } else { (&location, other) };
+                if other.file == location.file && long.keys.starts_with(&short.keys) {
+                    let message = if other.keys == location.keys {
+                        format!("{what} is placed at `{location}`, where {other_what} is already")
+                    } else {
+                        format!("{what} at `{location}` and {other_what} at `{other}`: one is inside the other")
+                    };
+                    let at: Vec<&str> = at_owned.iter().map(String::as_str).collect();
+                    this.error(&path(&at), message).hint =
+                        Some("give each figure and list a place of its own, e.g. `tickets.yaml topic.tickets`".into());
+                    return None;
+                }
+            }
+            taken.push((location.clone(), what, at_owned));
+            Some(location)
+        };
+        for (name, m) in &raw.measures.office {
+            let what = format!("`{name}` ({})", m.label);
+            if let Some(location) = place(self, name, m.at.as_deref(), vec!["measures", "office", name], what) {
+                office.insert(name.clone(), location);
+            }
+        }
+        for (name, d) in raw.derived.office.iter().filter(|(_, d)| d.published) {
+            let what = format!("`{name}` ({})", d.label);
+            if let Some(location) = place(self, name, None, vec!["derived", "office", name], what) {
+                office.insert(name.clone(), location);
+            }
+        }
+        for (name, list) in &raw.lists {
+            let what = format!("the list `{name}` ({})", list.label);
+            if let Some(location) = place(self, name, list.at.as_deref(), vec!["lists", name], what) {
+                lists.insert(name.clone(), location);
+            }
+        }
+        // Only the office's figures and the lists have a place: a unit's
+        // figures are in its entry of units.yaml, an item's in the item.
+        let mut misplaced: Vec<(Vec<String>, String)> = raw
+            .measures
+            .unit
+            .iter()
+            .filter(|(_, m)| m.at.is_some())
+            .map(|(name, _)| {
+                (
+                    vec!["measures".into(), "unit".into(), name.clone(), "at".into()],
+                    "units.yaml, in each unit's entry".into(),
+                )
+            })
+            .collect();
+        for (list, l) in &raw.lists {
+            for (name, _) in l.measures.iter().filter(|(_, m)| m.at.is_some()) {
+                let at = vec!["lists".into(), list.clone(), "measures".into(), name.clone(), "at".into()];
+                misplaced.push((at, format!("each item of the list `{list}`")));
+            }
+        }
+        for (at, home) in misplaced {
+            let at: Vec<&str> = at.iter().map(String::as_str).collect();
+            self.error(
+                &path(&at),
+                format!("only the office's figures and the lists are placed with `at`; this one is in {home}"),
+            )
+            .hint = Some("remove `at`, or place the list that holds it".into());
+        }
+        (office, lists)
+    }
+
+    /// `tickets.yaml topic.tickets`: a YAML file of the month folder (not
+    /// units.yaml), then the keys down to the figure; the file alone places
+    /// it at the top, under its name.
+    fn location(&mut self, at: &[&str], text: &str) -> Option<Location> {
+        let mut words = text.split_whitespace();
+        let file = words.next().unwrap_or_default();
+        let keys: Vec<String> = match words.next() {
+            Some(keys) => keys.split('.').map(str::to_owned).collect(),
+            None => vec![at[at.len() - 2].to_owned()],
+        };
+        let plain = |k: &str| {
+            k.starts_with(|c: char| c.is_ascii_lowercase())
+                && k.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        };
+        let hint = "write the file and the keys to the figure, each key lowercase letters, digits and `_`, e.g. \
+                    `tickets.yaml topic.tickets` (or the file alone: `tickets.yaml`)";
+        if words.next().is_some() || !keys.iter().all(|k| plain(k)) {
+            self.error(&path(at), format!("`{text}` is not a place in a month file")).hint = Some(hint.into());
+            return None;
+        }
+        let plain_file = file
+            .strip_suffix(".yaml")
+            .is_some_and(|stem| !stem.is_empty() && stem.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-'));
+        if !plain_file {
+            self.error(&path(at), format!("`{file}` is not a YAML file of the month folder")).hint = Some(hint.into());
+            return None;
+        }
+        if file == "units.yaml" {
+            self.error(&path(at), "units.yaml holds the units by group, not the office's figures".into()).hint =
+                Some("place it in another file, e.g. figures.yaml".into());
+            return None;
+        }
+        const MONTH_KEYS: [&str; 6] = ["period", "title", "definition", "signoff", "rules", "acknowledge"];
+        if file == "month.yaml" && MONTH_KEYS.contains(&keys[0].as_str()) {
+            self.error(&path(at), format!("`{}` of month.yaml is the issue's own", keys[0])).hint =
+                Some(format!("month.yaml keeps {} for the issue; use another key", MONTH_KEYS.join(", ")));
+            return None;
+        }
+        Some(Location { file: file.to_owned(), keys })
     }
 
     fn rule_ref(&mut self, ctx: &Context, at: &[&str], text: &str) -> Option<RuleRef> {

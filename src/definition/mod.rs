@@ -75,6 +75,11 @@ pub struct Definition {
     pub scopes: BTreeMap<ScopeKey, Scope>,
     /// The labels of the lists.
     pub lists: BTreeMap<String, String>,
+    /// Where a month's files hold each office figure (its measures and the
+    /// figures typed as published) and each list: `at:`, else figures.yaml
+    /// under the name.
+    pub office_at: BTreeMap<String, Location>,
+    pub list_at: BTreeMap<String, Location>,
     pub groups: Vec<GroupDef>,
     pub selections: BTreeMap<String, Selection>,
     /// Every derived figure, each after the figures it reads.
@@ -84,6 +89,44 @@ pub struct Definition {
     /// The bulletin's parts; empty for an office that uses the bundled
     /// Furong layout.
     pub sections: Vec<Section>,
+}
+
+/// Where a month's files hold a figure or a list: a file of the month
+/// folder and the keys down to it (`tickets.yaml` + `topic`, `tickets`).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Location {
+    pub file: String,
+    pub keys: Vec<String>,
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.file, self.keys.join("."))
+    }
+}
+
+/// The file that holds the office's figures and lists unless `at:` says otherwise.
+pub const FIGURES_FILE: &str = "figures.yaml";
+
+impl Definition {
+    /// The month's files that hold the office's figures and lists (not
+    /// month.yaml, which holds the issue), figures.yaml first; figures.yaml
+    /// alone when nothing names a file.
+    pub fn figure_files(&self) -> Vec<String> {
+        let mut files: Vec<String> = self
+            .office_at
+            .values()
+            .chain(self.list_at.values())
+            .map(|at| at.file.clone())
+            .filter(|file| file != "month.yaml")
+            .collect();
+        files.sort_by_key(|file| (file != FIGURES_FILE, file.clone()));
+        files.dedup();
+        if files.is_empty() && !self.office_at.values().chain(self.list_at.values()).any(|at| at.file == "month.yaml") {
+            files.push(FIGURES_FILE.to_owned());
+        }
+        files
+    }
 }
 
 /// A check over a month's figures: its condition must hold at every

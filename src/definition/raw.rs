@@ -229,6 +229,8 @@ pub struct MeasureFile {
     pub required: bool,
     /// 按渠道分列：channels，各渠道之和须等于合计
     pub by: Option<String>,
+    /// 填在月份的哪个文件、哪个键下（只用于本办公室的数字）：文件名，后跟以点分隔的键，如 tickets.yaml topic.tickets；省略时在 figures.yaml 中，键为数字的名称
+    pub at: Option<String>,
 }
 
 fn yes() -> bool {
@@ -255,6 +257,8 @@ pub struct ListFile {
     /// 每项计算的数字
     #[serde(default)]
     pub derived: BTreeMap<String, DerivedFile>,
+    /// 填在月份的哪个文件、哪个键下：文件名，后跟以点分隔的键，如 city.yaml districts；省略时在 figures.yaml 中，键为名单的名称
+    pub at: Option<String>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

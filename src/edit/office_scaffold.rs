@@ -6,6 +6,7 @@
 //! sections need waits with 【待填写】, so that `bulletin check` lists
 //! exactly what is left.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -14,7 +15,7 @@ use serde_yaml::Value as Yaml;
 use crate::definition::{Definition, Measure, ScopeKey, SignoffField};
 use crate::edit::scaffold::{latest_month, parse, rules_block, scaffold_error, yaml_str, TO_FILL};
 use crate::month::office::text_files;
-use crate::month::office_schema::{FIGURES_FILE, MONTH_FILE, UNITS_FILE};
+use crate::month::office_schema::{MONTH_FILE, UNITS_FILE};
 use crate::month::validate::MonthFiles;
 use crate::Error;
 
@@ -38,7 +39,6 @@ pub fn new_month(months: &Path, key: &str, definition: &Definition) -> Result<Pa
         }
     };
     let month = read(MONTH_FILE)?;
-    let figures = read(FIGURES_FILE)?;
     let units = read(UNITS_FILE)?;
     let from = latest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let schema = |name: &str| format!("# yaml-language-server: $schema=../../schemas/{name}.schema.json\n");
@@ -81,22 +81,22 @@ pub fn new_month(months: &Path, key: &str, definition: &Definition) -> Result<Pa
     }
     out.push((MONTH_FILE.into(), text));
 
-    // figures.yaml
-    let mut text = schema("figures");
-    text.push_str("# 本月的数字（~ 处待填写）。占比、比率、排名和名单都由工具计算，不必填写。\n");
-    blank_measures(&mut text, "", definition.scope(&ScopeKey::Office).measures_in_order(), definition);
-    for (list, label) in &definition.lists {
-        let scope = definition.scope(&ScopeKey::List(list.clone()));
-        let _ = writeln!(text, "\n# {label}：沿用上月的各项，可增删\n{list}:");
-        let items = figures[list.as_str()].as_sequence().cloned().unwrap_or_default();
-        let names: Vec<String> = items.iter().filter_map(|i| i["name"].as_str().map(str::to_owned)).collect();
-        let names = if names.is_empty() { vec![format!("{TO_FILL}名称")] } else { names };
-        for name in names {
-            let blanks: Vec<String> = scope.measures_in_order().map(|(m, _)| format!("{m}: ~")).collect();
-            let _ = writeln!(text, "  - {{ name: {}, {} }}", yaml_str(&name), blanks.join(", "));
+    // The files that hold the office's figures and lists (figures.yaml
+    // unless the definition places them elsewhere), and what month.yaml holds.
+    if let Some((_, text)) = out.iter_mut().find(|(name, _)| name == MONTH_FILE) {
+        let level = level(definition, MONTH_FILE);
+        if !level.is_empty() {
+            text.push_str("\n# 本月的数字（~ 处待填写）\n");
+            write_level(text, &level, "", definition, &month);
         }
     }
-    out.push((FIGURES_FILE.into(), text));
+    for file in definition.figure_files() {
+        let latest = read(&file)?;
+        let mut text = schema(file.trim_end_matches(".yaml"));
+        text.push_str("# 本月的数字（~ 处待填写）。占比、比率、排名和名单都由工具计算，不必填写。\n");
+        write_level(&mut text, &level(definition, &file), "", definition, &latest);
+        out.push((file, text));
+    }
 
     // units.yaml
     if !definition.groups.is_empty() {
@@ -138,7 +138,7 @@ pub fn new_month(months: &Path, key: &str, definition: &Definition) -> Result<Pa
                 if let Some(short) = unit["short"].as_str() {
                     let _ = writeln!(text, "        short: {}", yaml_str(short));
                 }
-                blank_measures(&mut text, "        ", measures.iter().copied(), definition);
+                blank_measures(&mut text, "        ", measures.iter().map(|(k, m)| (k.as_str(), *m)), definition);
             }
         }
         out.push((UNITS_FILE.into(), text));
@@ -158,12 +158,72 @@ pub fn new_month(months: &Path, key: &str, definition: &Definition) -> Result<Pa
     Ok(target)
 }
 
+/// What a file holds at one level of its keys: the office's measures (in
+/// the definition's order), the lists, and the levels below, by key.
+#[derive(Default)]
+struct Level<'d> {
+    measures: Vec<(String, &'d Measure)>,
+    lists: Vec<(String, &'d str)>,
+    deeper: BTreeMap<String, Level<'d>>,
+}
+
+impl<'d> Level<'d> {
+    fn is_empty(&self) -> bool {
+        self.measures.is_empty() && self.lists.is_empty() && self.deeper.is_empty()
+    }
+
+    fn at(&mut self, keys: &[String]) -> &mut Level<'d> {
+        keys.iter().fold(self, |level, k| level.deeper.entry(k.clone()).or_default())
+    }
+}
+
+/// The office's measures and the lists the definition places in `file`.
+fn level<'d>(definition: &'d Definition, file: &str) -> Level<'d> {
+    let mut root = Level::default();
+    for (name, m) in definition.scope(&ScopeKey::Office).measures_in_order() {
+        if let Some(Some((last, parents))) =
+            definition.office_at.get(name).filter(|at| at.file == file).map(|at| at.keys.split_last())
+        {
+            root.at(parents).measures.push((last.clone(), m));
+        }
+    }
+    for (list, at) in definition.list_at.iter().filter(|(_, at)| at.file == file) {
+        if let Some((last, parents)) = at.keys.split_last() {
+            root.at(parents).lists.push((last.clone(), list.as_str()));
+        }
+    }
+    root
+}
+
+/// One level of a month file: its measures blank, each list with the
+/// items `latest` (the latest month's value at this level) had, then the
+/// levels below.
+fn write_level(text: &mut String, level: &Level, indent: &str, definition: &Definition, latest: &Yaml) {
+    blank_measures(text, indent, level.measures.iter().map(|(k, m)| (k.as_str(), *m)), definition);
+    for (key, list) in &level.lists {
+        let label = definition.lists.get(*list).map_or("", String::as_str);
+        let scope = definition.scope(&ScopeKey::List((*list).to_owned()));
+        let _ = writeln!(text, "\n{indent}# {label}：沿用上月的各项，可增删\n{indent}{key}:");
+        let items = latest[key.as_str()].as_sequence().cloned().unwrap_or_default();
+        let names: Vec<String> = items.iter().filter_map(|i| i["name"].as_str().map(str::to_owned)).collect();
+        let names = if names.is_empty() { vec![format!("{TO_FILL}名称")] } else { names };
+        for name in names {
+            let blanks: Vec<String> = scope.measures_in_order().map(|(m, _)| format!("{m}: ~")).collect();
+            let _ = writeln!(text, "{indent}  - {{ name: {}, {} }}", yaml_str(&name), blanks.join(", "));
+        }
+    }
+    for (key, deeper) in &level.deeper {
+        let _ = writeln!(text, "{indent}{key}:");
+        write_level(text, deeper, &format!("{indent}  "), definition, &latest[key.as_str()]);
+    }
+}
+
 /// One `name: ~` line per measure, its label as a comment; a measure split
 /// by channels gets one blank per channel.
 fn blank_measures<'a>(
     text: &mut String,
     indent: &str,
-    measures: impl Iterator<Item = (&'a String, &'a Measure)>,
+    measures: impl Iterator<Item = (&'a str, &'a Measure)>,
     definition: &Definition,
 ) {
     for (name, m) in measures {

@@ -15,44 +15,76 @@ use crate::source::locate::Segment;
 pub(super) struct Places {
     /// Each unit's entry in units.yaml, and its name.
     pub(super) units: Vec<(Vec<Segment>, String)>,
-    /// Each list item's entry in figures.yaml, and its name.
+    /// Each list item's entry in its list, and its name.
     pub(super) items: BTreeMap<String, Vec<(Vec<Segment>, String)>>,
+    /// The file each list is in.
+    pub(super) list_files: BTreeMap<String, String>,
+    /// Each office figure typed: its file and the path to it.
+    pub(super) office: BTreeMap<String, (String, Vec<Segment>)>,
 }
 
-/// Runs every check and compares every published figure; `files` are
-/// figures.yaml and units.yaml as read.
+impl Places {
+    /// Where a member's figures were typed: the file, the entry, the
+    /// member's name. For the office, the file and place of its first
+    /// figure of `names` that was typed (else of any).
+    fn member<'f>(
+        &self,
+        files: &BTreeMap<String, &'f SourceFile>,
+        scope: &ScopeKey,
+        member: usize,
+        names: &[&str],
+    ) -> Option<(&'f SourceFile, Vec<Segment>, Option<&str>)> {
+        match scope {
+            ScopeKey::Office => {
+                let typed = names.iter().find_map(|n| self.office.get(*n)).or_else(|| self.office.values().next());
+                let (file, at) = typed?;
+                Some((files.get(file)?, at.clone(), None))
+            }
+            ScopeKey::Unit => {
+                let (at, name) = self.units.get(member)?;
+                Some((files.get(super::office_schema::UNITS_FILE)?, at.clone(), Some(name.as_str())))
+            }
+            ScopeKey::List(list) => {
+                let (at, name) = self.items.get(list)?.get(member)?;
+                Some((files.get(self.list_files.get(list)?)?, at.clone(), Some(name.as_str())))
+            }
+        }
+    }
+}
+
+/// Runs every check and compares every published figure; `files` are the
+/// month's files as read, by name.
 pub(super) fn run(
     v: &mut Validator,
     definition: &Definition,
     input: &Input,
     output: &Output,
     places: &Places,
-    files: [&Option<SourceFile>; 2],
+    files: &BTreeMap<String, &SourceFile>,
 ) {
-    let [figures, units] = files;
     for check in &definition.checks {
         let failures = match engine::failures(definition, input, output, &check.scope, &check.assert) {
             Ok(failures) => failures,
             Err(overflow) => {
-                if let Some(file) = figures {
+                if let Some((file, _, _)) = places.member(files, &ScopeKey::Office, 0, &[]) {
                     v.error(file, &[], None, format!("check `{}`: {overflow}", check.name));
                 }
                 continue;
             }
         };
+        let names: Vec<String> = check
+            .assert
+            .names()
+            .into_iter()
+            .filter_map(|(path, _)| match path {
+                [first, name] if first == "office" => Some(name.clone()),
+                [name] => Some(name.clone()),
+                _ => None,
+            })
+            .collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
         for (member, sides) in failures {
-            let (file, at, label) = match &check.scope {
-                ScopeKey::Office => (figures, Vec::new(), None),
-                ScopeKey::Unit => match places.units.get(member) {
-                    Some((at, name)) => (units, at.clone(), Some(name.as_str())),
-                    None => continue,
-                },
-                ScopeKey::List(list) => match places.items.get(list).and_then(|items| items.get(member)) {
-                    Some((at, name)) => (figures, at.clone(), Some(name.as_str())),
-                    None => continue,
-                },
-            };
-            let Some(file) = file else { continue };
+            let Some((file, at, label)) = places.member(files, &check.scope, member, &names) else { continue };
             let record = match &check.scope {
                 ScopeKey::Office => &output.office,
                 ScopeKey::Unit => &output.units[member],
@@ -62,7 +94,7 @@ pub(super) fn run(
                 Some(message) => message.clone(),
                 None => generated(definition, input, output, check, record, sides),
             };
-            let path = field(check, &at, file);
+            let path = if check.scope == ScopeKey::Office { at.clone() } else { field(check, &at, file) };
             let diagnostic = if check.error {
                 v.error(file, &path, label, message)
             } else {
@@ -87,18 +119,10 @@ pub(super) fn run(
         }
     }
     for published in &output.published {
-        let (file, at, label) = match &published.scope {
-            ScopeKey::Office => (figures, Vec::new(), None),
-            ScopeKey::Unit => match places.units.get(published.member) {
-                Some((at, name)) => (units, at.clone(), Some(name.as_str())),
-                None => continue,
-            },
-            ScopeKey::List(list) => match places.items.get(list).and_then(|i| i.get(published.member)) {
-                Some((at, name)) => (figures, at.clone(), Some(name.as_str())),
-                None => continue,
-            },
+        let name = [published.name.as_str()];
+        let Some((file, at, label)) = places.member(files, &published.scope, published.member, &name) else {
+            continue;
         };
-        let Some(file) = file else { continue };
         let Some(figure) = definition.scope(&published.scope).derived.get(&published.name) else { continue };
         let rule = definition.rule(&figure.rule, &input.rules);
         let typed = published.typed.show(&rule);
@@ -108,7 +132,9 @@ pub(super) fn run(
             continue;
         }
         let mut path = at.clone();
-        path.push(key(&published.name));
+        if published.scope != ScopeKey::Office {
+            path.push(key(&published.name));
+        }
         let typed = typed.unwrap_or_default();
         let message = format!("{} is typed as published, {typed}, but the figures give {derived}", figure.label);
         let diagnostic = v.warning(file, &path, label, message);
@@ -119,8 +145,8 @@ pub(super) fn run(
     }
 }
 
-/// Where a failed check points: at the first measure its condition names
-/// in the member's entry (or the office's key), else at the entry.
+/// Where a failed check of a unit or an item points: at the first measure
+/// its condition names in the member's entry, else at the entry.
 fn field(check: &Check, at: &[Segment], file: &SourceFile) -> Vec<Segment> {
     let names = check.assert.names();
     for (path, _) in names {
@@ -133,12 +159,6 @@ fn field(check: &Check, at: &[Segment], file: &SourceFile) -> Vec<Segment> {
         candidate.push(key(name));
         if crate::source::locate::locate(&file.text, &candidate).is_some() {
             return candidate;
-        }
-        if check.scope == ScopeKey::Office {
-            let top = vec![key(name)];
-            if crate::source::locate::locate(&file.text, &top).is_some() {
-                return top;
-            }
         }
     }
     at.to_vec()

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use serde_json::Value as Json;
 
-use crate::definition::{Definition, Measure, MeasureKind, ParamKind, ParamValue, ScopeKey, Section};
+use crate::definition::{Definition, Location, Measure, MeasureKind, ParamKind, ParamValue, ScopeKey, Section};
 use crate::derive::engine::{self, Input, Item, Output, Record, Unit};
 use crate::diag::{closest, Diagnostic};
 use crate::month::raw::{Number, SignoffFile};
@@ -56,14 +56,15 @@ pub fn check_files(files: &MonthFiles, definition: Arc<Definition>) -> Checked {
     let mut v = Validator::default();
     let needs_units = !definition.groups.is_empty() || !definition.scope(&ScopeKey::Unit).measures.is_empty();
     let month_src = read(&mut v, files, MONTH_FILE, true);
-    let figures_src = read(&mut v, files, FIGURES_FILE, true);
+    let figure_srcs: Vec<(String, Option<SourceFile>)> =
+        definition.figure_files().into_iter().map(|name| (name.clone(), read(&mut v, files, &name, true))).collect();
     let units_src = read(&mut v, files, UNITS_FILE, needs_units);
     let parse = |v: &mut Validator, file: &Option<SourceFile>, name: &str| -> Option<Json> {
         let schema = super::office_schema::for_file(&definition, name)?;
         file.as_ref().and_then(|f| v.parse_tolerant(f, &schema, name))
     };
     let month_json = parse(&mut v, &month_src, MONTH_FILE);
-    let figures_json = parse(&mut v, &figures_src, FIGURES_FILE);
+    let figure_jsons: Vec<Option<Json>> = figure_srcs.iter().map(|(name, src)| parse(&mut v, src, name)).collect();
     let units_json = if needs_units { parse(&mut v, &units_src, UNITS_FILE) } else { Some(Json::Null) };
 
     let mut input = Input::default();
@@ -72,9 +73,18 @@ pub fn check_files(files: &MonthFiles, definition: Arc<Definition>) -> Checked {
         (Some(file), Some(json)) => Some(header(&mut v, files, file, json, &definition, &mut input)),
         _ => None,
     };
-    if let (Some(file), Some(json)) = (&figures_src, &figures_json) {
-        read_figures(&mut v, file, json, &definition, &mut input, &mut places);
+    // The files that hold the office's figures and lists, as read: month.yaml
+    // and each figure file.
+    let mut held: BTreeMap<String, (&SourceFile, &Json)> = BTreeMap::new();
+    if let (Some(file), Some(json)) = (&month_src, &month_json) {
+        held.insert(MONTH_FILE.to_owned(), (file, json));
     }
+    for ((name, src), json) in figure_srcs.iter().zip(&figure_jsons) {
+        if let (Some(file), Some(json)) = (src, json) {
+            held.insert(name.clone(), (file, json));
+        }
+    }
+    read_figures(&mut v, &held, &definition, &mut input, &mut places);
     if let (Some(file), Some(json)) = (&units_src, &units_json) {
         read_units(&mut v, file, json, &definition, &mut input, &mut places);
     }
@@ -84,14 +94,18 @@ pub fn check_files(files: &MonthFiles, definition: Arc<Definition>) -> Checked {
     // The figures are derived and checked even when some were refused
     // above (read as not typed), so that one run shows every problem; a
     // check that needs a figure without a value is left out.
-    let parsed = month_json.is_some() && figures_json.is_some() && units_json.is_some();
+    let parsed = month_json.is_some() && figure_jsons.iter().all(Option::is_some) && units_json.is_some();
     let mut month = None;
     input.incomplete = v.diagnostics.iter().any(Diagnostic::is_error);
     if parsed {
         match engine::evaluate(&definition, &input) {
             Ok(output) => {
-                let sources = [&figures_src, &units_src];
-                super::checks::run(&mut v, &definition, &input, &output, &places, sources);
+                let mut sources: BTreeMap<String, &SourceFile> =
+                    held.iter().map(|(n, (f, _))| (n.clone(), *f)).collect();
+                if let Some(units) = &units_src {
+                    sources.insert(UNITS_FILE.to_owned(), units);
+                }
+                super::checks::run(&mut v, &definition, &input, &output, &places, &sources);
                 if let Some(Some(header)) = header.clone() {
                     month = Some(OfficeMonth {
                         period: header.period,
@@ -106,8 +120,9 @@ pub fn check_files(files: &MonthFiles, definition: Arc<Definition>) -> Checked {
                 }
             }
             Err(overflow) => {
+                let first = definition.figure_files().into_iter().next().unwrap_or_else(|| FIGURES_FILE.to_owned());
                 v.diagnostics.push(
-                    Diagnostic::error(files.dir.join(FIGURES_FILE), overflow.to_string())
+                    Diagnostic::error(files.dir.join(first), overflow.to_string())
                         .with_hint("check the month's figures for a value pasted many times over"),
                 );
             }
@@ -340,37 +355,63 @@ fn decimal(value: &Json) -> Option<Decimal> {
     serde_json::from_value::<Number>(value.clone()).ok().map(|n| n.0)
 }
 
-/// figures.yaml: the office's measures, then each list's items.
+/// The office's measures and each list's items, each read where the
+/// definition places it (figures.yaml under its name, unless `at:` says
+/// otherwise); `held` are the files that hold them, as read.
 fn read_figures(
     v: &mut Validator,
-    file: &SourceFile,
-    json: &Json,
+    held: &BTreeMap<String, (&SourceFile, &Json)>,
     definition: &Definition,
     input: &mut Input,
     places: &mut Places,
 ) {
-    let Some(entry) = json.as_object() else { return };
-    let (office, texts) = read_record(v, file, entry, &[], None, definition, &ScopeKey::Office);
-    input.office = office;
-    input.office_texts = texts;
+    let office = definition.scope(&ScopeKey::Office);
+    // The value at a place, with the path to it.
+    let at = |location: &Location| -> Option<(&SourceFile, &Json, Vec<Segment>)> {
+        let (file, json) = held.get(&location.file)?;
+        let mut value: &Json = json;
+        for k in &location.keys {
+            value = value.get(k)?;
+        }
+        Some((*file, value, location.keys.iter().map(|k| key(k)).collect()))
+    };
+    for (name, location) in &definition.office_at {
+        let Some((file, value, path)) = at(location) else { continue };
+        places.office.insert(name.clone(), (location.file.clone(), path.clone()));
+        if let Some(m) = office.measures.get(name) {
+            read_measure(v, file, &path, None, definition, name, m, value, &mut input.office, &mut input.office_texts);
+        } else if office.derived.get(name).is_some_and(|d| d.published) {
+            input.office.insert(name.clone(), decimal(value).map(Ratio::from_decimal));
+        }
+    }
     for list in definition.lists.keys() {
         let scope = ScopeKey::List(list.clone());
         let mut items = Vec::new();
         let mut item_places = Vec::new();
         let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-        for (i, item) in json.get(list).and_then(Json::as_array).into_iter().flatten().enumerate() {
-            let Some(item) = item.as_object() else { continue };
-            let at = vec![key(list), index(i)];
-            let name = item.get("name").and_then(Json::as_str).unwrap_or_default().to_owned();
-            if name.trim().is_empty() {
-                v.error(file, &[key(list), index(i), key("name")], None, "the name is empty".into());
-            } else if let Some(first) = seen.insert(name.clone(), i) {
-                v.error(file, &[key(list), index(i), key("name")], None, format!("`{name}` is listed twice")).hint =
-                    Some(format!("it is item {} of `{list}` already: add the counts up in one line", first + 1));
+        let found = definition.list_at.get(list).and_then(|location| Some((location, at(location)?)));
+        if let Some((location, (file, value, base))) = found {
+            places.list_files.insert(list.clone(), location.file.clone());
+            for (i, item) in value.as_array().into_iter().flatten().enumerate() {
+                let Some(item) = item.as_object() else { continue };
+                let mut at = base.clone();
+                at.push(index(i));
+                let field = |k: &str| {
+                    let mut p = at.clone();
+                    p.push(key(k));
+                    p
+                };
+                let name = item.get("name").and_then(Json::as_str).unwrap_or_default().to_owned();
+                if name.trim().is_empty() {
+                    v.error(file, &field("name"), None, "the name is empty".into());
+                } else if let Some(first) = seen.insert(name.clone(), i) {
+                    v.error(file, &field("name"), None, format!("`{name}` is listed twice")).hint =
+                        Some(format!("it is item {} of `{list}` already: add the counts up in one line", first + 1));
+                }
+                let (values, texts) = read_record(v, file, item, &at, Some(&name), definition, &scope);
+                items.push(Item { name: name.clone(), values, texts });
+                item_places.push((at, name));
             }
-            let (values, texts) = read_record(v, file, item, &at, Some(&name), definition, &scope);
-            items.push(Item { name: name.clone(), values, texts });
-            item_places.push((at, name));
         }
         input.lists.insert(list.clone(), items);
         places.items.insert(list.clone(), item_places);
@@ -541,7 +582,7 @@ pub fn text_files(sections: &[Section]) -> Vec<(String, bool)> {
 }
 
 fn known_files(definition: &Definition) -> Vec<String> {
-    let mut known: Vec<String> = super::office_schema::FILES.iter().map(|f| (*f).to_owned()).collect();
+    let mut known: Vec<String> = super::office_schema::file_names(definition);
     known.extend(text_files(&definition.sections).into_iter().map(|(name, _)| name));
     known
 }

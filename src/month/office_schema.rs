@@ -1,7 +1,7 @@
 //! The JSON Schemas of an office's month files, generated from its
 //! definition: `month.yaml` (the issue and its sign-off), `figures.yaml`
-//! (the office's measures and its lists) and `units.yaml` (the units by
-//! group). The same schema checks a file before it is read (every problem
+//! (the office's measures and its lists, or the files `at:` places them
+//! in) and `units.yaml` (the units by group). The same schema checks a file before it is read (every problem
 //! at once) and, written out by `bulletin schema`, gives VS Code its
 //! completion and hover texts: each key's description is its label.
 
@@ -10,21 +10,33 @@ use serde_json::{json, Map, Value};
 use crate::definition::{Definition, Measure, MeasureKind, ParamKind, ScopeKey};
 
 /// The files of an office's month folder: the issue and its sign-off, the
-/// office's figures, the units' figures.
+/// office's figures (unless its definition places them elsewhere), the
+/// units' figures.
 pub const MONTH_FILE: &str = "month.yaml";
-pub const FIGURES_FILE: &str = "figures.yaml";
+pub const FIGURES_FILE: &str = crate::definition::FIGURES_FILE;
 pub const UNITS_FILE: &str = "units.yaml";
 
-/// The files of an office's month folder that have a schema.
-pub const FILES: [&str; 3] = [MONTH_FILE, FIGURES_FILE, UNITS_FILE];
+/// The files of an office's month folder that have a schema: month.yaml,
+/// the files its definition places figures and lists in, units.yaml.
+pub fn file_names(definition: &Definition) -> Vec<String> {
+    let mut names = vec![MONTH_FILE.to_owned()];
+    names.extend(definition.figure_files());
+    names.push(UNITS_FILE.to_owned());
+    names
+}
 
-/// The schema of one of [`FILES`].
+/// The schema of one of [`file_names`].
 pub fn for_file(definition: &Definition, file: &str) -> Option<Value> {
     let office = &definition.office.name;
     let (title, body) = match file {
         MONTH_FILE => (format!("month.yaml — {office}本期通报的基本信息"), month(definition)),
-        FIGURES_FILE => (format!("figures.yaml — {office}本月的数字"), figures(definition)),
         UNITS_FILE => (format!("units.yaml — {office}成员单位本月的数字"), units(definition)),
+        FIGURES_FILE if definition.figure_files().iter().any(|f| f == file) => {
+            (format!("figures.yaml — {office}本月的数字"), placed_object(definition, file))
+        }
+        _ if definition.figure_files().iter().any(|f| f == file) => {
+            (format!("{file} — {office}本月的数字"), placed_object(definition, file))
+        }
         _ => return None,
     };
     let mut schema = json!({ "$schema": "http://json-schema.org/draft-07/schema#", "title": title });
@@ -32,15 +44,81 @@ pub fn for_file(definition: &Definition, file: &str) -> Option<Value> {
     Some(schema)
 }
 
-/// The schemas of all of [`FILES`]: (schema file name, text).
+/// The schemas of all of [`file_names`]: (schema file name, text).
 pub fn files(definition: &Definition) -> Vec<(String, String)> {
-    FILES
+    file_names(definition)
         .iter()
         .filter_map(|file| {
             let schema = for_file(definition, file)?;
             Some((format!("{}.schema.json", file.trim_end_matches(".yaml")), crate::source::schema::file_text(&schema)))
         })
         .collect()
+}
+
+/// What a file holds, by the keys its figures and lists are placed at.
+#[derive(Default)]
+struct Tree {
+    leaves: Map<String, Value>,
+    branches: std::collections::BTreeMap<String, Tree>,
+    required: Vec<String>,
+}
+
+impl Tree {
+    fn insert(&mut self, keys: &[String], schema: Value, required: bool) -> bool {
+        let Some((first, rest)) = keys.split_first() else { return false };
+        let needed = if rest.is_empty() {
+            self.leaves.insert(first.clone(), schema);
+            required
+        } else {
+            self.branches.entry(first.clone()).or_default().insert(rest, schema, required)
+        };
+        if needed && !self.required.contains(first) {
+            self.required.push(first.clone());
+        }
+        needed
+    }
+
+    fn properties(self) -> (Map<String, Value>, Vec<String>) {
+        let mut properties = self.leaves;
+        for (key, branch) in self.branches {
+            let (inner, required) = branch.properties();
+            properties.insert(key, object(inner, required));
+        }
+        (properties, self.required)
+    }
+}
+
+/// The office's figures and the lists placed in `file`, at their keys.
+fn placed(definition: &Definition, file: &str) -> Tree {
+    let mut tree = Tree::default();
+    let office = definition.scope(&ScopeKey::Office);
+    for (name, at) in definition.office_at.iter().filter(|(_, at)| at.file == file) {
+        if let Some(m) = office.measures.get(name) {
+            tree.insert(&at.keys, measure(definition, m), m.required);
+        } else if let Some(d) = office.derived.get(name) {
+            tree.insert(&at.keys, published(&d.label), false);
+        }
+    }
+    for (list, at) in definition.list_at.iter().filter(|(_, at)| at.file == file) {
+        let label = definition.lists.get(list).cloned().unwrap_or_default();
+        let mut item = Map::new();
+        item.insert("name".into(), text("名称"));
+        let mut item_required = vec!["name".to_owned()];
+        scope_properties(definition, &ScopeKey::List(list.clone()), &mut item, &mut item_required);
+        let schema = json!({ "type": "array", "items": object(item, item_required), "description": label });
+        tree.insert(&at.keys, schema, true);
+    }
+    tree
+}
+
+fn placed_object(definition: &Definition, file: &str) -> Value {
+    let (properties, required) = placed(definition, file).properties();
+    object(properties, required)
+}
+
+/// A figure typed as the platform published it.
+fn published(label: &str) -> Value {
+    decimal(&format!("{label}（照平台公布值填写，可省略；工具另行计算并核对）"))
 }
 
 fn merge(into: &mut Value, from: Value) {
@@ -126,7 +204,10 @@ fn month(definition: &Definition) -> Value {
             "description": "已核对、照原样接受的提示：提示代码 → 理由",
         }),
     );
-    object(properties, vec!["period".into()])
+    let (placed, mut required) = placed(definition, MONTH_FILE).properties();
+    properties.extend(placed);
+    required.insert(0, "period".into());
+    object(properties, required)
 }
 
 fn with_description(mut schema: Value, description: &str) -> Value {
@@ -179,26 +260,8 @@ fn scope_properties(
         }
     }
     for (name, d) in s.derived.iter().filter(|(_, d)| d.published) {
-        into.insert(name.clone(), decimal(&format!("{}（照平台公布值填写，可省略；工具另行计算并核对）", d.label)));
+        into.insert(name.clone(), published(&d.label));
     }
-}
-
-fn figures(definition: &Definition) -> Value {
-    let mut properties = Map::new();
-    let mut required = Vec::new();
-    scope_properties(definition, &ScopeKey::Office, &mut properties, &mut required);
-    for (list, label) in &definition.lists {
-        let mut item = Map::new();
-        item.insert("name".into(), text("名称"));
-        let mut item_required = vec!["name".to_owned()];
-        scope_properties(definition, &ScopeKey::List(list.clone()), &mut item, &mut item_required);
-        properties.insert(
-            list.clone(),
-            json!({ "type": "array", "items": object(item, item_required), "description": label }),
-        );
-        required.push(list.clone());
-    }
-    object(properties, required)
 }
 
 fn units(definition: &Definition) -> Value {
