@@ -237,10 +237,10 @@ pub fn office_definition(dir: &Path) -> Result<OfficeDefinition, Failure> {
     let Some(path) = definition::find_for_month(dir) else {
         return Ok(OfficeDefinition { definition: definition::furong(), warnings: Vec::new() });
     };
-    let loaded = definition::load(&path)
+    let loaded = definition::load_shared(&path)
         .map_err(|err| Failure::Operational(Error::io("read the office definition", &path, err)))?;
     match loaded.definition {
-        Some(found) => Ok(OfficeDefinition { definition: Arc::new(found), warnings: loaded.diagnostics }),
+        Some(found) => Ok(OfficeDefinition { definition: found, warnings: loaded.diagnostics }),
         None => Err(Failure::Data(loaded.diagnostics)),
     }
 }

@@ -180,3 +180,23 @@ fn a_months_figures_follow_the_definition_beside_its_archive() {
     assert!(stderr.contains("`visted` is not a figure of unit"), "{stderr}");
     assert!(stderr.contains("bulletin.yaml:"), "{stderr}");
 }
+
+/// The months of one run share one check of their definition: the same
+/// bytes give the same checked definition back; an edit is checked anew.
+#[test]
+fn a_definition_read_again_unchanged_is_not_checked_again() {
+    let scratch = common::Scratch::new("definition-shared");
+    let path = scratch.path().join("bulletin.yaml");
+    std::fs::write(&path, definition::FURONG).unwrap();
+    let first = definition::load_shared(&path).unwrap().definition.expect("Furong's definition checks");
+    let again = definition::load_shared(&path).unwrap().definition.unwrap();
+    assert!(std::sync::Arc::ptr_eq(&first, &again), "checked twice");
+    let edited = definition::FURONG.replace("\n  satisfaction: half_up 2", "\n  satisfaction: truncate 1");
+    std::fs::write(&path, edited).unwrap();
+    let anew = definition::load_shared(&path).unwrap().definition.unwrap();
+    assert!(!std::sync::Arc::ptr_eq(&first, &anew), "the edit was not read");
+    assert_ne!(anew.rules["satisfaction"], first.rules["satisfaction"]);
+    std::fs::write(&path, "office: [").unwrap();
+    let broken = definition::load_shared(&path).unwrap();
+    assert!(broken.definition.is_none() && broken.diagnostics.iter().any(|d| d.is_error()));
+}

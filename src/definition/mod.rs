@@ -345,6 +345,34 @@ pub fn load(path: &Path) -> std::io::Result<Loaded> {
     Ok(check::check_bytes(path, &bytes))
 }
 
+/// A checked definition, shared: its checked form (or its errors) and
+/// its warnings.
+#[derive(Clone, Debug)]
+pub struct Shared {
+    pub definition: Option<Arc<Definition>>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Like [`load`], but a file read before in this run with the same bytes
+/// is not checked again: the months of a batch (or of a `watch`) share
+/// one check of their office's definition, its templates probed once.
+/// An edited file has other bytes, and is checked anew.
+pub fn load_shared(path: &Path) -> std::io::Result<Shared> {
+    type Cache = std::sync::Mutex<BTreeMap<PathBuf, (Vec<u8>, Shared)>>;
+    static CACHE: std::sync::OnceLock<Cache> = std::sync::OnceLock::new();
+    let bytes = std::fs::read(path)?;
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some((cached, shared)) = cache.lock().unwrap_or_else(|p| p.into_inner()).get(path) {
+        if *cached == bytes {
+            return Ok(shared.clone());
+        }
+    }
+    let loaded = check::check_bytes(path, &bytes);
+    let shared = Shared { definition: loaded.definition.map(Arc::new), diagnostics: loaded.diagnostics };
+    cache.lock().unwrap_or_else(|p| p.into_inner()).insert(path.to_owned(), (bytes, shared.clone()));
+    Ok(shared)
+}
+
 /// Checks a definition's bytes as read from `path`.
 pub fn from_bytes(path: &Path, bytes: &[u8]) -> Loaded {
     check::check_bytes(path, bytes)
