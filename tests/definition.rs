@@ -19,7 +19,7 @@ fn render(diagnostics: &[bulletin::diag::Diagnostic]) -> String {
 #[test]
 fn the_bundled_definition_is_clean_and_is_the_one_in_the_repository() {
     let text = std::fs::read(common::project().join(definition::FILE_NAME)).unwrap();
-    assert_eq!(text, definition::FURONG.as_bytes());
+    assert!(text == definition::FURONG.as_bytes(), "bulletin.yaml differs from the bundled one: rebuild");
     let loaded = definition::from_bytes(Path::new("bulletin.yaml"), &text);
     assert_eq!(render(&loaded.diagnostics), "");
     let furong = loaded.definition.expect("Furong's definition checks");
@@ -199,4 +199,114 @@ fn a_definition_read_again_unchanged_is_not_checked_again() {
     std::fs::write(&path, "office: [").unwrap();
     let broken = definition::load_shared(&path).unwrap();
     assert!(broken.definition.is_none() && broken.diagnostics.iter().any(|d| d.is_error()));
+}
+
+/// Furong's definition says where each of its figures is typed (`at:`
+/// into month.yaml, city.yaml and tickets.yaml): read by the reader every
+/// office's month goes through, the 2020-03 folder gives the engine the
+/// same figures as Furong's own typed reading, the business-environment
+/// tickets with their units resolved — the step before Furong's month is
+/// read by its definition alone.
+#[test]
+fn furongs_month_reads_the_same_through_its_definition() {
+    let dir = common::project().join("months/2020-03");
+    let (month, _) =
+        bulletin::check(&dir, bulletin::CheckOptions::default()).unwrap_or_else(|_| panic!("2020-03 checks"));
+    let typed = bulletin::derive::figures::engine_input(&month);
+    let files = bulletin::month::validate::MonthFiles::read(&dir).unwrap();
+    let checked = bulletin::month::office::check_files(&files, definition::furong());
+    let errors: Vec<String> = checked.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.to_string()).collect();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    let read = checked.month.expect("the month reads").input;
+    assert_eq!(format!("{:?}", read.office), format!("{:?}", typed.office));
+    assert_eq!(read.groups, typed.groups);
+    assert_eq!(format!("{:?}", read.units), format!("{:?}", typed.units));
+    for list in ["city", "categories", "topic_natures", "topic_categories"] {
+        assert_eq!(format!("{:?}", read.lists[list]), format!("{:?}", typed.lists[list]), "{list}");
+    }
+    assert_eq!(format!("{:?}", read.params), format!("{:?}", typed.params));
+    assert_eq!(format!("{:?}", read.rules), format!("{:?}", typed.rules));
+    // What only the typed reading kept in Rust types until now.
+    let texts = &read.office_texts;
+    assert_eq!(texts["district"], month.district);
+    assert_eq!(texts["city_scope"], month.city_scope);
+    assert_eq!(texts["appendix_title"], month.appendix_title);
+    assert_eq!(texts["topic_label"], month.topic.label);
+    assert_eq!(texts["topic_title"], month.topic.title);
+    let tickets: Vec<(String, String)> = read.lists["business_environment"]
+        .iter()
+        .map(|item| (item.texts["type"].clone(), item.texts["unit"].clone()))
+        .collect();
+    let expected: Vec<(String, String)> = month
+        .business
+        .iter()
+        .map(|t| (t.kind.clone(), month.groups[t.unit.group].units[t.unit.unit].name.clone()))
+        .collect();
+    assert_eq!(tickets, expected);
+}
+
+/// A unit named in a list (by its full name, short name or id) is printed
+/// by its full name; a name no unit has is an error at its line.
+#[test]
+fn a_unit_named_in_a_list_must_be_one_of_the_month() {
+    let scratch = common::Scratch::new("furong-unit-named");
+    let month = scratch.path().join("2020-03");
+    common::copy_dir(&common::project().join("months/2020-03"), &month);
+    let tickets = month.join("tickets.yaml");
+    let text = std::fs::read_to_string(&tickets).unwrap();
+    // By its id, and by a name no unit has.
+    let slipped = text.replacen("unit: 行政审批服务局 }", "unit: shenpi }", 1).replacen(
+        "unit: 荷花园街道 }",
+        "unit: 荷花园路 }",
+        1,
+    );
+    std::fs::write(&tickets, &slipped).unwrap();
+    let files = bulletin::month::validate::MonthFiles::read(&month).unwrap();
+    let checked = bulletin::month::office::check_files(&files, definition::furong());
+    let errors: Vec<String> = checked.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.to_string()).collect();
+    assert_eq!(errors.len(), 1, "{}", errors.join("\n"));
+    let line = slipped.lines().position(|l| l.contains("荷花园路")).unwrap() + 1;
+    assert!(errors[0].contains("no unit `荷花园路` in units.yaml"), "{}", errors[0]);
+    assert!(errors[0].contains(&format!("tickets.yaml:{line}:")), "{}", errors[0]);
+    assert!(errors[0].contains("did you mean `荷花园街道`?"), "{}", errors[0]);
+    assert!(checked.month.is_none(), "a month with an error gives no month");
+
+    std::fs::write(&tickets, text.replacen("unit: 行政审批服务局 }", "unit: shenpi }", 1)).unwrap();
+    let files = bulletin::month::validate::MonthFiles::read(&month).unwrap();
+    let read = bulletin::month::office::check_files(&files, definition::furong()).month.expect("the month reads");
+    assert_eq!(
+        read.input.lists["business_environment"][0].texts["unit"], "行政审批服务局",
+        "the id's unit by its full name"
+    );
+}
+
+/// Furong's rules of consistency are checks of its definition: a unit with
+/// more satisfied follow-ups than follow-ups, and topic natures that do
+/// not add up, are errors at their figures, worded from the labels.
+#[test]
+fn furongs_consistency_rules_are_checks_of_its_definition() {
+    let scratch = common::Scratch::new("furong-checks");
+    let month = scratch.path().join("2020-03");
+    common::copy_dir(&common::project().join("months/2020-03"), &month);
+    let units = month.join("units.yaml");
+    let text = std::fs::read_to_string(&units).unwrap();
+    let visited = text.find("        visited: ").unwrap();
+    let line_end = visited + text[visited..].find('\n').unwrap();
+    let broken = format!("{}        visited: 1{}", &text[..visited], &text[line_end..]);
+    std::fs::write(&units, &broken).unwrap();
+    let tickets = month.join("tickets.yaml");
+    let text = std::fs::read_to_string(&tickets).unwrap();
+    std::fs::write(&tickets, text.replacen("{ name: 咨询, count: 65 }", "{ name: 咨询, count: 66 }", 1)).unwrap();
+    let files = bulletin::month::validate::MonthFiles::read(&month).unwrap();
+    let checked = bulletin::month::office::check_files(&files, definition::furong());
+    let errors: Vec<String> = checked.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.to_string()).collect();
+    assert_eq!(errors.len(), 2, "{}", errors.join("\n"));
+    let unit = errors.iter().find(|e| e.contains("units.yaml")).unwrap();
+    assert!(
+        unit.contains("回访满意数 `satisfied`") && unit.contains("is greater than 回访工单总数 `visited` (1)"),
+        "{unit}"
+    );
+    let natures = errors.iter().find(|e| e.contains("tickets.yaml")).unwrap();
+    assert!(natures.contains("专题工单按诉求性质分的各项之和须等于专题工单数"), "{natures}");
+    assert!(natures.contains("(here 436 and 435)"), "{natures}");
 }

@@ -142,6 +142,7 @@ impl Checker<'_> {
             scopes.insert(s.key.clone(), scope);
         }
         let lists = raw.lists.iter().map(|(name, list)| (name.clone(), list.label.clone())).collect();
+        let unnamed = raw.lists.iter().filter(|(_, list)| !list.named).map(|(name, _)| name.clone()).collect();
         let (office_at, list_at) = self.locations(&raw);
         let order = self.order(&deps);
         let selections = raw
@@ -174,6 +175,7 @@ impl Checker<'_> {
             params,
             scopes,
             lists,
+            unnamed,
             office_at,
             list_at,
             groups,
@@ -808,7 +810,7 @@ impl Checker<'_> {
                 };
                 matches!(
                     self.names.get(&target).and_then(|n| n.get(figure)),
-                    Some(Entry::Measure(raw::MeasureKind::Text, _))
+                    Some(Entry::Measure(raw::MeasureKind::Text | raw::MeasureKind::Unit, _))
                 )
             }
             _ => false,
@@ -882,7 +884,7 @@ impl Checker<'_> {
             return Ty::Broken;
         };
         match (&entry, &rest[1..]) {
-            (Entry::Measure(raw::MeasureKind::Text, _), []) => Ty::Text,
+            (Entry::Measure(raw::MeasureKind::Text | raw::MeasureKind::Unit, _), []) => Ty::Text,
             (_, []) => {
                 if entry == Entry::Derived {
                     reads.push((target, figure.to_owned()));

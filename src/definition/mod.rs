@@ -75,6 +75,9 @@ pub struct Definition {
     pub scopes: BTreeMap<ScopeKey, Scope>,
     /// The labels of the lists.
     pub lists: BTreeMap<String, String>,
+    /// The lists whose items have no name (`named: false`: one line a
+    /// ticket, say), only their measures.
+    pub unnamed: std::collections::BTreeSet<String>,
     /// Where a month's files hold each office figure (its measures and the
     /// figures typed as published) and each list: `at:`, else figures.yaml
     /// under the name.

@@ -213,6 +213,15 @@ pub enum MeasureKind {
     Score,
     /// 文字，如等级 A、B、C
     Text,
+    /// 单位：units.yaml 中某单位的全称、简称或代码（印出全称）
+    Unit,
+}
+
+impl MeasureKind {
+    /// Text (a grade, a title) or a unit named by text: not a number.
+    pub fn is_text(self) -> bool {
+        matches!(self, MeasureKind::Text | MeasureKind::Unit)
+    }
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -259,6 +268,9 @@ pub struct ListFile {
     pub derived: BTreeMap<String, DerivedFile>,
     /// 填在月份的哪个文件、哪个键下：文件名，后跟以点分隔的键，如 city.yaml districts；省略时在 figures.yaml 中，键为名单的名称
     pub at: Option<String>,
+    /// 各项是否有名称（默认有，且不得重复）；false：各项只有所列的数字和文字，如每张工单一行
+    #[serde(default = "yes")]
+    pub named: bool,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

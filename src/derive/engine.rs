@@ -151,7 +151,8 @@ impl Env<'_> {
             [name] => (ScopeKey::Unit, name),
             _ => return false,
         };
-        let is = |scope: &ScopeKey| matches!(self.definition.scope(scope).measures.get(name), Some(m) if m.kind == MeasureKind::Text);
+        let is =
+            |scope: &ScopeKey| matches!(self.definition.scope(scope).measures.get(name), Some(m) if m.kind.is_text());
         is(&scope) || self.definition.lists.keys().any(|list| is(&ScopeKey::List(list.clone())))
     }
 

@@ -132,7 +132,7 @@ impl Spec {
                     MeasureKind::Count => Kind::Count,
                     MeasureKind::Percent => Kind::Rate,
                     MeasureKind::Score => Kind::Score,
-                    MeasureKind::Text => Kind::Text,
+                    MeasureKind::Text | MeasureKind::Unit => Kind::Text,
                 },
                 channels: if m.by_channels {
                     definition

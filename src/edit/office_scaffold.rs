@@ -203,6 +203,13 @@ fn write_level(text: &mut String, level: &Level, indent: &str, definition: &Defi
     for (key, list) in &level.lists {
         let label = definition.lists.get(*list).map_or("", String::as_str);
         let scope = definition.scope(&ScopeKey::List((*list).to_owned()));
+        if definition.unnamed.contains(*list) {
+            // Items of their month (one a ticket): none carried over.
+            let blanks: Vec<String> = scope.measures_in_order().map(|(m, _)| format!("{m}: ~")).collect();
+            let _ =
+                writeln!(text, "\n{indent}# {label}：每项一行，如 - {{ {} }}\n{indent}{key}: []", blanks.join(", "));
+            continue;
+        }
         let _ = writeln!(text, "\n{indent}# {label}：沿用上月的各项，可增删\n{indent}{key}:");
         let items = latest[key.as_str()].as_sequence().cloned().unwrap_or_default();
         let names: Vec<String> = items.iter().filter_map(|i| i["name"].as_str().map(str::to_owned)).collect();

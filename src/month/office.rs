@@ -84,10 +84,11 @@ pub fn check_files(files: &MonthFiles, definition: Arc<Definition>) -> Checked {
             held.insert(name.clone(), (file, json));
         }
     }
-    read_figures(&mut v, &held, &definition, &mut input, &mut places);
+    // The units first: a figure may name one.
     if let (Some(file), Some(json)) = (&units_src, &units_json) {
         read_units(&mut v, file, json, &definition, &mut input, &mut places);
     }
+    read_figures(&mut v, &held, &definition, &mut input, &mut places);
     let texts = read_texts(&mut v, files, &definition.sections);
     warn_unknown_files(&mut v, files, &definition);
 
@@ -293,7 +294,7 @@ fn read_measure(
     texts: &mut BTreeMap<String, String>,
 ) {
     match (m.kind, value) {
-        (MeasureKind::Text, Json::String(text)) => {
+        (MeasureKind::Text | MeasureKind::Unit, Json::String(text)) => {
             texts.insert(name.to_owned(), text.clone());
         }
         (_, Json::Object(parts)) if m.by_channels => {
@@ -380,6 +381,9 @@ fn read_figures(
         places.office.insert(name.clone(), (location.file.clone(), path.clone()));
         if let Some(m) = office.measures.get(name) {
             read_measure(v, file, &path, None, definition, name, m, value, &mut input.office, &mut input.office_texts);
+            if m.kind == MeasureKind::Unit {
+                resolve_unit(v, file, &path, None, &input.units, input.office_texts.get_mut(name));
+            }
         } else if office.derived.get(name).is_some_and(|d| d.published) {
             input.office.insert(name.clone(), decimal(value).map(Ratio::from_decimal));
         }
@@ -402,13 +406,23 @@ fn read_figures(
                     p
                 };
                 let name = item.get("name").and_then(Json::as_str).unwrap_or_default().to_owned();
-                if name.trim().is_empty() {
+                if definition.unnamed.contains(list) {
+                    // Items without names: each is its line of the list.
+                } else if name.trim().is_empty() {
                     v.error(file, &field("name"), None, "the name is empty".into());
                 } else if let Some(first) = seen.insert(name.clone(), i) {
                     v.error(file, &field("name"), None, format!("`{name}` is listed twice")).hint =
                         Some(format!("it is item {} of `{list}` already: add the counts up in one line", first + 1));
                 }
-                let (values, texts) = read_record(v, file, item, &at, Some(&name), definition, &scope);
+                let label = (!name.is_empty()).then_some(name.as_str());
+                let (values, mut texts) = read_record(v, file, item, &at, label, definition, &scope);
+                for (measure, m) in &definition.scope(&scope).measures {
+                    if m.kind == MeasureKind::Unit {
+                        let mut path = at.clone();
+                        path.push(key(measure));
+                        resolve_unit(v, file, &path, label, &input.units, texts.get_mut(measure));
+                    }
+                }
                 items.push(Item { name: name.clone(), values, texts });
                 item_places.push((at, name));
             }
@@ -416,6 +430,34 @@ fn read_figures(
         input.lists.insert(list.clone(), items);
         places.items.insert(list.clone(), item_places);
     }
+}
+
+/// A unit named by its id, full name or short name (a `unit` measure): the
+/// text becomes the unit's full name; a name no unit has is an error.
+fn resolve_unit(
+    v: &mut Validator,
+    file: &SourceFile,
+    path: &[Segment],
+    label: Option<&str>,
+    units: &[Unit],
+    text: Option<&mut String>,
+) {
+    let Some(text) = text else { return };
+    let written = text.trim().to_owned();
+    if let Some(unit) = units.iter().find(|u| u.id == written || u.name == written || u.short == written) {
+        *text = unit.name.clone();
+        return;
+    }
+    let names = units.iter().flat_map(|u| [u.name.as_str(), u.short.as_str()]);
+    // Else the name that starts the same way longest (荷花园 for 荷花园路), from two characters on.
+    let shared = |name: &str| name.chars().zip(written.chars()).take_while(|(a, b)| a == b).count();
+    let alike =
+        units.iter().map(|u| (shared(&u.name), u.name.as_str())).filter(|(n, _)| *n >= 2).max_by_key(|(n, _)| *n);
+    let hint = match closest(&written, names).or(alike.map(|(_, name)| name)) {
+        Some(close) => format!("did you mean `{close}`?"),
+        None => "name a unit of units.yaml by its full name, short name or id".to_owned(),
+    };
+    v.error(file, path, label, format!("no unit `{written}` in units.yaml")).hint = Some(hint);
 }
 
 /// units.yaml: the groups in the definition's names, each unit once, with

@@ -102,8 +102,11 @@ fn placed(definition: &Definition, file: &str) -> Tree {
     for (list, at) in definition.list_at.iter().filter(|(_, at)| at.file == file) {
         let label = definition.lists.get(list).cloned().unwrap_or_default();
         let mut item = Map::new();
-        item.insert("name".into(), text("名称"));
-        let mut item_required = vec!["name".to_owned()];
+        let mut item_required = Vec::new();
+        if !definition.unnamed.contains(list) {
+            item.insert("name".into(), text("名称"));
+            item_required.push("name".to_owned());
+        }
         scope_properties(definition, &ScopeKey::List(list.clone()), &mut item, &mut item_required);
         let schema = json!({ "type": "array", "items": object(item, item_required), "description": label });
         tree.insert(&at.keys, schema, true);
@@ -224,6 +227,7 @@ pub(super) fn measure(definition: &Definition, m: &Measure) -> Value {
         MeasureKind::Count => count(&m.label),
         MeasureKind::Percent | MeasureKind::Score => decimal(&m.label),
         MeasureKind::Text => text(&m.label),
+        MeasureKind::Unit => text(&format!("{}：单位的全称、简称或代码", m.label)),
     };
     if !m.by_channels {
         return one;

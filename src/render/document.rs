@@ -372,7 +372,7 @@ impl OfficeMonth {
             fields.insert(name.clone(), Json::from(shown));
         }
         for (name, m) in &s.measures {
-            if m.kind == MeasureKind::Text {
+            if m.kind.is_text() {
                 fields.insert(name.clone(), Json::from(texts.get(name).cloned().unwrap_or_default()));
             }
         }
