@@ -521,3 +521,61 @@ fn figures_placed_in_files_of_the_offices_choosing_print_the_same() {
     assert_eq!(code, Some(1), "blanks to fill: {stderr}");
     assert!(stderr.contains("上年同期热线受理诉求数"), "{stderr}");
 }
+
+/// A `cases:` part prints the month's typical cases from a folder, one a
+/// file as Furong's are written (title, paragraphs, `##` sub-headings,
+/// lists): one case under its title alone, several numbered; a unit a case
+/// names must be the month's; an optional folder left out drops the part;
+/// `new` leaves a case to write.
+#[test]
+fn typical_cases_print_from_a_folder_of_the_month() {
+    let scratch = Scratch::new("xiangyin-cases");
+    let office = copy_office("xiangyin", &scratch);
+    let definition = office.join("bulletin.yaml");
+    let text = std::fs::read_to_string(&definition).unwrap();
+    std::fs::write(&definition, format!("{}\n  - heading: 典型案例\n    cases: 案例\n", text.trim_end())).unwrap();
+    let month = office.join("months/2023-01");
+    std::fs::create_dir_all(month.join("案例")).unwrap();
+    std::fs::write(
+        month.join("案例/01-供水.txt"),
+        "---\ntitle: 城东片区停水的快速处置\nunits: [自来水公司]\n---\n1月5日，多名市民来电反映城东片区停水。\n\n## 处置经过\n\n- 当日派单\n- 次日恢复供水\n",
+    )
+    .unwrap();
+    let out = Scratch::new("xiangyin-cases-out");
+    let (pdf, _) = build(&month, &out);
+    let text = text_of(&pdf);
+    assert!(text.contains("三、典型案例城东片区停水的快速处置1月5日，多名市民来电反映城东片区停水。"), "{text}");
+    assert!(text.contains("处置经过") && text.contains("次日恢复供水"), "{text}");
+
+    std::fs::write(month.join("案例/02-噪音.txt"), "夜间施工噪音的联合整治\n\n住建、城管联合夜查。\n").unwrap();
+    let (pdf, _) = build(&month, &out);
+    let text = text_of(&pdf);
+    assert!(text.contains("（一）城东片区停水的快速处置") && text.contains("（二）夜间施工噪音的联合整治"), "{text}");
+
+    // A unit no month has.
+    std::fs::write(
+        month.join("案例/02-噪音.txt"),
+        "---\ntitle: 夜间施工噪音的联合整治\nunits: [住建]\n---\n联合夜查。\n",
+    )
+    .unwrap();
+    let (code, stderr) = check(&month);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("no unit `住建` in units.yaml") && stderr.contains("案例/02-噪音.txt:3:"), "{stderr}");
+
+    // Left out when optional and not written; required, it is missed.
+    std::fs::remove_dir_all(month.join("案例")).unwrap();
+    let (code, stderr) = check(&month);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("the cases folder is missing"), "{stderr}");
+    edit(&definition, "    cases: 案例\n", "    cases: 案例\n    optional: true\n");
+    let (pdf, _) = build(&month, &out);
+    assert!(!text_of(&pdf).contains("典型案例"), "the part is left out");
+
+    edit(&definition, "    optional: true\n", "");
+    std::fs::create_dir_all(month.join("案例")).unwrap();
+    std::fs::write(month.join("案例/01-供水.txt"), "城东片区停水的快速处置\n\n当日恢复。\n").unwrap();
+    let months = office.join("months");
+    assert!(common::bulletin(&["new", "2023-02", "--months", months.to_str().unwrap()]).status.success());
+    let case = std::fs::read_to_string(months.join("2023-02/案例/01-案例.txt")).unwrap();
+    assert!(case.contains("【待填写】案例标题"), "{case}");
+}

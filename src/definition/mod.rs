@@ -163,6 +163,9 @@ pub struct Section {
     /// A file of the month folder, in paragraphs; `optional` when the
     /// part may be left out by not writing it.
     pub text: Option<(String, bool)>,
+    /// A folder of the month holding its typical cases, one a file;
+    /// `optional` when the part may be left out by not writing any.
+    pub cases: Option<(String, bool)>,
     /// A minijinja template.
     pub prose: Option<String>,
     pub table: Option<Table>,

@@ -91,7 +91,9 @@ pub struct SectionFile {
     pub prose: Option<String>,
     /// 编辑每月写的文字：月份文件夹中的文件名，如 工作动态.txt；空行分段
     pub text: Option<String>,
-    /// text 所指的文件可以没有（没有时本部分不出现；默认必须有）
+    /// 典型案例：月份文件夹中放案例的文件夹名，如 cases；每个 .txt 文件是一个案例（第一行或 title: 为标题，空行分段，可有 ## 小标题、列表和表格）
+    pub cases: Option<String>,
+    /// text 所指的文件（或 cases 所指的文件夹）可以没有（没有时本部分不出现；默认必须有）
     #[serde(default)]
     pub optional: bool,
     /// 表格

@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 use serde_yaml::Value as Yaml;
 
 use crate::definition::{Definition, Measure, ScopeKey, SignoffField};
-use crate::edit::scaffold::{latest_month, parse, rules_block, scaffold_error, yaml_str, TO_FILL};
-use crate::month::office::text_files;
+use crate::edit::scaffold::{case_to_fill, latest_month, parse, rules_block, scaffold_error, yaml_str, TO_FILL};
+use crate::month::office::{case_folders, text_files};
 use crate::month::office_schema::{MONTH_FILE, UNITS_FILE};
 use crate::month::validate::MonthFiles;
 use crate::Error;
@@ -144,10 +144,15 @@ pub fn new_month(months: &Path, key: &str, definition: &Definition) -> Result<Pa
         out.push((UNITS_FILE.into(), text));
     }
 
-    // The texts the sections print.
+    // The texts and the cases the sections print.
     for (name, optional) in text_files(&definition.sections) {
         if !optional {
             out.push((name, format!("{TO_FILL}本部分的文字。段落之间空一行。\n")));
+        }
+    }
+    for (folder, optional) in case_folders(&definition.sections) {
+        if !optional {
+            out.push(case_to_fill(&folder));
         }
     }
 

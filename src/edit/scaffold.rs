@@ -123,6 +123,16 @@ pub(crate) fn rules_block(text: &str) -> String {
 }
 
 /// Makes `months/<period>` from the latest month; returns the new folder.
+/// A case file waiting to be written, in the folder `folder`: its name and text.
+pub(crate) fn case_to_fill(folder: &str) -> (String, String) {
+    (
+        format!("{folder}/01-案例.txt"),
+        format!(
+            "---\ntitle: {TO_FILL}案例标题\nunits: []        # 涉及单位，如 [教育局]\n---\n{TO_FILL}案例正文。段落之间空一行；可用 ## 小标题、- 列表、1. 编号、**加粗**。\n"
+        ),
+    )
+}
+
 pub fn new_month(months: &Path, period: &str) -> Result<PathBuf, Error> {
     let parsed = crate::month::types::parse_period(period)
         .ok_or_else(|| scaffold_error(format!("`{period}` is not a month; write it as YYYY-MM, e.g. 2020-04")))?;
@@ -232,12 +242,7 @@ pub fn new_month(months: &Path, period: &str) -> Result<PathBuf, Error> {
     out.push((validate::TICKETS_FILE.into(), text));
 
     // cases/
-    out.push((
-        format!("{}/01-案例.txt", validate::CASES_DIR),
-        format!(
-            "---\ntitle: {TO_FILL}案例标题\nunits: []        # 涉及单位，如 [教育局]\n---\n{TO_FILL}案例正文。段落之间空一行；可用 ## 小标题、- 列表、1. 编号、**加粗**。\n"
-        ),
-    ));
+    out.push(case_to_fill(validate::CASES_DIR));
 
     for (name, text) in &out {
         write_atomically(&target.join(name), text.as_bytes())?;

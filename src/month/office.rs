@@ -18,7 +18,7 @@ use crate::definition::{Definition, Location, Measure, MeasureKind, ParamKind, P
 use crate::derive::engine::{self, Input, Item, Output, Record, Unit};
 use crate::diag::{closest, Diagnostic};
 use crate::month::raw::{Number, SignoffFile};
-use crate::month::types::{Period, Signoff};
+use crate::month::types::{Case, Period, Signoff, UnitRef};
 use crate::month::validate::{self, MonthFiles};
 use crate::number::{Decimal, Ratio};
 use crate::source::file::{index, is_plain_id, key, SourceFile, Validator};
@@ -40,6 +40,8 @@ pub struct OfficeMonth {
     pub output: Output,
     /// The paragraphs of each text file the sections name, by file name.
     pub texts: BTreeMap<String, Vec<String>>,
+    /// The typical cases of each folder the sections name, in print order.
+    pub cases: BTreeMap<String, Vec<Case>>,
     /// The files the month was made from, in name order: attached to the PDF.
     pub sources: Vec<(String, Vec<u8>)>,
 }
@@ -90,6 +92,7 @@ pub fn check_files(files: &MonthFiles, definition: Arc<Definition>) -> Checked {
     }
     read_figures(&mut v, &held, &definition, &mut input, &mut places);
     let texts = read_texts(&mut v, files, &definition.sections);
+    let cases = read_cases(&mut v, files, &definition.sections, &input.units);
     warn_unknown_files(&mut v, files, &definition);
 
     // The figures are derived and checked even when some were refused
@@ -116,6 +119,7 @@ pub fn check_files(files: &MonthFiles, definition: Arc<Definition>) -> Checked {
                         input,
                         output,
                         texts,
+                        cases,
                         sources: used_files(files, &definition),
                     });
                 }
@@ -623,9 +627,61 @@ pub fn text_files(sections: &[Section]) -> Vec<(String, bool)> {
     out
 }
 
+/// The case folders the sections name, and whether each may be left out.
+pub fn case_folders(sections: &[Section]) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    for section in sections {
+        if let Some(folder) = &section.cases {
+            out.push(folder.clone());
+        }
+        out.extend(case_folders(&section.sections));
+    }
+    out
+}
+
+/// Each case folder's cases, parsed; the units a case names resolved
+/// against the month's (by id, full name or short name).
+fn read_cases(
+    v: &mut Validator,
+    files: &MonthFiles,
+    sections: &[Section],
+    units: &[Unit],
+) -> BTreeMap<String, Vec<Case>> {
+    let mut out = BTreeMap::new();
+    for (folder, optional) in case_folders(sections) {
+        let mut cases = Vec::new();
+        for (file, parsed) in validate::read_case_files(v, files, &folder, !optional) {
+            let mut refs = Vec::new();
+            for (named, line) in &parsed.units {
+                match units.iter().position(|u| &u.id == named || &u.name == named || &u.short == named) {
+                    Some(i) => {
+                        let group = units[i].group;
+                        refs.push(UnitRef { group, unit: units[..i].iter().filter(|u| u.group == group).count() });
+                    }
+                    None => {
+                        let hint = match closest(named, units.iter().flat_map(|u| [u.name.as_str(), u.short.as_str()]))
+                        {
+                            Some(close) => format!("did you mean `{close}`?"),
+                            None => "name a unit of units.yaml by its full name, short name or id".to_owned(),
+                        };
+                        v.diagnostics.push(validate::unknown_case_unit(&file, named, *line, hint));
+                    }
+                }
+            }
+            cases.push((
+                parsed.order,
+                Case { file: file.name, title: parsed.title, blocks: parsed.blocks, units: refs },
+            ));
+        }
+        out.insert(folder.clone(), validate::order_cases(v, files, cases));
+    }
+    out
+}
+
 fn known_files(definition: &Definition) -> Vec<String> {
     let mut known: Vec<String> = super::office_schema::file_names(definition);
     known.extend(text_files(&definition.sections).into_iter().map(|(name, _)| name));
+    known.extend(case_folders(&definition.sections).into_iter().map(|(name, _)| name));
     known
 }
 
@@ -644,5 +700,9 @@ fn warn_unknown_files(v: &mut Validator, files: &MonthFiles, definition: &Defini
 
 fn used_files(files: &MonthFiles, definition: &Definition) -> Vec<(String, Vec<u8>)> {
     let known = known_files(definition);
-    files.files.iter().filter(|(name, _)| known.contains(name)).map(|(n, b)| (n.clone(), b.clone())).collect()
+    // A case file's folder is known: the file is used.
+    let used = |name: &String| {
+        known.contains(name) || name.split_once('/').is_some_and(|(dir, _)| known.iter().any(|k| k == dir))
+    };
+    files.files.iter().filter(|(name, _)| used(name)).map(|(n, b)| (n.clone(), b.clone())).collect()
 }

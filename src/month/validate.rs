@@ -774,15 +774,70 @@ fn warn_unknown_files(v: &mut Validator, files: &MonthFiles) {
 }
 
 fn read_cases(v: &mut Validator, files: &MonthFiles, groups: Option<&[Group]>) -> Vec<Case> {
-    let dir = files.dir.join(CASES_DIR);
-    if !files.folders.contains(CASES_DIR) {
-        v.diagnostics.push(
-            Diagnostic::error(&dir, "the cases folder is missing")
-                .with_hint("write each typical case (典型案例) as a .txt file in cases/"),
-        );
+    let read = read_case_files(v, files, CASES_DIR, true);
+    let mut cases = Vec::new();
+    for (file, parsed) in read {
+        let mut units = Vec::new();
+        for (unit, line) in &parsed.units {
+            match groups.and_then(|groups| find_unit(groups, unit)) {
+                Some(found) => units.push(found),
+                None if groups.is_some() => {
+                    v.diagnostics.push(unknown_case_unit(
+                        &file,
+                        unit,
+                        *line,
+                        unit_hint(groups.unwrap_or_default(), unit),
+                    ));
+                }
+                None => {}
+            }
+        }
+        cases.push((parsed.order, Case { file: file.name, title: parsed.title, blocks: parsed.blocks, units }));
+    }
+    order_cases(v, files, cases)
+}
+
+/// A case file as read: its name in the month folder (`cases/01-x.txt`)
+/// and text.
+pub(crate) struct CaseFile {
+    pub(crate) name: String,
+    pub(crate) path: std::path::PathBuf,
+    pub(crate) text: String,
+}
+
+/// A unit a case's front matter names that units.yaml lacks, at its line.
+pub(crate) fn unknown_case_unit(file: &CaseFile, unit: &str, line: usize, hint: String) -> Diagnostic {
+    let text_line = file.text.lines().nth(line - 1).unwrap_or_default();
+    let column = text_line.find(unit).map_or(1, |b| text_line[..b].chars().count() + 1);
+    let mut diagnostic =
+        Diagnostic::error(&file.path, format!("no unit `{unit}` in units.yaml")).at(&file.text, line, column);
+    diagnostic.field = Some("units".into());
+    diagnostic.hint = Some(hint);
+    diagnostic
+}
+
+/// The case files of the folder `dir` of the month, each parsed: what is
+/// not a case file, a case not written yet, broken front matter, markup
+/// that prints as typed and a copy of another case are reported; the units
+/// a case names are left to the caller, which knows the month's units.
+/// No folder, or none in it, is an error when `required`.
+pub(crate) fn read_case_files(
+    v: &mut Validator,
+    files: &MonthFiles,
+    folder: &str,
+    required: bool,
+) -> Vec<(CaseFile, crate::month::case::ParsedCase)> {
+    let dir = files.dir.join(folder);
+    if !files.folders.contains(folder) {
+        if required {
+            v.diagnostics.push(
+                Diagnostic::error(&dir, "the cases folder is missing")
+                    .with_hint(format!("write each typical case (典型案例) as a .txt file in {folder}/")),
+            );
+        }
         return Vec::new();
     }
-    let prefix = format!("{CASES_DIR}/");
+    let prefix = format!("{folder}/");
     let is_case = |rest: &str| {
         Path::new(rest)
             .extension()
@@ -790,7 +845,7 @@ fn read_cases(v: &mut Validator, files: &MonthFiles, groups: Option<&[Group]>) -
             .is_some_and(|x| CASE_EXTENSIONS.contains(&x.to_ascii_lowercase().as_str()))
     };
     let mut names = Vec::new();
-    // Anything else in cases/ would silently go missing from the bulletin.
+    // Anything else in the folder would silently go missing from the bulletin.
     for name in files.files.keys().chain(&files.folders) {
         let Some(rest) = name.strip_prefix(&prefix) else { continue };
         let is_file = files.files.contains_key(name);
@@ -805,18 +860,18 @@ fn read_cases(v: &mut Validator, files: &MonthFiles, groups: Option<&[Group]>) -
                 .with_hint("save the case as plain text (WPS/Word: 另存为 → 纯文本 .txt, UTF-8)")
             } else {
                 Diagnostic::warning(files.dir.join(name), "the bulletin does not use this folder")
-                    .with_hint("case files go directly in cases/")
+                    .with_hint(format!("case files go directly in {folder}/"))
             };
             v.diagnostics.push(diagnostic);
         }
     }
-    if names.is_empty() {
+    if names.is_empty() && required {
         v.diagnostics.push(
-            Diagnostic::error(&dir, "no case file (.txt or .md) in the cases folder")
+            Diagnostic::error(&dir, format!("no case file (.txt or .md) in the {folder} folder"))
                 .with_hint("every bulletin carries at least one typical case (典型案例)"),
         );
     }
-    let mut cases = Vec::new();
+    let mut out: Vec<(CaseFile, crate::month::case::ParsedCase)> = Vec::new();
     for name in names {
         let Some(file) = read(v, files, name) else { continue };
         if let Some((index, line)) =
@@ -846,41 +901,28 @@ fn read_cases(v: &mut Validator, files: &MonthFiles, groups: Option<&[Group]>) -
                     .with_hint(warning.hint.clone()),
             );
         }
-        let mut units = Vec::new();
-        for (unit, line) in &parsed.units {
-            match groups.and_then(|groups| find_unit(groups, unit)) {
-                Some(found) => units.push(found),
-                None if groups.is_some() => {
-                    let column = file
-                        .text
-                        .lines()
-                        .nth(line - 1)
-                        .and_then(|l| l.find(unit.as_str()))
-                        .map_or(1, |b| file.text.lines().nth(line - 1).map_or(0, |l| l[..b].chars().count()) + 1);
-                    let mut diagnostic = Diagnostic::error(&file.path, format!("no unit `{unit}` in units.yaml"))
-                        .at(&file.text, *line, column);
-                    diagnostic.field = Some("units".into());
-                    diagnostic.hint = Some(unit_hint(groups.unwrap_or_default(), unit));
-                    v.diagnostics.push(diagnostic);
-                }
-                None => {}
-            }
-        }
         // A copy saved beside the original (…- 副本.txt) would print twice.
-        if let Some((_, first)) = cases.iter().find(|(_, c): &&(Option<i64>, Case)| c.title == parsed.title) {
+        if let Some((first, _)) = out.iter().find(|(_, c)| c.title == parsed.title) {
             let line = file.text.lines().position(|l| l.contains(parsed.title.as_str())).map_or(1, |i| i + 1);
             v.diagnostics.push(
                 Diagnostic::warning(
                     &file.path,
-                    format!("this case and {} have the same title: is one a copy?", first.file),
+                    format!("this case and {} have the same title: is one a copy?", first.name),
                 )
                 .at(&file.text, line, 1)
-                .with_hint("every case file in cases/ prints; remove the copy, or give each case its own title"),
+                .with_hint(format!(
+                    "every case file in {folder}/ prints; remove the copy, or give each case its own title"
+                )),
             );
         }
-        cases.push((parsed.order, Case { file: name.clone(), title: parsed.title, blocks: parsed.blocks, units }));
+        out.push((CaseFile { name: name.clone(), path: file.path.clone(), text: file.text.clone() }, parsed));
     }
-    // Cases with an `order` first, by it; the others by file name.
+    out
+}
+
+/// Cases with an `order` first, by it; the others by file name (a mixed
+/// or repeated order is a warning).
+pub(crate) fn order_cases(v: &mut Validator, files: &MonthFiles, mut cases: Vec<(Option<i64>, Case)>) -> Vec<Case> {
     cases.sort_by(|(a, x), (b, y)| a.unwrap_or(i64::MAX).cmp(&b.unwrap_or(i64::MAX)).then_with(|| x.file.cmp(&y.file)));
     warn_mixed_order(v, files, &cases);
     cases.into_iter().map(|(_, case)| case).collect()

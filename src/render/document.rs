@@ -70,6 +70,13 @@ pub enum Block {
         columns: Vec<ColumnHead>,
         rows: Vec<Vec<String>>,
     },
+    /// One part of a typical case's body (its title is the heading before
+    /// it): a paragraph, sub-heading, list or table of the editor's, as
+    /// data. One block a part, so that only the last paragraph goes with
+    /// the 落款 to a new page.
+    Case {
+        part: crate::month::case::Block,
+    },
 }
 
 /// A run-in heading, set in its level's face (§7.3.3: 黑体, 楷体, 仿宋).
@@ -235,13 +242,11 @@ impl OfficeMonth {
                 }
             }
             let text = section.text.as_ref().and_then(|(file, _)| self.texts.get(file));
-            if section.text.is_some()
-                && text.is_none_or(Vec::is_empty)
-                && section.prose.is_none()
-                && section.table.is_none()
-                && section.sections.is_empty()
-            {
-                // An optional text left unwritten: the part is left out.
+            let cases = section.cases.as_ref().and_then(|(folder, _)| self.cases.get(folder));
+            let unwritten = (section.text.is_some() && text.is_none_or(Vec::is_empty))
+                || (section.cases.is_some() && cases.is_none_or(Vec::is_empty));
+            if unwritten && section.prose.is_none() && section.table.is_none() && section.sections.is_empty() {
+                // An optional text or cases left unwritten: the part is left out.
                 continue;
             }
             let mut lead = None;
@@ -266,6 +271,15 @@ impl OfficeMonth {
             }
             for paragraph in paragraphs {
                 out.push(Block::Paragraph { lead: lead.take(), text: paragraph });
+            }
+            // Each case under a heading of the next level: numbered when
+            // there are several, its title alone when there is one.
+            let cases = cases.map_or(&[][..], Vec::as_slice);
+            for case in cases {
+                let level = (section.level + 1).min(4);
+                let number = if cases.len() > 1 { counters.next(level) } else { String::new() };
+                out.push(Block::Heading { level, number, text: case.title.clone() });
+                out.extend(case.blocks.iter().map(|part| Block::Case { part: part.clone() }));
             }
             if let Some(table) = &section.table {
                 let (scope, members) = self.rows(&table.rows);

@@ -118,14 +118,29 @@ impl Checker<'_> {
                         Some("name a text file beside month.yaml, e.g. 工作动态.txt".into());
                 }
             }
-            if s.optional && s.text.is_none() {
-                self.error(&key(at, "optional"), "`optional` belongs to a `text` part".into());
+            if let Some(folder) = &s.cases {
+                let plain = !folder.trim().is_empty() && !folder.contains(['/', '\\']) && !folder.starts_with('.');
+                if !plain {
+                    self.error(&key(at, "cases"), format!("`{folder}` is not a folder name in the month folder"))
+                        .hint = Some("name a folder beside month.yaml that holds the case files, e.g. cases".into());
+                }
+                if s.text.is_some() {
+                    self.error(&key(at, "cases"), "a part holds either a `text` or `cases`, not both".into()).hint =
+                        Some("give the cases a part of their own".into());
+                }
+            }
+            if s.optional && s.text.is_none() && s.cases.is_none() {
+                self.error(&key(at, "optional"), "`optional` belongs to a `text` or a `cases` part".into());
             }
             let table = s.table.as_ref().and_then(|t| self.table(ctx, t, selections, &key(at, "table")));
-            let is_empty = s.prose.is_none() && s.text.is_none() && s.table.is_none() && s.sections.is_empty();
+            let is_empty = s.prose.is_none()
+                && s.text.is_none()
+                && s.cases.is_none()
+                && s.table.is_none()
+                && s.sections.is_empty();
             if is_empty {
                 self.error_at_key(at, "this part holds nothing".into()).hint =
-                    Some("give it `prose`, `text`, `table` or `sections`".into());
+                    Some("give it `prose`, `text`, `cases`, `table` or `sections`".into());
             }
             let sections = self.sections(ctx, &s.sections, selections, at, level);
             out.push(Section {
@@ -135,6 +150,7 @@ impl Checker<'_> {
                 appendix: s.appendix,
                 when,
                 text: s.text.clone().map(|f| (f, s.optional)),
+                cases: s.cases.clone().map(|f| (f, s.optional)),
                 prose: s.prose.clone(),
                 table,
                 sections,
