@@ -310,28 +310,25 @@ pub fn pdf_name(period: &str, draft: bool) -> String {
     }
 }
 
-/// Writes the Typst project a month compiles to `into/<period>/`: the
-/// layouts, `data.json`, the month's sources under `source/`, and
-/// `fonts.txt` naming the fonts folder, so that the stock Typst tools can
-/// compile it too (`typst compile --root DIR --font-path FONTS
-/// --ignore-system-fonts DIR/bulletin.typ`). Returns the project folder.
-pub fn emit_typst(dir: &Path, into: &Path, layouts: &Path, fonts: &Path) -> Result<PathBuf, Failure> {
-    let (month, _) = check(dir, CheckOptions::default())?;
-    let sentences = Sentences::load(layouts)?;
-    let figures = figures(&month, &sentences)?;
-    let project = into.join(&figures.period.key);
-    let layouts = Layouts::load(layouts)?;
-    for (path, bytes) in layouts.files() {
+/// `build --emit-typst DIR`: the exact Typst project a month compiles,
+/// Furong's or an office's — the layouts, `data.json`, the sources, and
+/// `fonts.txt` naming the fonts folder — in `DIR/<period>/`, so that the
+/// stock Typst tools compile it too. Returns the project and its main file.
+pub fn emit_typst(dir: &Path, into: &Path, layouts: &Path, fonts: &Path) -> Result<(PathBuf, String), Failure> {
+    let (issue, _) = check_issue(dir, CheckOptions::default())?;
+    let resources = Resources::load(layouts, fonts)?;
+    let job = prepare(dir, &issue, &resources)?;
+    let project = into.join(issue.period_key());
+    for (path, bytes) in resources.world.layouts.files() {
         crate::fs::write_atomically(&project.join(path.trim_start_matches('/')), bytes)?;
     }
-    let data = serde_json::to_vec_pretty(&figures).map_err(|err| Error::Render { message: err.to_string() })?;
-    crate::fs::write_atomically(&project.join(render::world::DATA_PATH.trim_start_matches('/')), &data)?;
-    for (name, bytes) in &month.sources {
-        crate::fs::write_atomically(&project.join("source").join(derive::figures::source_name(name)), bytes)?;
+    crate::fs::write_atomically(&project.join(render::world::DATA_PATH.trim_start_matches('/')), &job.data)?;
+    for (path, bytes) in &job.extra {
+        crate::fs::write_atomically(&project.join(path.trim_start_matches('/')), bytes)?;
     }
     let fonts = std::path::absolute(fonts).unwrap_or_else(|_| fonts.to_owned());
     crate::fs::write_atomically(&project.join("fonts.txt"), format!("{}\n", fonts.display()).as_bytes())?;
-    Ok(project)
+    Ok((project, job.main.trim_start_matches('/').to_owned()))
 }
 
 /// Whether month.yaml's bytes hold a `signoff:` record.

@@ -131,6 +131,25 @@ fn emit_typst_writes_the_project_a_month_compiles() {
     assert_eq!(data["appendix"][1]["rows"][21]["rank"], 22);
     let fonts = fs::read_to_string(project.join("fonts.txt")).unwrap();
     assert!(Path::new(fonts.trim()).join("FandolFang-Regular.otf").is_file(), "fonts.txt: {fonts}");
+
+    // An office's month: its document and the layout that places it.
+    let output = common::bulletin(&[
+        "build",
+        "examples/offices/ningguo/months/2022-04",
+        "--out",
+        scratch.path().join("out").to_str().unwrap(),
+        "--emit-typst",
+        emit.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("/office.typ)"), "the command names the main file: {stderr}");
+    let project = emit.join("2022-04");
+    for name in ["office.typ", "style.typ", "data.json", "source/units.yaml", "source/figures.yaml"] {
+        assert!(project.join(name).is_file(), "{name} is missing");
+    }
+    let data: serde_json::Value = serde_json::from_slice(&fs::read(project.join("data.json")).unwrap()).unwrap();
+    assert_eq!(data["title"], "2022年4月份12345热线留言办理情况通报");
 }
 
 /// The office definition is an input of every month it governs: editing it

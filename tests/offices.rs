@@ -579,3 +579,33 @@ fn typical_cases_print_from_a_folder_of_the_month() {
     let case = std::fs::read_to_string(months.join("2023-02/案例/01-案例.txt")).unwrap();
     assert!(case.contains("【待填写】案例标题"), "{case}");
 }
+
+/// A table may set its members side by side (`across: 2`: 类型 件数 类型
+/// 件数) or turn them (`transpose`: each member a column, each figure a
+/// row), as bulletins print a long list of categories or a short one.
+#[test]
+fn a_table_sets_members_side_by_side_or_turns_them() {
+    let scratch = Scratch::new("xiangyin-tables");
+    let office = copy_office("xiangyin", &scratch);
+    let definition = office.join("bulletin.yaml");
+    edit(
+        &definition,
+        "selections:\n",
+        "selections:\n  top_categories:\n    label: 诉求量前三的类型\n    from: categories\n    sort: [count desc]\n    limit: 3\n",
+    );
+    let tables = "\n  - heading: 诉求类型\n    table:\n      rows: categories\n      across: 2\n      columns:\n        - { label: 类型, value: name }\n        - { label: 件数, value: count }\n  - heading: 诉求量前三的类型\n    table:\n      rows: top_categories\n      transpose: true\n      columns:\n        - { label: 类型, value: name }\n        - { value: count }\n        - { value: share }\n";
+    let text = std::fs::read_to_string(&definition).unwrap();
+    std::fs::write(&definition, format!("{}{tables}", text.trim_end())).unwrap();
+    let out = Scratch::new("xiangyin-tables-out");
+    let (pdf, _) = build(&office.join("months/2023-01"), &out);
+    let text = text_of(&pdf);
+    // Two categories a row, in the order of figures.yaml.
+    assert!(text.contains("类型件数类型件数人力资源社会保障类103住房与城乡建设类95"), "{text}");
+    assert!(text.contains("社情民意类79民政与社会救助类68环境保护类65其他咨询5"), "{text}");
+    // Turned: the three largest as columns; 218 / 1310 = 16.64%.
+    // (A long name wraps in its narrow column: the rows are checked whole.)
+    assert!(text.contains("件数218147141占比16.64%3.59%10.76%"), "{text}");
+    let turned = &text[text.find("四、诉求量前三的类型").unwrap()..];
+    let at = |name: &str| turned.find(name).unwrap_or_else(|| panic!("{name} in {turned}"));
+    assert!(at("公共服务类") < at("市场管理类") && at("市场管理类") < at("件数"), "{turned}");
+}

@@ -125,7 +125,13 @@ pub fn run(
     if let Some(into) = &batch_args.emit_typst {
         for dir in &dirs {
             match bulletin::emit_typst(dir, into, &args.layouts, &args.fonts) {
-                Ok(project) => eprintln!("wrote the Typst project {}", project.display()),
+                Ok((project, main)) => eprintln!(
+                    "wrote the Typst project {} (typst compile --root {} --font-path \"$(cat {}/fonts.txt)\" --ignore-system-fonts {}/{main})",
+                    project.display(),
+                    project.display(),
+                    project.display(),
+                    project.display()
+                ),
                 Err(failure) => code = code.max(Fail::month(dir, failure, report_args.format).report()),
             }
         }

@@ -177,6 +177,11 @@ pub struct Table {
     pub rows: Rows,
     pub columns: Vec<Column>,
     pub empty: Option<String>,
+    /// Members side by side in a row (2: 类型 数量 类型 数量).
+    pub across: usize,
+    /// One member a column, one figure a row (the first column's label
+    /// and values head the columns).
+    pub transpose: bool,
 }
 
 /// What a table's rows are.

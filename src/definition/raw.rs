@@ -112,6 +112,11 @@ pub struct TableFile {
     pub columns: Vec<ColumnFile>,
     /// 没有一行时代替表格的文字
     pub empty: Option<String>,
+    /// 每行并排几项（如 2：类型 数量 类型 数量），各项依次从左到右、从上到下排列
+    pub across: Option<usize>,
+    /// 横排：每项一列，每个数字一行（第一列为各列的表头），如专题案件类型的数量和占比
+    #[serde(default)]
+    pub transpose: bool,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

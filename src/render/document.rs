@@ -288,12 +288,12 @@ impl OfficeMonth {
                         out.push(Block::Paragraph { lead: None, text: render(empty, &what)? });
                     }
                 } else {
-                    let columns = table
+                    let columns: Vec<ColumnHead> = table
                         .columns
                         .iter()
                         .map(|c| ColumnHead { label: c.label.clone(), value: c.value.clone(), group: c.group.clone() })
                         .collect();
-                    let rows = members
+                    let rows: Vec<Vec<String>> = members
                         .iter()
                         .enumerate()
                         .map(|(row, &i)| {
@@ -304,6 +304,11 @@ impl OfficeMonth {
                             table.columns.iter().map(|c| cell(&c.value)).collect()
                         })
                         .collect();
+                    let (columns, rows) = if table.transpose {
+                        turned(&columns, &rows)
+                    } else {
+                        side_by_side(columns, rows, table.across)
+                    };
                     out.push(Block::Table { columns, rows });
                 }
             }
@@ -442,6 +447,51 @@ impl OfficeMonth {
             ("channels", Context::from_serialize(channels)),
         ])
     }
+}
+
+/// A table turned: each member a column, headed by its first cell; each
+/// other column a row, headed by its label (案件类型 社区工作 卫生服务 … /
+/// 数量 148 98 … / 占比 34% 22.5% …).
+fn turned(columns: &[ColumnHead], rows: &[Vec<String>]) -> (Vec<ColumnHead>, Vec<Vec<String>>) {
+    let Some((first, figures)) = columns.split_first() else { return (Vec::new(), Vec::new()) };
+    // The labels' column narrow, the members' as wide as names.
+    let mut heads = vec![ColumnHead { label: first.label.clone(), value: "label".into(), group: None }];
+    heads.extend(rows.iter().map(|row| ColumnHead {
+        label: row.first().cloned().unwrap_or_default(),
+        value: first.value.clone(),
+        group: None,
+    }));
+    let body = figures
+        .iter()
+        .enumerate()
+        .map(|(j, column)| {
+            std::iter::once(column.label.clone()).chain(rows.iter().map(|row| row[j + 1].clone())).collect()
+        })
+        .collect();
+    (heads, body)
+}
+
+/// `across` members side by side in a row: the columns repeated, the
+/// members in reading order, the last row filled with empty cells.
+fn side_by_side(
+    columns: Vec<ColumnHead>,
+    rows: Vec<Vec<String>>,
+    across: usize,
+) -> (Vec<ColumnHead>, Vec<Vec<String>>) {
+    if across <= 1 {
+        return (columns, rows);
+    }
+    let width = columns.len();
+    let heads = (0..across).flat_map(|_| columns.iter().cloned()).collect();
+    let body = rows
+        .chunks(across)
+        .map(|chunk| {
+            let mut row: Vec<String> = chunk.iter().flatten().cloned().collect();
+            row.resize(width * across, String::new());
+            row
+        })
+        .collect();
+    (heads, body)
 }
 
 /// A member's figures for the templates: a figure split by channels

@@ -239,6 +239,23 @@ impl Checker<'_> {
             });
             columns.push(Column { label, group: c.group.clone(), value: c.value.clone() });
         }
-        Some(Table { rows, columns, empty: t.empty.clone() })
+        let across = t.across.unwrap_or(1);
+        if !(1..=4).contains(&across) {
+            self.error(&key("across"), format!("{across} members a row: a row takes 1 to 4")).hint =
+                Some("e.g. `across: 2` for 类型 数量 类型 数量".into());
+        }
+        if t.transpose && t.across.is_some_and(|n| n > 1) {
+            self.error(
+                &key("transpose"),
+                "a table is either turned (`transpose`) or set side by side (`across`)".into(),
+            );
+        }
+        if t.transpose && columns.len() < 2 {
+            self.error(
+                &key("transpose"),
+                "a turned table needs a first column to head the others, and a figure".into(),
+            );
+        }
+        Some(Table { rows, columns, empty: t.empty.clone(), across: across.clamp(1, 4), transpose: t.transpose })
     }
 }
