@@ -609,3 +609,31 @@ fn a_table_sets_members_side_by_side_or_turns_them() {
     let at = |name: &str| turned.find(name).unwrap_or_else(|| panic!("{name} in {turned}"));
     assert!(at("公共服务类") < at("市场管理类") && at("市场管理类") < at("件数"), "{turned}");
 }
+
+/// Furong's month read by its definition alone, with parts of its bulletin
+/// declared as sections: the business-environment tickets merged by type
+/// (`by:`: the type, how many, the units joined) and the typical case from
+/// cases/, as the reference prints them.
+#[test]
+fn furongs_tally_and_case_print_from_sections_of_its_definition() {
+    let scratch = Scratch::new("furong-sections");
+    let office = scratch.path().join("furong");
+    common::copy_dir(&common::project().join("months/2020-03"), &office.join("months/2020-03"));
+    let sections = "\nsections:\n  - heading: 营商环境、行政效能类工单情况\n    table:\n      rows: business_environment\n      by: type\n      columns:\n        - { label: 类型, value: type }\n        - { label: 工单数量, value: count }\n        - { label: 涉及部门, value: unit }\n  - heading: 典型案例\n    cases: cases\n";
+    std::fs::write(office.join("bulletin.yaml"), format!("{}{sections}", bulletin::definition::FURONG)).unwrap();
+    let out = Scratch::new("furong-sections-out");
+    let (pdf, _) = build(&office.join("months/2020-03"), &out);
+    let text = text_of(&pdf);
+    let table = &text[text.find("一、营商环境").unwrap()..text.find("二、典型案例").unwrap()];
+    // (The units' cell wraps in the extracted text: its parts are checked.)
+    assert!(table.starts_with("一、营商环境、行政效能类工单情况类型工单数量涉及部门"), "{table}");
+    assert!(table.contains("表扬3") && table.contains("行政审批服务局、韭菜园街道、"), "{table}");
+    assert!(table.ends_with("荷花园街道"), "one row, the three units joined: {table}");
+    assert!(text.contains("二、典型案例韦博教育后续处理困境芙蓉区3月以来收到多位市民来电反映"), "{text}");
+    assert!(
+        text.contains(
+            "希望长沙市教育局能协调市、区两级相关部门，协助学员家长依法依规组织维权，尽可能的解决市民的诉求。"
+        ),
+        "{text}"
+    );
+}

@@ -182,6 +182,9 @@ pub struct Table {
     /// One member a column, one figure a row (the first column's label
     /// and values head the columns).
     pub transpose: bool,
+    /// One row a value of this text measure of the rows (a tally: 表扬 3
+    /// 行政审批服务局、韭菜园街道、荷花园街道).
+    pub by: Option<String>,
 }
 
 /// What a table's rows are.

@@ -117,6 +117,8 @@ pub struct TableFile {
     /// 横排：每项一列，每个数字一行（第一列为各列的表头），如专题案件类型的数量和占比
     #[serde(default)]
     pub transpose: bool,
+    /// 按某项文字合并成行（如 type：每个类型一行）；count 为该类的项数（名单有 count 时为其合计），其余文字以“、”连接，数字相加
+    pub by: Option<String>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -119,8 +119,11 @@ pub fn init(dir: &Path, like: &Bundled) -> Result<PathBuf, Error> {
     let schemas = if found.sections.is_empty() {
         crate::source::schema::bundled_files()
     } else {
-        let definition = FileKind::Definition;
-        let mut schemas = vec![(definition.schema_file_name(), crate::source::schema::file_text(definition.schema()))];
+        // The definition's and the units registry's (for `distribute`), and the month files'.
+        let mut schemas: Vec<(String, String)> = [FileKind::Definition, FileKind::Registry]
+            .iter()
+            .map(|kind| (kind.schema_file_name(), crate::source::schema::file_text(kind.schema())))
+            .collect();
         schemas.extend(crate::month::office_schema::files(&found));
         schemas
     };

@@ -57,10 +57,13 @@ pub struct Checked {
 pub fn check_files(files: &MonthFiles, definition: Arc<Definition>) -> Checked {
     let mut v = Validator::default();
     let needs_units = !definition.groups.is_empty() || !definition.scope(&ScopeKey::Unit).measures.is_empty();
-    let month_src = read(&mut v, files, MONTH_FILE, true);
-    let figure_srcs: Vec<(String, Option<SourceFile>)> =
-        definition.figure_files().into_iter().map(|name| (name.clone(), read(&mut v, files, &name, true))).collect();
-    let units_src = read(&mut v, files, UNITS_FILE, needs_units);
+    let month_src = read(&mut v, files, MONTH_FILE, true, &definition);
+    let figure_srcs: Vec<(String, Option<SourceFile>)> = definition
+        .figure_files()
+        .into_iter()
+        .map(|name| (name.clone(), read(&mut v, files, &name, true, &definition)))
+        .collect();
+    let units_src = read(&mut v, files, UNITS_FILE, needs_units, &definition);
     let parse = |v: &mut Validator, file: &Option<SourceFile>, name: &str| -> Option<Json> {
         let schema = super::office_schema::for_file(&definition, name)?;
         file.as_ref().and_then(|f| v.parse_tolerant(f, &schema, name))
@@ -68,6 +71,16 @@ pub fn check_files(files: &MonthFiles, definition: Arc<Definition>) -> Checked {
     let month_json = parse(&mut v, &month_src, MONTH_FILE);
     let figure_jsons: Vec<Option<Json>> = figure_srcs.iter().map(|(name, src)| parse(&mut v, src, name)).collect();
     let units_json = if needs_units { parse(&mut v, &units_src, UNITS_FILE) } else { Some(Json::Null) };
+    // A figure left where it was before the definition placed it elsewhere.
+    for d in v.diagnostics.iter_mut() {
+        let Some(name) = d.message.strip_prefix("unknown key `").and_then(|rest| rest.strip_suffix('`')) else {
+            continue;
+        };
+        let moved = definition.office_at.get(name).or_else(|| definition.list_at.get(name));
+        if let Some(at) = moved.filter(|at| !d.file.ends_with(&at.file) || at.keys.len() > 1) {
+            d.hint = Some(format!("bulletin.yaml places `{name}` at `{at}`: move it there"));
+        }
+    }
 
     let mut input = Input::default();
     let mut places = Places::default();
@@ -170,19 +183,29 @@ fn another_definition(dir: &std::path::Path, diagnostics: &[Diagnostic]) -> Opti
     })
 }
 
-/// A file of the folder as text; a missing one is an error when `required`.
-fn read(v: &mut Validator, files: &MonthFiles, name: &str, required: bool) -> Option<SourceFile> {
+/// A file of the folder as text; a missing one is an error when `required`,
+/// its hint naming the files the definition asks for.
+fn read(
+    v: &mut Validator,
+    files: &MonthFiles,
+    name: &str,
+    required: bool,
+    definition: &Definition,
+) -> Option<SourceFile> {
     let path = files.dir.join(name);
     let Some(bytes) = files.files.get(name) else {
         if required {
-            v.diagnostics.push(Diagnostic::error(&path, "the file is missing").with_hint(format!(
-                "this office's month folder holds {} and the text files its sections name",
-                if name == UNITS_FILE || files.files.contains_key(UNITS_FILE) {
-                    "month.yaml, figures.yaml, units.yaml"
-                } else {
-                    "month.yaml, figures.yaml"
+            let placed = definition.office_at.values().chain(definition.list_at.values()).any(|at| at.file == name);
+            let hint = if placed && name != FIGURES_FILE {
+                format!("bulletin.yaml places figures in {name} (`at: {name} …`): write it, or place them elsewhere")
+            } else {
+                let mut names = super::office_schema::file_names(definition);
+                if !files.files.contains_key(UNITS_FILE) && definition.groups.is_empty() {
+                    names.retain(|n| n != UNITS_FILE);
                 }
-            )));
+                format!("this office's month folder holds {} and the text files its sections name", names.join(", "))
+            };
+            v.diagnostics.push(Diagnostic::error(&path, "the file is missing").with_hint(hint));
         }
         return None;
     };

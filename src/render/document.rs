@@ -93,6 +93,9 @@ pub struct ColumnHead {
     pub value: String,
     /// The spanning header over this column and its neighbours of the same group.
     pub group: Option<String>,
+    /// It holds names or texts (a unit's name, the units of a tally), so
+    /// the layout gives it room.
+    pub wide: bool,
 }
 
 /// The number of the `n`th heading (from 1) at `level`: 一、 （一） 1. （1）.
@@ -291,19 +294,33 @@ impl OfficeMonth {
                     let columns: Vec<ColumnHead> = table
                         .columns
                         .iter()
-                        .map(|c| ColumnHead { label: c.label.clone(), value: c.value.clone(), group: c.group.clone() })
-                        .collect();
-                    let rows: Vec<Vec<String>> = members
-                        .iter()
-                        .enumerate()
-                        .map(|(row, &i)| {
-                            let cell = |value: &str| match value {
-                                "index" => (row + 1).to_string(),
-                                _ => self.cell(&scope, i, value),
-                            };
-                            table.columns.iter().map(|c| cell(&c.value)).collect()
+                        .map(|c| ColumnHead {
+                            label: c.label.clone(),
+                            value: c.value.clone(),
+                            group: c.group.clone(),
+                            wide: ["name", "short"].contains(&c.value.as_str())
+                                || self
+                                    .definition
+                                    .scope(&scope)
+                                    .measures
+                                    .get(&c.value)
+                                    .is_some_and(|m| m.kind.is_text()),
                         })
                         .collect();
+                    let rows: Vec<Vec<String>> = match &table.by {
+                        Some(by) => self.tally(&scope, &members, by, &table.columns),
+                        None => members
+                            .iter()
+                            .enumerate()
+                            .map(|(row, &i)| {
+                                let cell = |value: &str| match value {
+                                    "index" => (row + 1).to_string(),
+                                    _ => self.cell(&scope, i, value),
+                                };
+                                table.columns.iter().map(|c| cell(&c.value)).collect()
+                            })
+                            .collect(),
+                    };
                     let (columns, rows) = if table.transpose {
                         turned(&columns, &rows)
                     } else {
@@ -338,6 +355,70 @@ impl OfficeMonth {
                 (scope, self.output.selections.get(name).cloned().unwrap_or_default())
             }
         }
+    }
+
+    /// A table's rows merged by the text `by`, in the order each value first
+    /// appears: the value; `count`, the members merged (or the sum of a
+    /// `count` measure); a count, summed; another text, its values joined
+    /// with 、 (each once).
+    fn tally(
+        &self,
+        scope: &ScopeKey,
+        members: &[usize],
+        by: &str,
+        columns: &[crate::definition::Column],
+    ) -> Vec<Vec<String>> {
+        let s = self.definition.scope(scope);
+        let text_of = |i: usize, name: &str| -> String {
+            let texts = match scope {
+                ScopeKey::List(list) => {
+                    self.input.lists.get(list).and_then(|items| items.get(i)).map(|item| &item.texts)
+                }
+                ScopeKey::Unit => self.input.units.get(i).map(|u| &u.texts),
+                ScopeKey::Office => Some(&self.input.office_texts),
+            };
+            texts.and_then(|t| t.get(name)).cloned().unwrap_or_default()
+        };
+        let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+        for &i in members {
+            let key = text_of(i, by);
+            match groups.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, all)) => all.push(i),
+                None => groups.push((key, vec![i])),
+            }
+        }
+        let sum = |all: &[usize], name: &str| -> String {
+            let total = all.iter().try_fold(crate::number::Ratio::ZERO, |total, &i| {
+                self.record(scope, i).get(name).copied().flatten().and_then(|v| total.checked_add(v))
+            });
+            total.and_then(|t| t.to_integer()).map_or_else(|| "—".to_owned(), |n| n.to_string())
+        };
+        groups
+            .iter()
+            .map(|(key, all)| {
+                columns
+                    .iter()
+                    .map(|c| match c.value.as_str() {
+                        v if v == by => key.clone(),
+                        "count" if !s.measures.contains_key("count") => all.len().to_string(),
+                        v => match s.measures.get(v) {
+                            Some(m) if m.kind.is_text() => {
+                                let mut seen: Vec<String> = Vec::new();
+                                for &i in all {
+                                    let t = text_of(i, v);
+                                    if !t.is_empty() && !seen.contains(&t) {
+                                        seen.push(t);
+                                    }
+                                }
+                                seen.join("、")
+                            }
+                            Some(m) if m.kind == MeasureKind::Count => sum(all, v),
+                            _ => "—".to_owned(),
+                        },
+                    })
+                    .collect()
+            })
+            .collect()
     }
 
     /// A table cell: the figure as shown, a percentage with its `%`.
@@ -455,11 +536,12 @@ impl OfficeMonth {
 fn turned(columns: &[ColumnHead], rows: &[Vec<String>]) -> (Vec<ColumnHead>, Vec<Vec<String>>) {
     let Some((first, figures)) = columns.split_first() else { return (Vec::new(), Vec::new()) };
     // The labels' column narrow, the members' as wide as names.
-    let mut heads = vec![ColumnHead { label: first.label.clone(), value: "label".into(), group: None }];
+    let mut heads = vec![ColumnHead { label: first.label.clone(), value: "label".into(), group: None, wide: false }];
     heads.extend(rows.iter().map(|row| ColumnHead {
         label: row.first().cloned().unwrap_or_default(),
         value: first.value.clone(),
         group: None,
+        wide: first.wide,
     }));
     let body = figures
         .iter()

@@ -203,7 +203,29 @@ impl Checker<'_> {
             self.error(&key("columns"), "a table needs at least one column".into());
         }
         let figures = self.names.get(&scope).cloned().unwrap_or_default();
-        let fields: &[&str] = if scope == ScopeKey::Unit { &UNIT_FIELDS } else { &UNIT_FIELDS[..1] };
+        // Rows merged by a text: the text heads each row; `count` counts them.
+        if let Some(by) = &t.by {
+            let is_text = matches!(figures.get(by), Some(super::Entry::Measure(kind, _)) if kind.is_text());
+            if !is_text {
+                let texts: Vec<&str> = figures
+                    .iter()
+                    .filter(|(_, e)| matches!(e, super::Entry::Measure(kind, _) if kind.is_text()))
+                    .map(|(n, _)| n.as_str())
+                    .collect();
+                let hint = match crate::diag::closest(by, texts.iter().copied()) {
+                    Some(close) => format!("did you mean `{close}`?"),
+                    None if texts.is_empty() => format!("the rows ({}) have no text to merge them by", scope.name()),
+                    None => format!("merge them by one of their texts: {}", texts.join(", ")),
+                };
+                self.error(&key("by"), format!("`{by}` is not a text of the rows to merge them by")).hint = Some(hint);
+            }
+        }
+        let by_fields: &[&str] = if t.by.is_some() { &["count"] } else { &[] };
+        let fields: Vec<&str> = (if scope == ScopeKey::Unit { &UNIT_FIELDS[..] } else { &UNIT_FIELDS[..1] })
+            .iter()
+            .chain(by_fields)
+            .copied()
+            .collect();
         let mut columns = Vec::new();
         for (i, c) in t.columns.iter().enumerate() {
             let mut c_at = key("columns");
@@ -223,6 +245,11 @@ impl Checker<'_> {
                         Some(format!("the channels are {channels}"));
                     continue;
                 }
+            }
+            if t.by.is_some() && ["index", "name", "short", "group"].contains(&c.value.as_str()) {
+                self.error(&c_at, format!("`{}` has no value in a row that merges several", c.value)).hint =
+                    Some("show the text the rows are merged by, `count`, and the figures they add up".into());
+                continue;
             }
             if !fields.contains(&c.value.as_str()) && !figures.contains_key(&c.value) && !is_part {
                 let known: Vec<&str> = fields.iter().copied().chain(figures.keys().map(String::as_str)).collect();
@@ -256,6 +283,13 @@ impl Checker<'_> {
                 "a turned table needs a first column to head the others, and a figure".into(),
             );
         }
-        Some(Table { rows, columns, empty: t.empty.clone(), across: across.clamp(1, 4), transpose: t.transpose })
+        Some(Table {
+            rows,
+            columns,
+            empty: t.empty.clone(),
+            across: across.clamp(1, 4),
+            transpose: t.transpose,
+            by: t.by.clone(),
+        })
     }
 }
