@@ -620,7 +620,28 @@ fn furongs_tally_and_case_print_from_sections_of_its_definition() {
     let office = scratch.path().join("furong");
     common::copy_dir(&common::project().join("months/2020-03"), &office.join("months/2020-03"));
     let sections = "\nsections:\n  - heading: 营商环境、行政效能类工单情况\n    table:\n      rows: business_environment\n      by: type\n      columns:\n        - { label: 类型, value: type }\n        - { label: 工单数量, value: count }\n        - { label: 涉及部门, value: unit }\n  - heading: 典型案例\n    cases: cases\n";
-    std::fs::write(office.join("bulletin.yaml"), format!("{}{sections}", bulletin::definition::FURONG)).unwrap();
+    // The appendix: its name in the 附件说明 apart from its title, a table a group on turned pages.
+    let columns = [
+        "name",
+        "signed",
+        "late_signed",
+        "completed",
+        "late_completed",
+        "on_time_rate",
+        "visited",
+        "satisfied",
+        "satisfaction",
+        "score",
+        "rank",
+    ]
+    .iter()
+    .map(|c| format!("            - {{ value: {c} }}\n"))
+    .collect::<String>();
+    let appendix = format!(
+        "  - heading: \"{{{{ office.appendix_title }}}}\"\n    appendix: true\n    attachment: \"{{{{ office.attachment }}}}\"\n    sections:\n      - heading: 街道\n        table:\n          rows: 街道\n          columns:\n{columns}      - heading: 区直部门\n        table:\n          rows: 区直部门\n          columns:\n{columns}"
+    );
+    std::fs::write(office.join("bulletin.yaml"), format!("{}{sections}{appendix}", bulletin::definition::FURONG))
+        .unwrap();
     let out = Scratch::new("furong-sections-out");
     let (pdf, _) = build(&office.join("months/2020-03"), &out);
     let text = text_of(&pdf);
@@ -636,4 +657,14 @@ fn furongs_tally_and_case_print_from_sections_of_its_definition() {
         ),
         "{text}"
     );
+    assert!(
+        text.contains("附件：芙蓉区“12345”市民服务热线工作主要考核指标综合得分排行榜(根据我区考核标准执行)"),
+        "{text}"
+    );
+    let appendix = &text[text.rfind("附件芙蓉区").unwrap_or_else(|| panic!("{text}"))..];
+    assert!(
+        appendix.starts_with("附件芙蓉区“12345”市民服务热线成员单位工单办理主要考核指标综合得分排行榜一、街道"),
+        "{appendix}"
+    );
+    assert!(appendix.contains("二、区直部门"), "{appendix}");
 }

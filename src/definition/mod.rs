@@ -158,6 +158,8 @@ pub struct Section {
     /// Printed after the 落款 on pages of its own, its heading the
     /// appendix's title (§7.3.6: "附件：title" before the 落款).
     pub appendix: bool,
+    /// The appendix's name in the 附件说明 when it is not its title (a template).
+    pub attachment: Option<String>,
     /// Shown only when this office-level condition holds.
     pub when: Option<Expr>,
     /// A file of the month folder, in paragraphs; `optional` when the
@@ -204,6 +206,8 @@ pub struct Column {
     /// A figure of the row's scope (a channel's part as `measure.channel`),
     /// or `name`, `short`, `group`, `index` (the row's number).
     pub value: String,
+    /// Its width against a plain figure's (1), when the office sets it.
+    pub width: Option<u8>,
 }
 
 #[derive(Clone, Debug)]

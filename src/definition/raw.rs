@@ -85,6 +85,8 @@ pub struct SectionFile {
     /// 附件：放在落款之后另起一页，标题为附件名称；正文末自动写“附件：名称”（只用于第一层）
     #[serde(default)]
     pub appendix: bool,
+    /// 正文末“附件：”后的名称，与附件标题不同时写（minijinja 模板，如 {{ office.attachment }}；默认即标题）
+    pub attachment: Option<String>,
     /// 只在条件成立时出现，如 office.topic_tickets > 0
     pub when: Option<String>,
     /// 文字：minijinja 模板，可用 period、office、lists、selections、params；空行分段
@@ -131,6 +133,8 @@ pub struct ColumnFile {
     /// 数字的名称，如 score、satisfaction、received.hotline（某渠道的部分）；
     /// 或 name、short、group，或 index（序号）
     pub value: String,
+    /// 列宽：相对一般的数字列（1）的倍数，1 到 9，如 3；省略时名称和文字列宽、序号窄、其余等宽
+    pub width: Option<u8>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -49,6 +49,9 @@ pub struct SignoffText {
 #[derive(Clone, Debug, Serialize)]
 pub struct Appendix {
     pub title: String,
+    /// Its name in the 附件说明 (§7.3.6): the title, unless the
+    /// definition names it otherwise.
+    pub note: String,
     pub blocks: Vec<Block>,
 }
 
@@ -96,6 +99,8 @@ pub struct ColumnHead {
     /// It holds names or texts (a unit's name, the units of a tally), so
     /// the layout gives it room.
     pub wide: bool,
+    /// Its width against a plain figure's, when the definition sets it.
+    pub width: Option<u8>,
 }
 
 /// The number of the `n`th heading (from 1) at `level`: 一、 （一） 1. （1）.
@@ -179,10 +184,14 @@ impl OfficeMonth {
                 let mut blocks = Vec::new();
                 let what = format!("`sections[{i}].heading` of bulletin.yaml");
                 let title = render(section.heading.as_deref().unwrap_or_default(), &what)?;
+                let note = match &section.attachment {
+                    Some(name) => render(name, &format!("`sections[{i}].attachment` of bulletin.yaml"))?,
+                    None => title.clone(),
+                };
                 let body = Section { heading: None, appendix: false, ..section.clone() };
                 self.sections(std::slice::from_ref(&body), "", i, &mut Counters::default(), &render, &mut blocks)?;
                 if !blocks.is_empty() {
-                    appendices.push(Appendix { title, blocks });
+                    appendices.push(Appendix { title, note, blocks });
                 }
             } else {
                 self.sections(std::slice::from_ref(section), "", i, &mut counters, &render, &mut blocks)?;
@@ -305,6 +314,7 @@ impl OfficeMonth {
                                     .measures
                                     .get(&c.value)
                                     .is_some_and(|m| m.kind.is_text()),
+                            width: c.width,
                         })
                         .collect();
                     let rows: Vec<Vec<String>> = match &table.by {
@@ -536,12 +546,14 @@ impl OfficeMonth {
 fn turned(columns: &[ColumnHead], rows: &[Vec<String>]) -> (Vec<ColumnHead>, Vec<Vec<String>>) {
     let Some((first, figures)) = columns.split_first() else { return (Vec::new(), Vec::new()) };
     // The labels' column narrow, the members' as wide as names.
-    let mut heads = vec![ColumnHead { label: first.label.clone(), value: "label".into(), group: None, wide: false }];
+    let mut heads =
+        vec![ColumnHead { label: first.label.clone(), value: "label".into(), group: None, wide: false, width: None }];
     heads.extend(rows.iter().map(|row| ColumnHead {
         label: row.first().cloned().unwrap_or_default(),
         value: first.value.clone(),
         group: None,
         wide: first.wide,
+        width: first.width,
     }));
     let body = figures
         .iter()

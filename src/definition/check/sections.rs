@@ -102,6 +102,14 @@ impl Checker<'_> {
             if s.appendix && s.heading.is_none() {
                 self.error(&key(at, "appendix"), "an appendix needs a heading: its title".into());
             }
+            if let Some(name) = &s.attachment {
+                if s.appendix {
+                    self.sentence(&key(at, "attachment"), name);
+                } else {
+                    self.error(&key(at, "attachment"), "`attachment` names an appendix in the 附件说明".into()).hint =
+                        Some("give it to a part with `appendix: true`".into());
+                }
+            }
             let when = s.when.as_ref().and_then(|text| {
                 let place = Place { scope: &ScopeKey::Office, path: key(at, "when"), offset: 0 };
                 self.formula(&place, text, Ty::Bool, &mut Vec::new())
@@ -142,12 +150,15 @@ impl Checker<'_> {
                 self.error_at_key(at, "this part holds nothing".into()).hint =
                     Some("give it `prose`, `text`, `cases`, `table` or `sections`".into());
             }
-            let sections = self.sections(ctx, &s.sections, selections, at, level);
+            // An appendix's heading is its title: its parts are numbered afresh, from 一、.
+            let below = if s.appendix { 0 } else { level };
+            let sections = self.sections(ctx, &s.sections, selections, at, below);
             out.push(Section {
                 heading: s.heading.clone(),
                 level,
                 run_in: s.run_in,
                 appendix: s.appendix,
+                attachment: s.attachment.clone(),
                 when,
                 text: s.text.clone().map(|f| (f, s.optional)),
                 cases: s.cases.clone().map(|f| (f, s.optional)),
@@ -264,7 +275,14 @@ impl Checker<'_> {
                 "group" => "组别".to_owned(),
                 other => other.to_owned(),
             });
-            columns.push(Column { label, group: c.group.clone(), value: c.value.clone() });
+            if c.width.is_some_and(|w| !(1..=9).contains(&w)) {
+                let mut w_at = key("columns");
+                w_at.push(Segment::Index(i));
+                w_at.push(Segment::Key("width".into()));
+                self.error(&w_at, "a column is 1 to 9 times as wide as a plain figure's".into()).hint =
+                    Some("e.g. `width: 3` for a column of names".into());
+            }
+            columns.push(Column { label, group: c.group.clone(), value: c.value.clone(), width: c.width });
         }
         let across = t.across.unwrap_or(1);
         if !(1..=4).contains(&across) {
