@@ -310,3 +310,22 @@ fn furongs_consistency_rules_are_checks_of_its_definition() {
     assert!(natures.contains("专题工单按诉求性质分的各项之和须等于专题工单数"), "{natures}");
     assert!(natures.contains("(here 436 and 435)"), "{natures}");
 }
+
+/// A unit's percentage typed as a fraction (0.011 for 1.1%) is a warning
+/// with the fix, for any office's percent measures as for Furong's.
+#[test]
+fn a_percentage_typed_as_a_fraction_is_a_warning_for_any_office() {
+    let scratch = common::Scratch::new("office-fraction");
+    let month = scratch.path().join("2020-03");
+    common::copy_dir(&common::project().join("months/2020-03"), &month);
+    let units = month.join("units.yaml");
+    let text = std::fs::read_to_string(&units).unwrap();
+    std::fs::write(&units, text.replacen("extension_rate: 1.00", "extension_rate: 0.011", 1)).unwrap();
+    let files = bulletin::month::validate::MonthFiles::read(&month).unwrap();
+    let checked = bulletin::month::office::check_files(&files, definition::furong());
+    let warnings: Vec<String> = checked.diagnostics.iter().map(|d| d.to_string()).collect();
+    let fraction =
+        warnings.iter().find(|w| w.contains("looks like a fraction")).unwrap_or_else(|| panic!("{warnings:#?}"));
+    assert!(fraction.contains("extension_rate 0.011") && fraction.contains("`extension_rate: 1.1`"), "{fraction}");
+    assert!(fraction.contains("units.yaml:"), "{fraction}");
+}

@@ -104,6 +104,9 @@ pub fn check_files(files: &MonthFiles, definition: Arc<Definition>) -> Checked {
         read_units(&mut v, file, json, &definition, &mut input, &mut places);
     }
     read_figures(&mut v, &held, &definition, &mut input, &mut places);
+    if let Some(units) = &units_src {
+        warn_percent_slips(&mut v, units, &definition, &input, &places);
+    }
     let texts = read_texts(&mut v, files, &definition.sections);
     let cases = read_cases(&mut v, files, &definition.sections, &input.units);
     warn_unknown_files(&mut v, files, &definition);
@@ -456,6 +459,28 @@ fn read_figures(
         }
         input.lists.insert(list.clone(), items);
         places.items.insert(list.clone(), item_places);
+    }
+}
+
+/// A percentage typed as a fraction (0.9941 for 99.41%) or with its
+/// decimal point slipped (9.862 among 98s), in a column of the units'
+/// figures: a warning with the likely fix, as for Furong's units.
+fn warn_percent_slips(v: &mut Validator, file: &SourceFile, definition: &Definition, input: &Input, places: &Places) {
+    let scope = definition.scope(&ScopeKey::Unit);
+    for (name, _) in scope.measures_in_order().filter(|(_, m)| m.kind == MeasureKind::Percent) {
+        let rows: Vec<(Vec<Segment>, Option<&str>, Decimal)> = input
+            .units
+            .iter()
+            .zip(&places.units)
+            .filter_map(|(unit, (at, label))| {
+                let value = unit.values.get(name).copied().flatten()?;
+                let value = value.to_decimal(crate::number::MAX_SCALE, crate::number::Rounding::Truncate)?;
+                let mut path = at.clone();
+                path.push(key(name));
+                Some((path, Some(label.as_str()), value))
+            })
+            .collect();
+        validate::warn_fractions(v, file, name, &rows);
     }
 }
 

@@ -415,7 +415,12 @@ fn check_group_order(v: &mut Validator, file: &SourceFile, rules: &Rules, groups
 /// and 1 in a column whose other rows are all at least 90, or with more
 /// decimals than a published percentage has, is a warning with the likely
 /// fix. `rows`: each row's path, label and value.
-fn warn_fractions(v: &mut Validator, file: &SourceFile, field: &str, rows: &[(Vec<Segment>, Option<&str>, Decimal)]) {
+pub(crate) fn warn_fractions(
+    v: &mut Validator,
+    file: &SourceFile,
+    field: &str,
+    rows: &[(Vec<Segment>, Option<&str>, Decimal)],
+) {
     let (zero, one, ninety, hundred) =
         (Decimal::from_int(0), Decimal::from_int(1), Decimal::from_int(90), Decimal::from_int(100));
     for (i, (path, label, value)) in rows.iter().enumerate() {
