@@ -83,6 +83,10 @@ pub struct Built {
     pub warnings: Vec<Diagnostic>,
     /// What the PDF replaced at its path.
     pub replaced: Replaced,
+    /// Which inputs changed since the recorded build, in words (`the
+    /// office definition`); empty when none was recorded (or `--force`
+    /// rebuilt the same).
+    pub because: Vec<&'static str>,
 }
 
 /// What a built PDF replaced: nothing, the same bytes, or another PDF (an
@@ -495,5 +499,6 @@ pub fn build(
         draft,
         warnings,
         replaced,
+        because: Vec::new(),
     })
 }

@@ -382,6 +382,17 @@ fn a_draft_is_not_distributed() {
     assert!(message.contains("this month is a draft (征求意见稿): only a final bulletin is distributed"), "{message}");
     assert!(message.contains("lacks approved_by"), "{message}");
     assert!(!archive.root().join("dist").exists(), "a refused draft wrote files");
+
+    // A new month, signed off by nobody and its figures blank: refused for
+    // that alone, not with every blank figure.
+    let new = run(archive.root(), &["new", "2020-04"], &[]);
+    assert!(new.status.success(), "{}", stderr(&new));
+    let key = archive.root().join("keys/bulletin.key");
+    let output = run(archive.root(), &["distribute", "months/2020-04", "--key", key.to_str().unwrap()], &[]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let message = stderr(&output);
+    assert!(message.contains("the sign-off record has no date"), "{message}");
+    assert_eq!(message.matches("error:").count(), 1, "one error: {message}");
 }
 
 #[test]

@@ -441,7 +441,7 @@ fn a_pinned_month_builds_under_the_definition_it_names() {
     let (pdf, stderr) = build(&month, &out);
     let text = text_of(&pdf);
     assert!(text.contains("一、工作动态") && !text.contains("本月工作动态"), "the pinned definition: {text}");
-    assert!(stderr.contains("; changed)"), "the rebuild replaced a different PDF: {stderr}");
+    assert!(stderr.contains("; changed (input changed: the month's files, the office definition))"), "{stderr}");
 }
 
 /// An office that keeps some figures in files of its own (`at:` in the

@@ -8,6 +8,7 @@
 //! Typst memoization cache is evicted after each month so that memory does
 //! not grow with the archive.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Mutex};
@@ -67,24 +68,77 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 
 /// The hash of everything a month's PDF is built from.
 pub fn input_hash(month: &MonthFiles, resources: &str, options: BuildOptions) -> String {
+    inputs(month, resources, options).combined()
+}
+
+/// What a month's PDF is built from, each part hashed: so that a rebuild
+/// can say which of them changed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Inputs {
+    /// The tool's version and the build's options.
+    pub tool: String,
+    /// The layouts and fonts.
+    pub resources: String,
+    /// The month's own files.
+    pub month: String,
+    /// The office definition the month derives under.
+    pub definition: String,
+}
+
+impl Inputs {
+    fn combined(&self) -> String {
+        let mut hasher = Sha256::new();
+        for part in [&self.tool, &self.resources, &self.month, &self.definition] {
+            hasher.update(part.as_bytes());
+            hasher.update(b"\0");
+        }
+        hex(&hasher.finalize())
+    }
+
+    /// The parts that differ from `before`, in words.
+    fn changed_since(&self, before: &BTreeMap<String, String>) -> Vec<&'static str> {
+        let parts = [
+            ("tool", &self.tool, "the tool or the options"),
+            ("resources", &self.resources, "the layouts or fonts"),
+            ("month", &self.month, "the month's files"),
+            ("definition", &self.definition, "the office definition"),
+        ];
+        parts
+            .iter()
+            .filter(|(key, hash, _)| before.get(*key).is_some_and(|h| h != *hash))
+            .map(|(_, _, what)| *what)
+            .collect()
+    }
+}
+
+fn digest(parts: impl IntoIterator<Item = Vec<u8>>) -> String {
     let mut hasher = Sha256::new();
-    hasher.update(format!(
-        "bulletin {}\0strict {}\0final {}\0resources {resources}\0",
+    for part in parts {
+        hasher.update(&part);
+    }
+    hex(&hasher.finalize())
+}
+
+/// Each part of what the month's PDF is built from, hashed.
+pub fn inputs(month: &MonthFiles, resources: &str, options: BuildOptions) -> Inputs {
+    let tool = format!(
+        "bulletin {}\0strict {}\0final {}\0",
         env!("CARGO_PKG_VERSION"),
         options.check.strict,
         options.require_final
-    ));
-    for (name, bytes) in &month.files {
-        hasher.update(format!("{name}\0{}\0", bytes.len()));
-        hasher.update(bytes);
-    }
+    );
+    let files =
+        month.files.iter().flat_map(|(name, bytes)| [format!("{name}\0{}\0", bytes.len()).into_bytes(), bytes.clone()]);
     // The office definition the month derives under: a changed rule or
     // formula rebuilds every month it governs.
     let definition = crate::definition::find_for_month(&month.dir).and_then(|path| std::fs::read(path).ok());
     let definition = definition.unwrap_or_else(|| crate::definition::FURONG.as_bytes().to_vec());
-    hasher.update(format!("definition\0{}\0", definition.len()));
-    hasher.update(&definition);
-    hex(&hasher.finalize())
+    Inputs {
+        tool: digest([tool.into_bytes()]),
+        resources: digest([resources.as_bytes().to_vec()]),
+        month: digest(files),
+        definition: digest([definition]),
+    }
 }
 
 /// The record of the last good build of a period, beside its PDF.
@@ -113,9 +167,24 @@ fn up_to_date(out: &Path, period: &str, hash: &str) -> Option<(PathBuf, String)>
     (inputs? == hash && crate::sha256_hex(&bytes) == digest).then(|| (pdf, digest.to_owned()))
 }
 
-fn write_record(out: &Path, period: &str, hash: &str, built: &Built) -> Result<(), Error> {
+/// The parts of the inputs the last build of `period` recorded.
+fn recorded_parts(out: &Path, period: &str) -> BTreeMap<String, String> {
+    let record = std::fs::read_to_string(record_path(out, period)).unwrap_or_default();
+    record
+        .lines()
+        .filter_map(|l| l.strip_prefix("part "))
+        .filter_map(|l| l.split_once(' '))
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
+}
+
+fn write_record(out: &Path, period: &str, inputs: &Inputs, built: &Built) -> Result<(), Error> {
     let name = built.pdf.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let text = format!("inputs {hash}\npdf {name}\nsha256 {}\n", built.sha256);
+    let hash = inputs.combined();
+    let text = format!(
+        "inputs {hash}\npdf {name}\nsha256 {}\npart tool {}\npart resources {}\npart month {}\npart definition {}\n",
+        built.sha256, inputs.tool, inputs.resources, inputs.month, inputs.definition
+    );
     crate::fs::write_atomically(&record_path(out, period), text.as_bytes())
 }
 
@@ -190,13 +259,15 @@ fn build_one(dir: &Path, batch: Batch, fingerprint: Option<&str>, resources: &Mu
         Ok(files) => files,
         Err(err) => return Outcome::Failed(Failure::Operational(Error::io("read the month folder", dir, err))),
     };
-    let hash = fingerprint.map(|f| input_hash(&files, f, batch.options));
+    let inputs = fingerprint.map(|f| inputs(&files, f, batch.options));
+    let hash = inputs.as_ref().map(Inputs::combined);
     let period = files.name.clone();
     if let (false, Some(hash)) = (batch.force, &hash) {
         if let Some((pdf, sha256)) = up_to_date(batch.out, &period, hash) {
             return Outcome::UpToDate(pdf, sha256);
         }
     }
+    let because = inputs.as_ref().map(|i| i.changed_since(&recorded_parts(batch.out, &period))).unwrap_or_default();
     let load = || {
         let mut shared = resources.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(loaded) = shared.as_ref() {
@@ -210,12 +281,13 @@ fn build_one(dir: &Path, batch: Batch, fingerprint: Option<&str>, resources: &Mu
     // Keep memory flat across the archive: drop Typst's memoized results.
     typst::comemo::evict(EVICT_AFTER);
     match result {
-        Ok(built) => {
-            if let Some(hash) = &hash {
-                if let Err(err) = write_record(batch.out, &period, hash, &built) {
+        Ok(mut built) => {
+            if let Some(inputs) = &inputs {
+                if let Err(err) = write_record(batch.out, &period, inputs, &built) {
                     return Outcome::Failed(Failure::Operational(err));
                 }
             }
+            built.because = because;
             Outcome::Built(built)
         }
         Err(failure) => Outcome::Failed(failure),

@@ -74,10 +74,15 @@ pub fn run(
                         say(warning.to_string());
                     }
                     let kind = if result.draft { "draft" } else { "final" };
+                    let why = if result.because.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (input changed: {})", result.because.join(", "))
+                    };
                     let replaced = match result.replaced {
-                        Replaced::Nothing => "",
-                        Replaced::Same => "; unchanged",
-                        Replaced::Changed => "; changed",
+                        Replaced::Nothing => String::new(),
+                        Replaced::Same => format!("; unchanged{why}"),
+                        Replaced::Changed => format!("; changed{why}"),
                     };
                     say(format!(
                         "built {} ({kind}, {} pages, {} bytes{replaced})",

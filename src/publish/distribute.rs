@@ -153,6 +153,16 @@ struct UnitPage {
 
 /// Distributes the final month in `month_dir`; see the module docs.
 pub fn distribute(month_dir: &Path, options: Options, resources: &Resources) -> Result<Distributed, Failure> {
+    // A month not signed off yet (a new one, its figures blank) is refused
+    // for that alone, before its figures are judged.
+    if undated(month_dir) {
+        let diagnostic = Diagnostic::error(
+            month_dir.join(MONTH_FILE),
+            "this month is a draft (征求意见稿): only a final bulletin is distributed, and the sign-off record has no date",
+        )
+        .with_hint("complete `signoff:` in month.yaml once the bulletin is approved (`bulletin check` lists what else is left), then distribute");
+        return Err(Failure::Data(vec![diagnostic]));
+    }
     let (issue, mut warnings) = crate::check_issue(month_dir, options.check)?;
     if !issue.is_final() {
         let diagnostic = Diagnostic::error(
@@ -185,6 +195,18 @@ pub fn distribute(month_dir: &Path, options: Options, resources: &Resources) -> 
     let manifest = assemble(target, &bulletin, &options, resources, &pages, &mail_text)?;
     swap_in(&staging.0, &final_dir)?;
     Ok(Distributed { dir: final_dir, manifest, warnings, _lock: lock })
+}
+
+/// Whether month.yaml parses and its sign-off record has no date (then the
+/// month can only be a draft; a month.yaml that does not parse is left to
+/// the check, which says why).
+fn undated(month_dir: &Path) -> bool {
+    let Ok(text) = std::fs::read_to_string(month_dir.join(MONTH_FILE)) else { return false };
+    let Ok(value) = serde_yaml::from_str::<serde_yaml::Value>(&text) else { return false };
+    value
+        .get("signoff")
+        .and_then(|s| s.get("date"))
+        .is_none_or(|d| d.is_null() || d.as_str().is_some_and(|t| t.trim().is_empty()))
 }
 
 /// Furong's unit sheets (rank, costs, lists, the archive's trend), and the
