@@ -733,4 +733,19 @@ fn an_office_with_sections_gets_packets_and_sheets_from_its_definition() {
     assert!(err.contains("unit `gongan` (公安局) is not in the units registry"), "{err}");
     assert!(err.contains("months/2022-04/units.yaml:14:"), "{err}");
     assert!(err.contains("unknown unit id `gongan-old`"), "{err}");
+
+    // A registry just begun, two units in it: one error lists the rest.
+    let begun: String = registry.lines().take(2 + 3 * 2).map(|l| format!("{l}\n")).collect();
+    fs::write(office.join("months/registry.yaml"), begun).unwrap();
+    let output = distribute();
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(
+        err.contains(&format!(
+            "{} units of the month are not in the units registry: 城管局 (chengguan)、",
+            ids.len() - 2
+        )),
+        "{err}"
+    );
+    assert_eq!(err.matches("error:").count(), 1, "{err}");
 }

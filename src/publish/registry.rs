@@ -98,6 +98,10 @@ fn checked_name(v: &mut Validator, file: &SourceFile, path: &[Segment], label: O
     }
 }
 
+/// Up to this many units missing from the registry are each reported at
+/// their entry in units.yaml; more, in one error that lists them.
+const MISSING_ONE_BY_ONE: usize = 3;
+
 /// A unit of the month being distributed: its id and name, and where its
 /// units.yaml lists it (`groups[group].units[index]`).
 #[derive(Clone, Copy, Debug)]
@@ -207,9 +211,26 @@ impl Registry {
         let units_path = month_dir.join(UNITS_FILE);
         let units_text =
             sources.iter().find(|(name, _)| name == UNITS_FILE).and_then(|(_, b)| std::str::from_utf8(b).ok());
+        // Many units missing (a registry just begun): one error that lists them.
+        let missing: Vec<&MonthUnit> = units.iter().filter(|u| self.unit(u.id).is_none()).collect();
+        if missing.len() > MISSING_ONE_BY_ONE {
+            let names: Vec<String> = missing.iter().map(|u| format!("{} ({})", u.name, u.id)).collect();
+            let first = missing[0];
+            out.push(
+                Diagnostic::error(
+                    &self.path,
+                    format!("{} units of the month are not in the units registry: {}", missing.len(), names.join("、")),
+                )
+                .with_hint(format!(
+                    "add each under `units:` with its recipients, e.g. `- id: {}`, `name: {}`, `recipients: [{{ name: …, email: … }}]`",
+                    first.id, first.name
+                )),
+            );
+        }
         for unit in units {
             let path = [key("groups"), index(unit.group), key("units"), index(unit.index), key("id")];
             match self.unit(unit.id) {
+                None if missing.len() > MISSING_ONE_BY_ONE => {}
                 None => {
                     let mut diagnostic = Diagnostic::error(
                         &units_path,

@@ -177,10 +177,18 @@ impl Validator {
         let mut json = schema::yaml_to_json(&yaml);
         self.tidy_strings(file, &mut json, &mut Vec::new());
         if json.is_null() {
-            self.diagnostics.push(
-                Diagnostic::error(&file.path, "the file is empty")
-                    .with_hint(format!("see README.md for what {} holds", name)),
-            );
+            // What it should hold, from its schema: the keys it must have.
+            let keys: Vec<&str> = schema
+                .get("required")
+                .and_then(serde_json::Value::as_array)
+                .map(|keys| keys.iter().filter_map(serde_json::Value::as_str).collect())
+                .unwrap_or_default();
+            let hint = if keys.is_empty() {
+                format!("see README.md for what {name} holds")
+            } else {
+                format!("{name} holds {}: see README.md, or its schema for VS Code's completion", keys.join(", "))
+            };
+            self.diagnostics.push(Diagnostic::error(&file.path, "the file is empty").with_hint(hint));
             return None;
         }
         let found = schema::check(&json, schema);
