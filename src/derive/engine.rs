@@ -62,6 +62,15 @@ pub struct Input {
     pub incomplete: bool,
 }
 
+impl Input {
+    /// Where unit `i` stands in its group (0 for the group's first), as
+    /// units.yaml lists it: `groups[group].units[place]`.
+    pub fn place_in_group(&self, i: usize) -> usize {
+        let group = self.units[i].group;
+        self.units[..i].iter().filter(|u| u.group == group).count()
+    }
+}
+
 /// Every figure of the month: the raw ones and the derived ones.
 #[derive(Clone, Debug, Default)]
 pub struct Output {

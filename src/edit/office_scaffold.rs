@@ -208,9 +208,9 @@ fn write_level(text: &mut String, level: &Level, indent: &str, definition: &Defi
     for (key, list) in &level.lists {
         let label = definition.lists.get(*list).map_or("", String::as_str);
         let scope = definition.scope(&ScopeKey::List((*list).to_owned()));
+        let blanks: Vec<String> = scope.measures_in_order().map(|(m, _)| format!("{m}: ~")).collect();
         if definition.unnamed.contains(*list) {
             // Items of their month (one a ticket): none carried over.
-            let blanks: Vec<String> = scope.measures_in_order().map(|(m, _)| format!("{m}: ~")).collect();
             let _ =
                 writeln!(text, "\n{indent}# {label}：每项一行，如 - {{ {} }}\n{indent}{key}: []", blanks.join(", "));
             continue;
@@ -220,7 +220,6 @@ fn write_level(text: &mut String, level: &Level, indent: &str, definition: &Defi
         let names: Vec<String> = items.iter().filter_map(|i| i["name"].as_str().map(str::to_owned)).collect();
         let names = if names.is_empty() { vec![format!("{TO_FILL}名称")] } else { names };
         for name in names {
-            let blanks: Vec<String> = scope.measures_in_order().map(|(m, _)| format!("{m}: ~")).collect();
             let _ = writeln!(text, "{indent}  - {{ name: {}, {} }}", yaml_str(&name), blanks.join(", "));
         }
     }

@@ -72,6 +72,7 @@ pub(super) fn run(
                 continue;
             }
         };
+        // The figures the condition names (`office.x` as `x`), in its order.
         let names: Vec<String> = check
             .assert
             .names()
@@ -94,7 +95,7 @@ pub(super) fn run(
                 Some(message) => message.clone(),
                 None => generated(definition, input, output, check, record, sides),
             };
-            let path = if check.scope == ScopeKey::Office { at.clone() } else { field(check, &at, file) };
+            let path = if check.scope == ScopeKey::Office { at.clone() } else { field(&names, &at, file) };
             let diagnostic = if check.error {
                 v.error(file, &path, label, message)
             } else {
@@ -147,14 +148,8 @@ pub(super) fn run(
 
 /// Where a failed check of a unit or an item points: at the first measure
 /// its condition names in the member's entry, else at the entry.
-fn field(check: &Check, at: &[Segment], file: &SourceFile) -> Vec<Segment> {
-    let names = check.assert.names();
-    for (path, _) in names {
-        let name = match (path, &check.scope) {
-            ([first, name], _) if first == "office" => name,
-            ([name], _) => name,
-            _ => continue,
-        };
+fn field(names: &[&str], at: &[Segment], file: &SourceFile) -> Vec<Segment> {
+    for name in names {
         let mut candidate = at.to_vec();
         candidate.push(key(name));
         if crate::source::locate::locate(&file.text, &candidate).is_some() {

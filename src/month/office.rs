@@ -108,7 +108,7 @@ pub fn check_files(files: &MonthFiles, definition: Arc<Definition>) -> Checked {
         warn_percent_slips(&mut v, units, &definition, &input, &places);
     }
     let texts = read_texts(&mut v, files, &definition.sections);
-    let cases = read_cases(&mut v, files, &definition.sections, &input.units);
+    let cases = read_cases(&mut v, files, &definition.sections, &input);
     warn_unknown_files(&mut v, files, &definition);
 
     // The figures are derived and checked even when some were refused
@@ -496,20 +496,27 @@ fn resolve_unit(
 ) {
     let Some(text) = text else { return };
     let written = text.trim().to_owned();
-    if let Some(unit) = units.iter().find(|u| u.id == written || u.name == written || u.short == written) {
-        *text = unit.name.clone();
-        return;
+    match find_unit(units, &written) {
+        Ok(i) => *text = units[i].name.clone(),
+        Err(hint) => v.error(file, path, label, format!("no unit `{written}` in units.yaml")).hint = Some(hint),
+    }
+}
+
+/// The unit of `units` that `written` names (its id, full name or short
+/// name), or a hint for a name no unit has: the closest name, else the one
+/// that starts the same way longest (荷花园 for 荷花园路, from two characters).
+fn find_unit(units: &[Unit], written: &str) -> Result<usize, String> {
+    if let Some(i) = units.iter().position(|u| u.id == written || u.name == written || u.short == written) {
+        return Ok(i);
     }
     let names = units.iter().flat_map(|u| [u.name.as_str(), u.short.as_str()]);
-    // Else the name that starts the same way longest (荷花园 for 荷花园路), from two characters on.
     let shared = |name: &str| name.chars().zip(written.chars()).take_while(|(a, b)| a == b).count();
     let alike =
         units.iter().map(|u| (shared(&u.name), u.name.as_str())).filter(|(n, _)| *n >= 2).max_by_key(|(n, _)| *n);
-    let hint = match closest(&written, names).or(alike.map(|(_, name)| name)) {
+    Err(match closest(written, names).or(alike.map(|(_, name)| name)) {
         Some(close) => format!("did you mean `{close}`?"),
         None => "name a unit of units.yaml by its full name, short name or id".to_owned(),
-    };
-    v.error(file, path, label, format!("no unit `{written}` in units.yaml")).hint = Some(hint);
+    })
 }
 
 /// units.yaml: the groups in the definition's names, each unit once, with
@@ -693,7 +700,7 @@ fn read_cases(
     v: &mut Validator,
     files: &MonthFiles,
     sections: &[Section],
-    units: &[Unit],
+    input: &Input,
 ) -> BTreeMap<String, Vec<Case>> {
     let mut out = BTreeMap::new();
     for (folder, optional) in case_folders(sections) {
@@ -701,19 +708,9 @@ fn read_cases(
         for (file, parsed) in validate::read_case_files(v, files, &folder, !optional) {
             let mut refs = Vec::new();
             for (named, line) in &parsed.units {
-                match units.iter().position(|u| &u.id == named || &u.name == named || &u.short == named) {
-                    Some(i) => {
-                        let group = units[i].group;
-                        refs.push(UnitRef { group, unit: units[..i].iter().filter(|u| u.group == group).count() });
-                    }
-                    None => {
-                        let hint = match closest(named, units.iter().flat_map(|u| [u.name.as_str(), u.short.as_str()]))
-                        {
-                            Some(close) => format!("did you mean `{close}`?"),
-                            None => "name a unit of units.yaml by its full name, short name or id".to_owned(),
-                        };
-                        v.diagnostics.push(validate::unknown_case_unit(&file, named, *line, hint));
-                    }
+                match find_unit(&input.units, named) {
+                    Ok(i) => refs.push(UnitRef { group: input.units[i].group, unit: input.place_in_group(i) }),
+                    Err(hint) => v.diagnostics.push(validate::unknown_case_unit(&file, named, *line, hint)),
                 }
             }
             cases.push((

@@ -31,9 +31,6 @@ pub fn for_file(definition: &Definition, file: &str) -> Option<Value> {
     let (title, body) = match file {
         MONTH_FILE => (format!("month.yaml — {office}本期通报的基本信息"), month(definition)),
         UNITS_FILE => (format!("units.yaml — {office}成员单位本月的数字"), units(definition)),
-        FIGURES_FILE if definition.figure_files().iter().any(|f| f == file) => {
-            (format!("figures.yaml — {office}本月的数字"), placed_object(definition, file))
-        }
         _ if definition.figure_files().iter().any(|f| f == file) => {
             (format!("{file} — {office}本月的数字"), placed_object(definition, file))
         }

@@ -266,12 +266,7 @@ fn office_pages(
         .units
         .iter()
         .enumerate()
-        .map(|(i, u)| MonthUnit {
-            id: &u.id,
-            name: &u.name,
-            group: u.group,
-            index: input.units[..i].iter().filter(|v| v.group == u.group).count(),
-        })
+        .map(|(i, u)| MonthUnit { id: &u.id, name: &u.name, group: u.group, index: input.place_in_group(i) })
         .collect();
     let mut known_ids = sheet::archived_unit_ids(month_dir);
     known_ids.extend(input.units.iter().map(|u| u.id.clone()));

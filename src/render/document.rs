@@ -379,16 +379,7 @@ impl OfficeMonth {
         columns: &[crate::definition::Column],
     ) -> Vec<Vec<String>> {
         let s = self.definition.scope(scope);
-        let text_of = |i: usize, name: &str| -> String {
-            let texts = match scope {
-                ScopeKey::List(list) => {
-                    self.input.lists.get(list).and_then(|items| items.get(i)).map(|item| &item.texts)
-                }
-                ScopeKey::Unit => self.input.units.get(i).map(|u| &u.texts),
-                ScopeKey::Office => Some(&self.input.office_texts),
-            };
-            texts.and_then(|t| t.get(name)).cloned().unwrap_or_default()
-        };
+        let text_of = |i: usize, name: &str| -> String { self.texts(scope, i).get(name).cloned().unwrap_or_default() };
         let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
         for &i in members {
             let key = text_of(i, by);
@@ -446,6 +437,15 @@ impl OfficeMonth {
         }
     }
 
+    /// A member's text measures (a grade, a title, a unit named), by name.
+    fn texts(&self, scope: &ScopeKey, member: usize) -> &BTreeMap<String, String> {
+        match scope {
+            ScopeKey::Office => &self.input.office_texts,
+            ScopeKey::Unit => &self.input.units[member].texts,
+            ScopeKey::List(list) => &self.input.lists[list][member].texts,
+        }
+    }
+
     fn record(&self, scope: &ScopeKey, member: usize) -> &Record {
         match scope {
             ScopeKey::Office => &self.output.office,
@@ -458,22 +458,20 @@ impl OfficeMonth {
     /// short name and group; a figure with no value shows its `zero` text.
     fn member(&self, scope: &ScopeKey, member: usize) -> Map<String, Json> {
         let mut fields = Map::new();
-        let (record, texts): (&Record, &BTreeMap<String, String>) = match scope {
-            ScopeKey::Office => (&self.output.office, &self.input.office_texts),
+        match scope {
+            ScopeKey::Office => {}
             ScopeKey::Unit => {
                 let unit = &self.input.units[member];
                 fields.insert("id".into(), Json::from(unit.id.clone()));
                 fields.insert("name".into(), Json::from(unit.name.clone()));
                 fields.insert("short".into(), Json::from(unit.short.clone()));
                 fields.insert("group".into(), Json::from(self.input.groups[unit.group].clone()));
-                (&self.output.units[member], &unit.texts)
             }
             ScopeKey::List(list) => {
-                let item = &self.input.lists[list][member];
-                fields.insert("name".into(), Json::from(item.name.clone()));
-                (&self.output.lists[list][member], &item.texts)
+                fields.insert("name".into(), Json::from(self.input.lists[list][member].name.clone()));
             }
-        };
+        }
+        let (record, texts) = (self.record(scope, member), self.texts(scope, member));
         let definition: &Definition = &self.definition;
         let s = definition.scope(scope);
         for name in record.keys() {
