@@ -224,7 +224,8 @@ pub struct OfficeDefinition {
 /// `bulletin.yaml` beside the months or beside `months/`, else the bundled
 /// one (Furong's). A definition with errors stops every month it governs.
 pub fn office_definition(dir: &Path) -> Result<OfficeDefinition, Failure> {
-    if let Some(pin) = definition::pinned(dir) {
+    let pin = definition::pinned(dir);
+    if let Some(pin) = &pin {
         if !pin.path.is_file() {
             let at = [source::locate::Segment::Key("definition".into())];
             return Err(Failure::Data(vec![Diagnostic::error(
@@ -238,7 +239,7 @@ pub fn office_definition(dir: &Path) -> Result<OfficeDefinition, Failure> {
             )]));
         }
     }
-    let Some(path) = definition::find_for_month(dir) else {
+    let Some(path) = pin.map(|pin| pin.path).or_else(|| definition::find_beside(dir)) else {
         return Ok(OfficeDefinition { definition: definition::furong(), warnings: Vec::new() });
     };
     let loaded = definition::load_shared(&path)
@@ -317,11 +318,11 @@ pub fn pdf_name(period: &str, draft: bool) -> String {
 /// `build --emit-typst DIR`: the exact Typst project a month compiles,
 /// Furong's or an office's — the layouts, `data.json`, the sources, and
 /// `fonts.txt` naming the fonts folder — in `DIR/<period>/`, so that the
-/// stock Typst tools compile it too. Returns the project and its main file.
-pub fn emit_typst(dir: &Path, into: &Path, layouts: &Path, fonts: &Path) -> Result<(PathBuf, String), Failure> {
+/// stock Typst tools compile it too. `resources` are those loaded from
+/// `fonts` (once for every month). Returns the project and its main file.
+pub fn emit_typst(dir: &Path, into: &Path, resources: &Resources, fonts: &Path) -> Result<(PathBuf, String), Failure> {
     let (issue, _) = check_issue(dir, CheckOptions::default())?;
-    let resources = Resources::load(layouts, fonts)?;
-    let job = prepare(dir, &issue, &resources)?;
+    let job = prepare(dir, &issue, resources)?;
     let project = into.join(issue.period_key());
     for (path, bytes) in resources.world.layouts.files() {
         crate::fs::write_atomically(&project.join(path.trim_start_matches('/')), bytes)?;

@@ -146,41 +146,50 @@ fn record_path(out: &Path, period: &str) -> PathBuf {
     out.join(format!(".{period}.build"))
 }
 
-/// Whether `out` holds an up-to-date PDF for these inputs: the record's
-/// hash matches and the PDF it names is there, with the digest recorded.
-/// Returns the PDF and its digest.
-fn up_to_date(out: &Path, period: &str, hash: &str) -> Option<(PathBuf, String)> {
-    let record = std::fs::read_to_string(record_path(out, period)).ok()?;
-    let mut fields = record.lines().filter_map(|l| l.split_once(' '));
-    let (mut inputs, mut pdf, mut digest) = (None, None, None);
-    for (key, value) in fields.by_ref() {
-        match key {
-            "inputs" => inputs = Some(value),
-            "pdf" => pdf = Some(value),
-            "sha256" => digest = Some(value),
-            _ => {}
+/// The record of a period's last good build, as read.
+#[derive(Default)]
+struct Record {
+    inputs: Option<String>,
+    pdf: Option<String>,
+    sha256: Option<String>,
+    /// Each part of the inputs (`tool`, `resources`, `month`, `definition`).
+    parts: BTreeMap<String, String>,
+}
+
+impl Record {
+    /// The record beside the PDFs in `out`; an empty one when there is none.
+    fn read(out: &Path, period: &str) -> Self {
+        let text = std::fs::read_to_string(record_path(out, period)).unwrap_or_default();
+        let mut record = Self::default();
+        for (key, value) in text.lines().filter_map(|l| l.split_once(' ')) {
+            match key {
+                "inputs" => record.inputs = Some(value.to_owned()),
+                "pdf" => record.pdf = Some(value.to_owned()),
+                "sha256" => record.sha256 = Some(value.to_owned()),
+                "part" => {
+                    if let Some((part, hash)) = value.split_once(' ') {
+                        record.parts.insert(part.to_owned(), hash.to_owned());
+                    }
+                }
+                _ => {}
+            }
         }
+        record
     }
-    let pdf = out.join(pdf?);
-    let bytes = std::fs::read(&pdf).ok()?;
-    let digest = digest?;
-    (inputs? == hash && crate::sha256_hex(&bytes) == digest).then(|| (pdf, digest.to_owned()))
+
+    /// Whether `out` holds an up-to-date PDF for inputs of `hash`: the
+    /// recorded hash matches and the PDF it names is there, with the digest
+    /// recorded. Returns the PDF and its digest.
+    fn up_to_date(&self, out: &Path, hash: &str) -> Option<(PathBuf, String)> {
+        let pdf = out.join(self.pdf.as_ref()?);
+        let bytes = std::fs::read(&pdf).ok()?;
+        let digest = self.sha256.as_ref()?;
+        (self.inputs.as_deref()? == hash && crate::sha256_hex(&bytes) == *digest).then(|| (pdf, digest.clone()))
+    }
 }
 
-/// The parts of the inputs the last build of `period` recorded.
-fn recorded_parts(out: &Path, period: &str) -> BTreeMap<String, String> {
-    let record = std::fs::read_to_string(record_path(out, period)).unwrap_or_default();
-    record
-        .lines()
-        .filter_map(|l| l.strip_prefix("part "))
-        .filter_map(|l| l.split_once(' '))
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect()
-}
-
-fn write_record(out: &Path, period: &str, inputs: &Inputs, built: &Built) -> Result<(), Error> {
+fn write_record(out: &Path, period: &str, inputs: &Inputs, hash: &str, built: &Built) -> Result<(), Error> {
     let name = built.pdf.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let hash = inputs.combined();
     let text = format!(
         "inputs {hash}\npdf {name}\nsha256 {}\npart tool {}\npart resources {}\npart month {}\npart definition {}\n",
         built.sha256, inputs.tool, inputs.resources, inputs.month, inputs.definition
@@ -262,12 +271,13 @@ fn build_one(dir: &Path, batch: Batch, fingerprint: Option<&str>, resources: &Mu
     let inputs = fingerprint.map(|f| inputs(&files, f, batch.options));
     let hash = inputs.as_ref().map(Inputs::combined);
     let period = files.name.clone();
+    let record = Record::read(batch.out, &period);
     if let (false, Some(hash)) = (batch.force, &hash) {
-        if let Some((pdf, sha256)) = up_to_date(batch.out, &period, hash) {
+        if let Some((pdf, sha256)) = record.up_to_date(batch.out, hash) {
             return Outcome::UpToDate(pdf, sha256);
         }
     }
-    let because = inputs.as_ref().map(|i| i.changed_since(&recorded_parts(batch.out, &period))).unwrap_or_default();
+    let because = inputs.as_ref().map(|i| i.changed_since(&record.parts)).unwrap_or_default();
     let load = || {
         let mut shared = resources.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(loaded) = shared.as_ref() {
@@ -282,8 +292,8 @@ fn build_one(dir: &Path, batch: Batch, fingerprint: Option<&str>, resources: &Mu
     typst::comemo::evict(EVICT_AFTER);
     match result {
         Ok(mut built) => {
-            if let Some(inputs) = &inputs {
-                if let Err(err) = write_record(batch.out, &period, inputs, &built) {
+            if let (Some(inputs), Some(hash)) = (&inputs, &hash) {
+                if let Err(err) = write_record(batch.out, &period, inputs, hash, &built) {
                     return Outcome::Failed(Failure::Operational(err));
                 }
             }

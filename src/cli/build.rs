@@ -128,8 +128,10 @@ pub fn run(
         bar.finish_and_clear();
     }
     if let Some(into) = &batch_args.emit_typst {
+        // The layouts and fonts once, for every month's project.
+        let resources = bulletin::Resources::load(&args.layouts, &args.fonts)?;
         for dir in &dirs {
-            match bulletin::emit_typst(dir, into, &args.layouts, &args.fonts) {
+            match bulletin::emit_typst(dir, into, &resources, &args.fonts) {
                 Ok((project, main)) => eprintln!(
                     "wrote the Typst project {} (typst compile --root {} --font-path \"$(cat {}/fonts.txt)\" --ignore-system-fonts {}/{main})",
                     project.display(),

@@ -435,9 +435,12 @@ pub fn pinned(month_dir: &Path) -> Option<Pin> {
 /// first `bulletin.yaml` in the folder's parent (beside the months) or the
 /// parent's parent (beside `months/`); `None` when there is none.
 pub fn find_for_month(month_dir: &Path) -> Option<PathBuf> {
-    if let Some(pin) = pinned(month_dir) {
-        return Some(pin.path);
-    }
+    pinned(month_dir).map(|pin| pin.path).or_else(|| find_beside(month_dir))
+}
+
+/// The office's own `bulletin.yaml` for the month folder `month_dir`,
+/// whatever the month pins: beside the months or beside `months/`.
+pub fn find_beside(month_dir: &Path) -> Option<PathBuf> {
     // As the user named the folder where that reaches (diagnostics then
     // show `bulletin.yaml`, not an absolute path), else from its absolute path.
     let named: Vec<&Path> = month_dir.ancestors().skip(1).take(2).collect();
