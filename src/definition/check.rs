@@ -868,6 +868,10 @@ impl Checker<'_> {
         };
         let entries = self.names.get(&target).cloned().unwrap_or_default();
         let figure = rest.first().map(String::as_str).unwrap_or("");
+        if figure == crate::derive::engine::NAME && rest.len() == 1 && target != ScopeKey::Office {
+            // A unit's or an item's name: a text, compared with `==`/`!=`.
+            return Ty::Text;
+        }
         let entry = entries.get(figure).cloned();
         let Some(entry) = entry else {
             let hint = match closest(figure, entries.keys().map(String::as_str)) {

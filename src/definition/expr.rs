@@ -430,6 +430,20 @@ impl Expr {
         out
     }
 
+    /// The names of figures the formula reads, in order: [`Expr::names`]
+    /// without the collections that `sum` and `count` run over.
+    pub fn figure_names(&self) -> Vec<(&[String], usize)> {
+        let mut collections = Vec::new();
+        self.visit(&mut |e| {
+            if let Expr::Call { function, args, .. } = e {
+                if let (true, Some(Expr::Name { at, .. })) = (function.aggregates(), args.first()) {
+                    collections.push(*at);
+                }
+            }
+        });
+        self.names().into_iter().filter(|(_, at)| !collections.contains(at)).collect()
+    }
+
     fn visit<'a>(&'a self, f: &mut impl FnMut(&'a Expr)) {
         f(self);
         match self {
@@ -450,6 +464,16 @@ mod tests {
 
     fn name(path: &str, at: usize) -> Expr {
         Expr::Name { path: path.split('.').map(str::to_owned).collect(), at }
+    }
+
+    #[test]
+    fn figure_names_leave_out_the_collections_aggregates_run_over() {
+        let e = parse("count(city, name == office.district) == sum(units, signed) + city").unwrap();
+        let all: Vec<String> = e.names().iter().map(|(p, _)| p.join(".")).collect();
+        assert_eq!(all, ["city", "name", "office.district", "units", "signed", "city"]);
+        let figures: Vec<String> = e.figure_names().iter().map(|(p, _)| p.join(".")).collect();
+        // `city` outside a call is a figure of that name, kept.
+        assert_eq!(figures, ["name", "office.district", "signed", "city"]);
     }
 
     #[test]

@@ -144,6 +144,8 @@ pub struct Check {
     /// A failed check is an error (else a warning).
     pub error: bool,
     pub message: Option<String>,
+    /// The code by which month.yaml's `acknowledge:` accepts the warning.
+    pub code: Option<String>,
 }
 
 /// One part of the bulletin: a heading (numbered by its depth), and what

@@ -19,6 +19,10 @@ const COUNT_RULE: FigureRule = FigureRule::new(0, Rounding::Truncate, Style::Fix
 /// of a unit with no key).
 pub type Value = Option<Ratio>;
 
+/// The name a condition compares a unit's or a list item's name by
+/// (`name == office.district`).
+pub const NAME: &str = "name";
+
 /// One member of a scope (a unit, a list item) or the office: its figures
 /// by name; a channel part as `measure.channel`.
 pub type Record = BTreeMap<String, Value>;
@@ -157,6 +161,7 @@ impl Env<'_> {
         let Expr::Name { path, .. } = e else { return false };
         let (scope, name) = match path.as_slice() {
             [first, name] if first == "office" => (ScopeKey::Office, name),
+            [name] if name == NAME => return true,
             [name] => (ScopeKey::Unit, name),
             _ => return false,
         };
@@ -212,6 +217,11 @@ impl Env<'_> {
             Expr::Text(text) => Some(text),
             Expr::Name { path, .. } => match path.as_slice() {
                 [first, name] if first == "office" => texts(At::Office)?.get(name).map(String::as_str),
+                [name] if name == NAME => match at {
+                    At::Office => None,
+                    At::Unit(i) => self.input.units.get(i).map(|u| u.name.as_str()),
+                    At::Item(list, i) => self.input.lists.get(list)?.get(i).map(|item| item.name.as_str()),
+                },
                 [name] => texts(at)?.get(name).map(String::as_str),
                 _ => None,
             },

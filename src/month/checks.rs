@@ -75,7 +75,7 @@ pub(super) fn run(
         // The figures the condition names (`office.x` as `x`), in its order.
         let names: Vec<String> = check
             .assert
-            .names()
+            .figure_names()
             .into_iter()
             .filter_map(|(path, _)| match path {
                 [first, name] if first == "office" => Some(name.clone()),
@@ -100,7 +100,7 @@ pub(super) fn run(
                 v.error(file, &path, label, message)
             } else {
                 let d = v.warning(file, &path, label, message);
-                d.code = Some("check");
+                d.code = Some(check.code.clone().map_or("check".into(), Into::into));
                 d
             };
             // A message of the office's own words still shows the figures.
@@ -139,7 +139,7 @@ pub(super) fn run(
         let typed = typed.unwrap_or_default();
         let message = format!("{} is typed as published, {typed}, but the figures give {derived}", figure.label);
         let diagnostic = v.warning(file, &path, label, message);
-        diagnostic.code = Some("published-differs");
+        diagnostic.code = Some("published-differs".into());
         diagnostic.hint = Some(format!(
             "the bulletin prints {typed}, as published; correct the typed value or the figures it is derived from if the platform's figure is a slip"
         ));

@@ -154,7 +154,8 @@ pub fn check_files(files: &MonthFiles, definition: Arc<Definition>) -> Checked {
         // Whether a warning is gone can be told only of a month without
         // errors: an error may hide the figures a warning is about.
         let judged = parsed && !diagnostics.iter().any(Diagnostic::is_error);
-        diagnostics = validate::acknowledge(file, &header.acknowledge, diagnostics, judged);
+        let own: Vec<&str> = definition.checks.iter().filter_map(|c| c.code.as_deref()).collect();
+        diagnostics = validate::acknowledge(file, &header.acknowledge, &own, diagnostics, judged);
     }
     if let Some(note) = another_definition(&files.dir, &diagnostics) {
         diagnostics.push(note);

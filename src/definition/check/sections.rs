@@ -34,6 +34,7 @@ impl Checker<'_> {
         if let Some(message) = &c.message {
             let _ = self.template(&at("message"), message);
         }
+        let code = c.code.as_ref().and_then(|code| self.warning_code(&at("code"), code, c.level));
         Some(Check {
             name: name.to_owned(),
             scope,
@@ -41,7 +42,41 @@ impl Checker<'_> {
             text: c.assert.trim().to_owned(),
             error: c.level != Some(raw::Level::Warning),
             message: c.message.clone(),
+            code,
         })
+    }
+
+    /// A check's own warning code: kebab-case, not one of the tool's, on a
+    /// warning (an error cannot be acknowledged).
+    fn warning_code(&mut self, at: &[Segment], code: &str, level: Option<raw::Level>) -> Option<String> {
+        let well_formed = code
+            .split('-')
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+        let problem = if level != Some(raw::Level::Warning) {
+            Some((
+                format!("`{code}`: only a warning has a code"),
+                "add `level: warning`, or remove `code:`: an error cannot be acknowledged".to_owned(),
+            ))
+        } else if !well_formed {
+            Some((
+                format!("`{code}` is not a warning code"),
+                "write it in lower-case letters, digits and hyphens, e.g. tickets-total".to_owned(),
+            ))
+        } else if crate::diag::WARNING_CODES.iter().any(|(known, _)| *known == code) {
+            Some((
+                format!("`{code}` is a code of the tool's own warnings"),
+                "give the check a code of its own, e.g. `city-total`".to_owned(),
+            ))
+        } else {
+            None
+        };
+        match problem {
+            Some((message, hint)) => {
+                self.error(at, message).hint = Some(hint);
+                None
+            }
+            None => Some(code.to_owned()),
+        }
     }
 
     /// A minijinja template that does not parse is an error at its value;
