@@ -363,6 +363,14 @@ pub fn check_printable(dir: &Path, issue: &Issue, resources: &Resources) -> Resu
     prepare(dir, issue, resources).map(|_| ())
 }
 
+/// The pages `bulletin build` lays out for the month folder `dir`, under
+/// its office's definition, before they are written as PDF.
+pub fn lay_out(dir: &Path, resources: &Resources) -> Result<typst_layout::PagedDocument, Failure> {
+    let (issue, _) = check_issue(dir, CheckOptions::default())?;
+    let job = prepare(dir, &issue, resources)?;
+    Ok(render::pdf::document(job, &resources.world)?)
+}
+
 /// The month's compilation job, its characters checked against the fonts.
 fn prepare<'a>(dir: &Path, issue: &Issue, resources: &Resources) -> Result<render::pdf::Job<'a>, Failure> {
     match issue {

@@ -32,12 +32,44 @@ fn resources() -> Resources {
     Resources::load(&project.join("layouts"), &project.join("fonts")).expect("layouts and fonts load")
 }
 
-/// A copy of the bundled month in `scratch`, changed by `edit`.
-fn month_copy(scratch: &Scratch, edit: impl FnOnce(&Path)) -> PathBuf {
+/// The two ways Furong's bulletin is laid out while it moves onto its
+/// definition's sections: the bundled layout (layouts/bulletin.typ) and
+/// the sections of tests/fixtures/furong-sections.yaml (layouts/office.typ).
+/// The rules of GB/T 9704 are checked on both.
+#[derive(Clone, Copy, Debug)]
+enum Layout {
+    Bundled,
+    Sections,
+}
+
+const LAYOUTS: [Layout; 2] = [Layout::Bundled, Layout::Sections];
+
+/// A copy of the bundled month in `scratch`, changed by `edit`, under the
+/// definition `layout` lays it out by.
+fn month_copy_as(layout: Layout, scratch: &Scratch, edit: impl FnOnce(&Path)) -> PathBuf {
     let month = scratch.path().join("2020-03");
     common::copy_dir(&common::project().join("months/2020-03"), &month);
+    if let Layout::Sections = layout {
+        fs::write(scratch.path().join("bulletin.yaml"), common::furong_with_sections()).unwrap();
+    }
     edit(&month);
     month
+}
+
+fn month_copy(scratch: &Scratch, edit: impl FnOnce(&Path)) -> PathBuf {
+    month_copy_as(Layout::Bundled, scratch, edit)
+}
+
+/// The bundled month laid out each way.
+/// (`test` names the scratch folders: tests run side by side.)
+fn bundled_documents(test: &str, resources: &Resources) -> Vec<(Layout, PagedDocument)> {
+    LAYOUTS
+        .iter()
+        .map(|&layout| {
+            let scratch = Scratch::new(&format!("pages-{test}-{layout:?}"));
+            (layout, bulletin_pages(&month_copy_as(layout, &scratch, |_| {}), resources))
+        })
+        .collect()
 }
 
 fn append_to_case(month: &Path, text: &str) {
@@ -47,14 +79,12 @@ fn append_to_case(month: &Path, text: &str) {
     fs::write(case, body).unwrap();
 }
 
-/// The laid-out bulletin of a month folder.
+/// The bulletin of a month folder, laid out as `bulletin build` lays it
+/// out under the month's definition.
 fn bulletin_pages(month: &Path, resources: &Resources) -> PagedDocument {
-    let (checked, _) = bulletin::check(month, CheckOptions::default()).unwrap_or_else(|failure| {
-        panic!("{} does not check: {failure:?}", month.display());
-    });
-    let figures = bulletin::figures(&checked, &resources.sentences).expect("figures");
-    let job = render::pdf::bulletin_job(&figures, &checked.sources).expect("job");
-    render::pdf::document(job, &resources.world).expect("the bulletin lays out")
+    bulletin::lay_out(month, resources).unwrap_or_else(|failure| {
+        panic!("{} does not lay out: {failure:?}", month.display());
+    })
 }
 
 /// The laid-out sheet of one unit of the bundled month.
@@ -331,24 +361,27 @@ fn line_extents(runs: &[Run]) -> Vec<(usize, f64, f64, f64)> {
 #[test]
 fn lines_that_run_on_are_justified() {
     let resources = resources();
-    let all = runs(&bulletin_pages(&common::project().join("months/2020-03"), &resources));
-    let (left, right, pitch) = (mm(28.0), mm(210.0 - 26.0), mm(225.0) / 22.0);
-    let lines = line_extents(&all);
-    let mut checked = 0;
-    for pair in lines.windows(2) {
-        let ((page, y, _, end), (next_page, next_y, next_start, _)) = (pair[0], pair[1]);
-        if page == next_page && (next_y - y - pitch).abs() < 0.5 && (next_start - left).abs() < 0.5 {
-            checked += 1;
-            // A mark at the line's end may hang a little into the margin.
-            assert!(
-                end > right - 0.5 && end < right + 2.0,
-                "page {}: a line ends {:.1} pt short of the margin",
-                page + 1,
-                right - end
-            );
+    for (layout, document) in bundled_documents("lines_that_run_on_are_justified", &resources) {
+        let all = runs(&document);
+        eprintln!("the {layout:?} layout");
+        let (left, right, pitch) = (mm(28.0), mm(210.0 - 26.0), mm(225.0) / 22.0);
+        let lines = line_extents(&all);
+        let mut checked = 0;
+        for pair in lines.windows(2) {
+            let ((page, y, _, end), (next_page, next_y, next_start, _)) = (pair[0], pair[1]);
+            if page == next_page && (next_y - y - pitch).abs() < 0.5 && (next_start - left).abs() < 0.5 {
+                checked += 1;
+                // A mark at the line's end may hang a little into the margin.
+                assert!(
+                    end > right - 0.5 && end < right + 2.0,
+                    "page {}: a line ends {:.1} pt short of the margin",
+                    page + 1,
+                    right - end
+                );
+            }
         }
+        assert!(checked > 20, "only {checked} lines checked");
     }
-    assert!(checked > 20, "only {checked} lines checked");
 }
 
 /// GB/T 9704-2012 §5.2.2: 每行排28个字. A line that runs on, flush left and
@@ -356,27 +389,30 @@ fn lines_that_run_on_are_justified() {
 #[test]
 fn a_full_line_holds_28_characters() {
     let resources = resources();
-    let all = runs(&bulletin_pages(&common::project().join("months/2020-03"), &resources));
-    let lines = body_lines(&all);
-    let extents = line_extents(&all);
-    let (left, pitch) = (mm(28.0), mm(225.0) / 22.0);
-    let mut checked = 0;
-    for (i, pair) in extents.windows(2).enumerate() {
-        let ((page, y, start, _), (next_page, next_y, next_start, _)) = (pair[0], pair[1]);
-        let text = &lines[i].2;
-        let runs_on = page == next_page && (next_y - y - pitch).abs() < 0.5 && (next_start - left).abs() < 0.5;
-        let flush_left = (start - left).abs() < 0.5;
-        if runs_on && flush_left && !text.chars().any(|c| c.is_ascii()) {
-            checked += 1;
-            // A mark may not start a line: a character moves down with the
-            // mark after it (道、), and that line holds 27.
-            let next: Vec<char> = lines[i + 1].2.chars().take(2).collect();
-            let pushed = next.get(1).is_some_and(|c| "，、。；：？！）”’》」』".contains(*c));
-            let count = text.chars().count();
-            assert!(count == 28 || (pushed && count == 27), "page {}: `{text}` has {count} characters", page + 1);
+    for (layout, document) in bundled_documents("a_full_line_holds_28_characters", &resources) {
+        let all = runs(&document);
+        eprintln!("the {layout:?} layout");
+        let lines = body_lines(&all);
+        let extents = line_extents(&all);
+        let (left, pitch) = (mm(28.0), mm(225.0) / 22.0);
+        let mut checked = 0;
+        for (i, pair) in extents.windows(2).enumerate() {
+            let ((page, y, start, _), (next_page, next_y, next_start, _)) = (pair[0], pair[1]);
+            let text = &lines[i].2;
+            let runs_on = page == next_page && (next_y - y - pitch).abs() < 0.5 && (next_start - left).abs() < 0.5;
+            let flush_left = (start - left).abs() < 0.5;
+            if runs_on && flush_left && !text.chars().any(|c| c.is_ascii()) {
+                checked += 1;
+                // A mark may not start a line: a character moves down with the
+                // mark after it (道、), and that line holds 27.
+                let next: Vec<char> = lines[i + 1].2.chars().take(2).collect();
+                let pushed = next.get(1).is_some_and(|c| "，、。；：？！）”’》」』".contains(*c));
+                let count = text.chars().count();
+                assert!(count == 28 || (pushed && count == 27), "page {}: `{text}` has {count} characters", page + 1);
+            }
         }
+        assert!(checked >= 5, "only {checked} full lines checked");
     }
-    assert!(checked >= 5, "only {checked} full lines checked");
 }
 
 const DATE: &str = "2020年4月17日";
@@ -387,10 +423,11 @@ const DATE: &str = "2020年4月17日";
 fn the_signoff_never_stands_alone_on_a_page() {
     let resources = resources();
     let paragraphs: Vec<&str> = LONG_CASE.split("\n\n").collect();
-    for extra in 0..=paragraphs.len() * 2 {
-        let scratch = Scratch::new(&format!("pages-signoff-{extra}"));
+    for (layout, extra) in LAYOUTS.into_iter().flat_map(|l| (0..=paragraphs.len() * 2).map(move |e| (l, e))) {
+        eprintln!("the {layout:?} layout");
+        let scratch = Scratch::new(&format!("pages-signoff-{layout:?}-{extra}"));
         let filler: String = (0..extra).map(|i| format!("\n{}\n", paragraphs[i % paragraphs.len()].trim())).collect();
-        let month = month_copy(&scratch, |m| append_to_case(m, &filler));
+        let month = month_copy_as(layout, &scratch, |m| append_to_case(m, &filler));
         let lines = body_lines(&runs(&bulletin_pages(&month, &resources)));
         let (page, _, _) = lines.iter().find(|(_, _, t)| t.contains(DATE)).expect("the date prints");
         let note = lines.iter().position(|(p, _, t)| p == page && t.starts_with("附件：")).unwrap_or_else(|| {
@@ -406,10 +443,11 @@ fn the_signoff_never_stands_alone_on_a_page() {
 
 /// The bulletin with `tail` appended to its case after `lines` one-line
 /// paragraphs: `tail` moves down a page line by line as `lines` grows.
-fn with_lines_before(tail: &str, lines: usize, resources: &Resources) -> PagedDocument {
-    let scratch = Scratch::new(&format!("pages-lines-{lines}-{}", tail.len()));
+fn with_lines_before(layout: Layout, tail: &str, lines: usize, resources: &Resources) -> PagedDocument {
+    eprintln!("the {layout:?} layout");
+    let scratch = Scratch::new(&format!("pages-lines-{layout:?}-{lines}-{}", tail.len()));
     let filler: String = (0..lines).map(|i| format!("\n第{i}段补充。\n")).collect();
-    let month = month_copy(&scratch, |m| append_to_case(m, &format!("{filler}\n{tail}")));
+    let month = month_copy_as(layout, &scratch, |m| append_to_case(m, &format!("{filler}\n{tail}")));
     bulletin_pages(&month, resources)
 }
 
@@ -418,8 +456,8 @@ fn with_lines_before(tail: &str, lines: usize, resources: &Resources) -> PagedDo
 #[test]
 fn case_subheadings_are_kept_with_their_text() {
     let resources = resources();
-    for lines_before in 0..22 {
-        let document = with_lines_before("## 后续处理情况\n\n区教育局将继续跟进。\n", lines_before, &resources);
+    for (layout, lines_before) in LAYOUTS.into_iter().flat_map(|l| (0..22).map(move |n| (l, n))) {
+        let document = with_lines_before(layout, "## 后续处理情况\n\n区教育局将继续跟进。\n", lines_before, &resources);
         let lines = body_lines(&runs(&document));
         let at = lines.iter().position(|(_, _, t)| t == "后续处理情况").expect("the sub-heading prints");
         assert_eq!(
@@ -436,9 +474,9 @@ fn case_subheadings_are_kept_with_their_text() {
 #[test]
 fn short_tables_are_not_split() {
     let resources = resources();
-    for lines_before in 0..22 {
+    for (layout, lines_before) in LAYOUTS.into_iter().flat_map(|l| (0..22).map(move |n| (l, n))) {
         let table = "门店\t学员数\t状态\n五一广场店\t120\t未退费\n袁家岭店\t45\t部分退费\n";
-        let all = runs(&with_lines_before(table, lines_before, &resources));
+        let all = runs(&with_lines_before(layout, table, lines_before, &resources));
         let pages: std::collections::BTreeSet<usize> = all
             .iter()
             .filter(|r| ["门店", "五一广场店", "袁家岭店"].contains(&r.text.as_str()))
@@ -454,15 +492,18 @@ fn short_tables_are_not_split() {
 #[test]
 fn table_headers_break_between_words() {
     let resources = resources();
-    let all = runs(&bulletin_pages(&common::project().join("months/2020-03"), &resources));
-    let headers: Vec<&Run> = all.iter().filter(|r| r.family == "FandolHei" && r.size < 13.0).collect();
-    assert!(headers.len() > 30, "the tables' header cells are in 黑体");
-    for run in &headers {
-        let chars = run.text.chars().filter(|c| !c.is_whitespace()).count();
-        assert!(chars > 1, "a header cell leaves `{}` alone on a line (page {})", run.text, run.page + 1);
-        // Not justified: the run is as wide as its glyphs' advances.
-        let natural: f64 = run.glyphs.iter().map(|(_, advance)| advance * run.size).sum();
-        assert!((run.width - natural).abs() < 0.01, "`{}` is spread out", run.text);
+    for (layout, document) in bundled_documents("table_headers_break_between_words", &resources) {
+        let all = runs(&document);
+        eprintln!("the {layout:?} layout");
+        let headers: Vec<&Run> = all.iter().filter(|r| r.family == "FandolHei" && r.size < 13.0).collect();
+        assert!(headers.len() > 30, "the tables' header cells are in 黑体");
+        for run in &headers {
+            let chars = run.text.chars().filter(|c| !c.is_whitespace()).count();
+            assert!(chars > 1, "a header cell leaves `{}` alone on a line (page {})", run.text, run.page + 1);
+            // Not justified: the run is as wide as its glyphs' advances.
+            let natural: f64 = run.glyphs.iter().map(|(_, advance)| advance * run.size).sum();
+            assert!((run.width - natural).abs() < 0.01, "`{}` is spread out", run.text);
+        }
     }
 }
 
@@ -475,30 +516,34 @@ const CJK_PUNCTUATION: [&str; 7] = ["，", "、", "；", "：", "。", "？", "�
 #[test]
 fn cjk_punctuation_keeps_its_full_width() {
     let resources = resources();
-    let all = runs(&bulletin_pages(&common::project().join("months/2020-03"), &resources));
-    let mut checked = 0;
-    for run in all.iter().filter(|r| r.family.starts_with("FandolFang") && (r.size - 16.0).abs() < 0.01) {
-        let last = run.glyphs.len().saturating_sub(1);
-        for (i, (text, advance)) in run.glyphs.iter().enumerate() {
-            let is_mark = |j: usize| {
-                run.glyphs
-                    .get(j)
-                    .is_some_and(|(t, _)| CJK_PUNCTUATION.contains(&t.as_str()) || "《》“”（）".contains(t.as_str()))
-            };
-            if !CJK_PUNCTUATION.contains(&text.as_str()) || i == last || is_mark(i + 1) || (i > 0 && is_mark(i - 1)) {
-                continue;
+    for (layout, document) in bundled_documents("cjk_punctuation_keeps_its_full_width", &resources) {
+        let all = runs(&document);
+        eprintln!("the {layout:?} layout");
+        let mut checked = 0;
+        for run in all.iter().filter(|r| r.family.starts_with("FandolFang") && (r.size - 16.0).abs() < 0.01) {
+            let last = run.glyphs.len().saturating_sub(1);
+            for (i, (text, advance)) in run.glyphs.iter().enumerate() {
+                let is_mark = |j: usize| {
+                    run.glyphs.get(j).is_some_and(|(t, _)| {
+                        CJK_PUNCTUATION.contains(&t.as_str()) || "《》“”（）".contains(t.as_str())
+                    })
+                };
+                if !CJK_PUNCTUATION.contains(&text.as_str()) || i == last || is_mark(i + 1) || (i > 0 && is_mark(i - 1))
+                {
+                    continue;
+                }
+                checked += 1;
+                let full = cell() / run.size;
+                assert!(
+                    *advance > full - 0.005,
+                    "`{text}` in `{}` is {advance:.3} em wide (page {})",
+                    run.text,
+                    run.page + 1
+                );
             }
-            checked += 1;
-            let full = cell() / run.size;
-            assert!(
-                *advance > full - 0.005,
-                "`{text}` in `{}` is {advance:.3} em wide (page {})",
-                run.text,
-                run.page + 1
-            );
         }
+        assert!(checked > 50, "only {checked} marks checked");
     }
-    assert!(checked > 50, "only {checked} marks checked");
 }
 
 /// Issue 12, item 11: no digit is set in FandolKai, whose digits are
@@ -506,29 +551,32 @@ fn cjk_punctuation_keeps_its_full_width() {
 #[test]
 fn kai_headings_use_lining_digits() {
     let resources = resources();
-    let all = runs(&bulletin_pages(&common::project().join("months/2020-03"), &resources));
-    let kai: Vec<&Run> = all.iter().filter(|r| r.family == "FandolKai").collect();
-    assert!(!kai.is_empty(), "the level-2 headings are in 楷体");
-    for run in kai {
-        assert!(!run.text.chars().any(|c| c.is_ascii_digit()), "`{}` has digits in FandolKai", run.text);
-    }
-    // Their Chinese stays 楷体; their digits are there, in 仿宋.
-    let is_han = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
-    for run in all.iter().filter(|r| r.size == 16.0 && r.text.chars().any(is_han)) {
-        let on_kai_line =
-            all.iter().any(|k| k.family == "FandolKai" && k.page == run.page && (k.y - run.y).abs() < 0.5);
-        if on_kai_line && run.family.starts_with("FandolFang") {
-            panic!("`{}` on a 楷体 heading is set in {}", run.text, run.family);
+    for (layout, document) in bundled_documents("kai_headings_use_lining_digits", &resources) {
+        let all = runs(&document);
+        eprintln!("the {layout:?} layout");
+        let kai: Vec<&Run> = all.iter().filter(|r| r.family == "FandolKai").collect();
+        assert!(!kai.is_empty(), "the level-2 headings are in 楷体");
+        for run in kai {
+            assert!(!run.text.chars().any(|c| c.is_ascii_digit()), "`{}` has digits in FandolKai", run.text);
         }
-    }
-    let in_kai_line =
-        |run: &Run| all.iter().any(|k| k.family == "FandolKai" && k.page == run.page && (k.y - run.y).abs() < 0.5);
-    for digits in ["12345", "97"] {
-        let found = all
-            .iter()
-            .find(|r| r.text.contains(digits) && in_kai_line(r))
-            .unwrap_or_else(|| panic!("no `{digits}` in a 楷体 heading"));
-        assert!(found.family.starts_with("FandolFang"), "`{digits}` is set in {}", found.family);
+        // Their Chinese stays 楷体; their digits are there, in 仿宋.
+        let is_han = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+        for run in all.iter().filter(|r| r.size == 16.0 && r.text.chars().any(is_han)) {
+            let on_kai_line =
+                all.iter().any(|k| k.family == "FandolKai" && k.page == run.page && (k.y - run.y).abs() < 0.5);
+            if on_kai_line && run.family.starts_with("FandolFang") {
+                panic!("`{}` on a 楷体 heading is set in {}", run.text, run.family);
+            }
+        }
+        let in_kai_line =
+            |run: &Run| all.iter().any(|k| k.family == "FandolKai" && k.page == run.page && (k.y - run.y).abs() < 0.5);
+        for digits in ["12345", "97"] {
+            let found = all
+                .iter()
+                .find(|r| r.text.contains(digits) && in_kai_line(r))
+                .unwrap_or_else(|| panic!("no `{digits}` in a 楷体 heading"));
+            assert!(found.family.starts_with("FandolFang"), "`{digits}` is set in {}", found.family);
+        }
     }
 }
 
@@ -552,50 +600,57 @@ fn cell() -> f64 {
 #[test]
 fn the_signoff_and_the_line_grid_follow_gb_t_9704() {
     let resources = resources();
-    let all = runs(&bulletin_pages(&common::project().join("months/2020-03"), &resources));
-    let lines = body_lines(&all);
-    let pitch = mm(225.0) / 22.0;
-    let em = 16.0;
-    let two = 2.0 * cell();
-    let right = mm(210.0 - 26.0);
-    let line_of = |needle: &str| lines.iter().find(|(_, _, t)| t.contains(needle)).expect(needle).clone();
-    let span = |needle: &str| {
-        let row: Vec<&Run> = all
-            .iter()
-            .filter(|r| r.text.contains(needle) || needle.contains(r.text.as_str()))
-            .filter(|r| (r.y - line_of(needle).1).abs() < 1.0 && r.page == line_of(needle).0)
-            .collect();
-        let start = row.iter().map(|r| r.x).fold(f64::MAX, f64::min);
-        let end = row.iter().map(|r| r.x + r.width).fold(f64::MIN, f64::max);
-        (start, end)
-    };
-    let issuer = "芙蓉区“12345”市民服务热线办公室";
-    let (issuer_start, issuer_end) = span(issuer);
-    let (date_start, date_end) = span(DATE);
-    assert!(
-        (right - issuer_end - two).abs() < 0.3,
-        "the issuer ends {:.1} pt from the right margin",
-        right - issuer_end
-    );
-    assert!(
-        (date_start - issuer_start - two).abs() < 0.3,
-        "the date starts {:.1} pt right of the issuer",
-        date_start - issuer_start
-    );
-    assert!(date_end <= right - two + 0.3, "the date runs past 右空二字");
-    let (page, issuer_y, _) = line_of(issuer);
-    let (_, date_y, _) = line_of(DATE);
-    assert!((date_y - issuer_y - pitch).abs() < 0.5, "the date is not on the line below the issuer");
-    let above =
-        lines.iter().filter(|(p, y, _)| *p == page && *y < issuer_y).map(|(_, y, _)| *y).fold(f64::MIN, f64::max);
-    assert!((issuer_y - above - 2.0 * pitch).abs() < 0.5, "not one blank line between the text and the 落款");
+    for (layout, document) in bundled_documents("the_signoff_and_the_line_grid_follow_gb_t_9704", &resources) {
+        let all = runs(&document);
+        eprintln!("the {layout:?} layout");
+        let lines = body_lines(&all);
+        let pitch = mm(225.0) / 22.0;
+        let em = 16.0;
+        let two = 2.0 * cell();
+        let right = mm(210.0 - 26.0);
+        let line_of = |needle: &str| lines.iter().find(|(_, _, t)| t.contains(needle)).expect(needle).clone();
+        let span = |needle: &str| {
+            let row: Vec<&Run> = all
+                .iter()
+                .filter(|r| r.text.contains(needle) || needle.contains(r.text.as_str()))
+                .filter(|r| (r.y - line_of(needle).1).abs() < 1.0 && r.page == line_of(needle).0)
+                .collect();
+            let start = row.iter().map(|r| r.x).fold(f64::MAX, f64::min);
+            let end = row.iter().map(|r| r.x + r.width).fold(f64::MIN, f64::max);
+            (start, end)
+        };
+        let issuer = "芙蓉区“12345”市民服务热线办公室";
+        let (issuer_start, issuer_end) = span(issuer);
+        let (date_start, date_end) = span(DATE);
+        assert!(
+            (right - issuer_end - two).abs() < 0.3,
+            "the issuer ends {:.1} pt from the right margin",
+            right - issuer_end
+        );
+        assert!(
+            (date_start - issuer_start - two).abs() < 0.3,
+            "the date starts {:.1} pt right of the issuer",
+            date_start - issuer_start
+        );
+        assert!(date_end <= right - two + 0.3, "the date runs past 右空二字");
+        let (page, issuer_y, _) = line_of(issuer);
+        let (_, date_y, _) = line_of(DATE);
+        assert!((date_y - issuer_y - pitch).abs() < 0.5, "the date is not on the line below the issuer");
+        let above =
+            lines.iter().filter(|(p, y, _)| *p == page && *y < issuer_y).map(|(_, y, _)| *y).fold(f64::MIN, f64::max);
+        assert!((issuer_y - above - 2.0 * pitch).abs() < 0.5, "not one blank line between the text and the 落款");
 
-    // Every body line of every portrait page sits on the grid: its baseline
-    // a whole number of line pitches below the first line of the 版心.
-    let top = mm(37.0) + em;
-    for (page, y, text) in lines.iter().filter(|(p, _, _)| *p < 4) {
-        let steps = (y - top) / pitch;
-        assert!((steps - steps.round()).abs() < 0.05, "page {}: `{text}` is {steps:.2} lines below the top", page + 1);
+        // Every body line of every portrait page sits on the grid: its baseline
+        // a whole number of line pitches below the first line of the 版心.
+        let top = mm(37.0) + em;
+        for (page, y, text) in lines.iter().filter(|(p, _, _)| *p < 4) {
+            let steps = (y - top) / pitch;
+            assert!(
+                (steps - steps.round()).abs() < 0.05,
+                "page {}: `{text}` is {steps:.2} lines below the top",
+                page + 1
+            );
+        }
     }
 }
 
@@ -606,36 +661,39 @@ fn the_signoff_and_the_line_grid_follow_gb_t_9704() {
 #[test]
 fn appendix_page_numbers_sit_where_the_others_do() {
     let resources = resources();
-    let document = bulletin_pages(&common::project().join("months/2020-03"), &resources);
-    let all = runs(&document);
-    let pages = document.pages().len();
-    for page in 0..pages {
-        let size = document.pages()[page].frame.size();
-        assert!(size.x < size.y, "page {} is not portrait", page + 1);
-        let label = format!("— {} —", page + 1);
-        let number = all.iter().find(|r| r.page == page && r.text == label).unwrap_or_else(|| panic!("no `{label}`"));
-        let bottom = size.y.to_pt() - mm(28.0);
-        assert!(
-            (number.y - bottom).abs() < mm(8.0),
-            "page {}: the number is {:.0} pt from the foot",
-            page + 1,
-            size.y.to_pt() - number.y
-        );
-        if page % 2 == 0 {
-            assert!(number.x > size.x.to_pt() / 2.0, "odd page {} has its number on the left", page + 1);
-        } else {
-            assert!(number.x < size.x.to_pt() / 2.0, "even page {} has its number on the right", page + 1);
+    for (layout, document) in bundled_documents("appendix_page_numbers_sit_where_the_others_do", &resources) {
+        eprintln!("the {layout:?} layout");
+        let all = runs(&document);
+        let pages = document.pages().len();
+        for page in 0..pages {
+            let size = document.pages()[page].frame.size();
+            assert!(size.x < size.y, "page {} is not portrait", page + 1);
+            let label = format!("— {} —", page + 1);
+            let number =
+                all.iter().find(|r| r.page == page && r.text == label).unwrap_or_else(|| panic!("no `{label}`"));
+            let bottom = size.y.to_pt() - mm(28.0);
+            assert!(
+                (number.y - bottom).abs() < mm(8.0),
+                "page {}: the number is {:.0} pt from the foot",
+                page + 1,
+                size.y.to_pt() - number.y
+            );
+            if page % 2 == 0 {
+                assert!(number.x > size.x.to_pt() / 2.0, "odd page {} has its number on the left", page + 1);
+            } else {
+                assert!(number.x < size.x.to_pt() / 2.0, "even page {} has its number on the right", page + 1);
+            }
         }
+        // Page numbers upright everywhere; the appendix turned, its head (the
+        // title, the table's first column) toward the left edge of the page.
+        assert!(all.iter().filter(|r| r.text.starts_with("— ")).all(|r| !r.turned), "a page number is turned");
+        let title = all.iter().find(|r| r.text.contains("排行榜") && r.size > 16.0).expect("the appendix title");
+        let head = all.iter().find(|r| r.text == "部门名称").expect("the score table's head");
+        for run in [title, head] {
+            let width = document.pages()[run.page].frame.size().x.to_pt();
+            assert!(run.turned && run.x < width / 2.0, "`{}` is not turned with its head to the left", run.text);
+        }
+        let appendix: Vec<&Run> = all.iter().filter(|r| r.page >= title.page && !r.text.starts_with("— ")).collect();
+        assert!(appendix.iter().all(|r| r.turned), "upright text on an appendix page");
     }
-    // Page numbers upright everywhere; the appendix turned, its head (the
-    // title, the table's first column) toward the left edge of the page.
-    assert!(all.iter().filter(|r| r.text.starts_with("— ")).all(|r| !r.turned), "a page number is turned");
-    let title = all.iter().find(|r| r.text.contains("排行榜") && r.size > 16.0).expect("the appendix title");
-    let head = all.iter().find(|r| r.text == "部门名称").expect("the score table's head");
-    for run in [title, head] {
-        let width = document.pages()[run.page].frame.size().x.to_pt();
-        assert!(run.turned && run.x < width / 2.0, "`{}` is not turned with its head to the left", run.text);
-    }
-    let appendix: Vec<&Run> = all.iter().filter(|r| r.page >= title.page && !r.text.starts_with("— ")).collect();
-    assert!(appendix.iter().all(|r| r.turned), "upright text on an appendix page");
 }

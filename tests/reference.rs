@@ -84,11 +84,7 @@ fn march_2020_from_the_sections_of_furongs_definition_matches_the_reference() {
     let scratch = Scratch::new("reference-sections");
     let office = scratch.path().join("furong");
     common::copy_dir(&common::project().join("months/2020-03"), &office.join("months/2020-03"));
-    let sections = std::fs::read_to_string(common::project().join("tests/fixtures/furong-sections.yaml")).unwrap();
-    let title =
-        "  title: \"{{ period.year }}年{{ period.month }}月{{ info.district }}“12345”市民服务热线\\n工作情况通报\"\n";
-    let definition = bulletin::definition::FURONG.replacen("  city: 长沙市\n", &format!("  city: 长沙市\n{title}"), 1);
-    std::fs::write(office.join("bulletin.yaml"), format!("{definition}\n{sections}")).unwrap();
+    std::fs::write(office.join("bulletin.yaml"), common::furong_with_sections()).unwrap();
     let month = office.join("months/2020-03");
     let output = common::bulletin(&["build", month.to_str().unwrap(), "--out", scratch.str()]);
     let stderr = String::from_utf8_lossy(&output.stderr);

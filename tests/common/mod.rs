@@ -99,3 +99,15 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Furong's definition with its bulletin declared as sections
+/// (tests/fixtures/furong-sections.yaml) and the title they go with: the
+/// migration target that layouts/office.typ lays out.
+#[allow(dead_code)]
+pub fn furong_with_sections() -> String {
+    let sections = std::fs::read_to_string(project().join("tests/fixtures/furong-sections.yaml")).unwrap();
+    let title =
+        "  title: \"{{ period.year }}年{{ period.month }}月{{ info.district }}“12345”市民服务热线\\n工作情况通报\"\n";
+    let definition = bulletin::definition::FURONG.replacen("  city: 长沙市\n", &format!("  city: 长沙市\n{title}"), 1);
+    format!("{definition}\n{sections}")
+}
