@@ -27,7 +27,7 @@ impl Places {
     /// Where a member's figures were typed: the file, the entry, the
     /// member's name. For the office, the file and place of its first
     /// figure of `names` that was typed (else of any).
-    fn member<'f>(
+    pub(super) fn member<'f>(
         &self,
         files: &BTreeMap<String, &'f SourceFile>,
         scope: &ScopeKey,
@@ -182,6 +182,10 @@ fn generated(
         _ => return format!("`{}` does not hold", check.text),
     };
     let side = |e: &Expr, value: Value| {
+        // A number written in the condition is its own value: `0`, not `0 (0)`.
+        if let Expr::Number(_) = e {
+            return describe(definition, &check.scope, e);
+        }
         let shown = shown_value(definition, input, output, check, record, e, value);
         format!("{} ({shown})", describe(definition, &check.scope, e))
     };

@@ -104,9 +104,11 @@ pub fn check_files(files: &MonthFiles, definition: Arc<Definition>) -> Checked {
         read_units(&mut v, file, json, &definition, &mut input, &mut places);
     }
     read_figures(&mut v, &held, &definition, &mut input, &mut places);
+    let mut sources: BTreeMap<String, &SourceFile> = held.iter().map(|(n, (f, _))| (n.clone(), *f)).collect();
     if let Some(units) = &units_src {
-        warn_percent_slips(&mut v, units, &definition, &input, &places);
+        sources.insert(UNITS_FILE.to_owned(), units);
     }
+    warn_percent_slips(&mut v, &sources, &definition, &input, &places);
     let texts = read_texts(&mut v, files, &definition.sections);
     let cases = read_cases(&mut v, files, &definition.sections, &input);
     warn_unknown_files(&mut v, files, &definition);
@@ -120,11 +122,6 @@ pub fn check_files(files: &MonthFiles, definition: Arc<Definition>) -> Checked {
     if parsed {
         match engine::evaluate(&definition, &input) {
             Ok(output) => {
-                let mut sources: BTreeMap<String, &SourceFile> =
-                    held.iter().map(|(n, (f, _))| (n.clone(), *f)).collect();
-                if let Some(units) = &units_src {
-                    sources.insert(UNITS_FILE.to_owned(), units);
-                }
                 super::checks::run(&mut v, &definition, &input, &output, &places, &sources);
                 if let Some(Some(header)) = header.clone() {
                     month = Some(OfficeMonth {
@@ -266,6 +263,13 @@ fn header(
                         }
                     }
                 }
+                // A threshold in per cent lies between 0 and 100.
+                if let (ParamKind::Percent, Some(ParamValue::Number(n))) = (param.kind, &given) {
+                    if n.is_negative() || *n > Decimal::from_int(100) {
+                        v.error(file, &at, None, format!("a percentage between 0 and 100 is expected, found {n}"))
+                            .hint = Some(format!("{} is a percentage: write 97 for 97%", param.label));
+                    }
+                }
                 if let Some(given) = given {
                     input.params.insert(name.clone(), given);
                 }
@@ -326,6 +330,10 @@ fn read_measure(
 ) {
     match (m.kind, value) {
         (MeasureKind::Text | MeasureKind::Unit, Json::String(text)) => {
+            if m.required && text.trim().is_empty() {
+                v.error(file, path, label, format!("`{name}` ({}) is empty", m.label)).hint =
+                    Some(format!("write the {} here, or remove the key if it may be left out", m.label));
+            }
             texts.insert(name.to_owned(), text.clone());
         }
         (_, Json::Object(parts)) if m.by_channels => {
@@ -464,24 +472,40 @@ fn read_figures(
 }
 
 /// A percentage typed as a fraction (0.9941 for 99.41%) or with its
-/// decimal point slipped (9.862 among 98s), in a column of the units'
-/// figures: a warning with the likely fix, as for Furong's units.
-fn warn_percent_slips(v: &mut Validator, file: &SourceFile, definition: &Definition, input: &Input, places: &Places) {
-    let scope = definition.scope(&ScopeKey::Unit);
-    for (name, _) in scope.measures_in_order().filter(|(_, m)| m.kind == MeasureKind::Percent) {
-        let rows: Vec<(Vec<Segment>, Option<&str>, Decimal)> = input
-            .units
-            .iter()
-            .zip(&places.units)
-            .filter_map(|(unit, (at, label))| {
-                let value = unit.values.get(name).copied().flatten()?;
-                let value = value.to_decimal(crate::number::MAX_SCALE, crate::number::Rounding::Truncate)?;
-                let mut path = at.clone();
-                path.push(key(name));
-                Some((path, Some(label.as_str()), value))
-            })
-            .collect();
-        validate::warn_fractions(v, file, name, &rows);
+/// decimal point slipped (9.862 among 98s), in a column of the units' or
+/// a list's figures (the city table's satisfaction): a warning with the
+/// likely fix. `files` are the month's files as read, by name.
+fn warn_percent_slips(
+    v: &mut Validator,
+    files: &BTreeMap<String, &SourceFile>,
+    definition: &Definition,
+    input: &Input,
+    places: &Places,
+) {
+    let units: Vec<&engine::Record> = input.units.iter().map(|u| &u.values).collect();
+    let lists = input
+        .lists
+        .iter()
+        .map(|(name, items)| (ScopeKey::List(name.clone()), items.iter().map(|i| &i.values).collect()));
+    for (scope, members) in std::iter::once((ScopeKey::Unit, units)).chain(lists) {
+        for (name, _) in definition.scope(&scope).measures_in_order().filter(|(_, m)| m.kind == MeasureKind::Percent) {
+            let mut file = None;
+            let rows: Vec<(Vec<Segment>, Option<&str>, Decimal)> = members
+                .iter()
+                .enumerate()
+                .filter_map(|(i, values)| {
+                    let value = values.get(name).copied().flatten()?;
+                    let value = value.to_decimal(crate::number::MAX_SCALE, crate::number::Rounding::Truncate)?;
+                    let (at_file, mut path, label) = places.member(files, &scope, i, &[])?;
+                    file = Some(at_file);
+                    path.push(key(name));
+                    Some((path, label, value))
+                })
+                .collect();
+            if let Some(file) = file {
+                validate::warn_fractions(v, file, name, &rows);
+            }
+        }
     }
 }
 
