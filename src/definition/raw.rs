@@ -68,7 +68,7 @@ pub struct CheckFile {
     pub assert: String,
     /// error（默认：不生成通报）或 warning（提示）
     pub level: Option<Level>,
-    /// 不成立时的说明（可省略：由条件两边数字的中文名称写出）
+    /// 不成立时的说明（minijinja 模板，可用本项的数字 {{ tickets }}、{{ office.signed }} 和 {{ name }}；可省略：由条件两边数字的中文名称写出）
     pub message: Option<String>,
     /// 提示代码（只用于 warning）：月份的 month.yaml 以 acknowledge: { 代码: 理由 } 接受本提示，如 tickets-total；默认 check
     pub code: Option<String>,

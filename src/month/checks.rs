@@ -92,7 +92,7 @@ pub(super) fn run(
                 ScopeKey::List(list) => &output.lists[list][member],
             };
             let message = match &check.message {
-                Some(message) => message.clone(),
+                Some(message) => written(definition, input, output, &check.scope, record, label, message),
                 None => generated(definition, input, output, check, record, sides),
             };
             let path = if check.scope == ScopeKey::Office { at.clone() } else { field(&names, &at, file) };
@@ -144,6 +144,38 @@ pub(super) fn run(
             "the bulletin prints {typed}, as published; correct the typed value or the figures it is derived from if the platform's figure is a slip"
         ));
     }
+}
+
+/// A check's own message, a minijinja template over the member's figures
+/// as printed (`{{ tickets }}`), the office's (`{{ office.signed }}`) and
+/// the member's `name`; as written where it does not render.
+fn written(
+    definition: &Definition,
+    input: &Input,
+    output: &Output,
+    scope: &ScopeKey,
+    record: &engine::Record,
+    name: Option<&str>,
+    message: &str,
+) -> String {
+    let shown = |scope: &ScopeKey, record: &engine::Record| -> BTreeMap<String, String> {
+        record.keys().filter_map(|n| Some((n.clone(), output.shown(definition, input, scope, record, n)?))).collect()
+    };
+    let mut context = serde_json::Map::new();
+    for (key, value) in shown(scope, record) {
+        context.insert(key, value.into());
+    }
+    let office = shown(&ScopeKey::Office, &output.office);
+    let mut office: serde_json::Map<String, serde_json::Value> = office.into_iter().map(|(k, v)| (k, v.into())).collect();
+    for (key, text) in &input.office_texts {
+        office.insert(key.clone(), text.clone().into());
+    }
+    context.insert("office".into(), office.into());
+    if let Some(name) = name {
+        context.insert("name".into(), name.into());
+    }
+    let env = minijinja::Environment::new();
+    env.render_str(message, serde_json::Value::Object(context)).unwrap_or_else(|_| message.to_owned())
 }
 
 /// Where a failed check of a unit or an item points: at the first measure
