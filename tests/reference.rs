@@ -102,7 +102,10 @@ fn march_2020_from_the_sections_of_furongs_definition_matches_the_reference() {
     let output = common::bulletin(&["check", "--strict", month.to_str().unwrap()]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("市平台公布的本区月工单数（2120件）与各单位签收合计（2172件，units.yaml）不同"), "{stderr}");
+    assert!(
+        stderr.contains("市平台公布的本区月工单数（2120件）与各单位签收合计（2172件，units.yaml）不同"),
+        "{stderr}"
+    );
     assert!(stderr.contains("city.yaml:5:14"), "at the district's tickets: {stderr}");
     assert!(stderr.contains("`acknowledge: { tickets-total: 理由 }`"), "{stderr}");
 }

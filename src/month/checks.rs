@@ -166,7 +166,8 @@ fn written(
         context.insert(key, value.into());
     }
     let office = shown(&ScopeKey::Office, &output.office);
-    let mut office: serde_json::Map<String, serde_json::Value> = office.into_iter().map(|(k, v)| (k, v.into())).collect();
+    let mut office: serde_json::Map<String, serde_json::Value> =
+        office.into_iter().map(|(k, v)| (k, v.into())).collect();
     for (key, text) in &input.office_texts {
         office.insert(key.clone(), text.clone().into());
     }
