@@ -32,24 +32,32 @@ fn selected_units(month: &OfficeMonth, selection: &str) -> Vec<String> {
     month.output.selections[selection].iter().map(|&i| month.input.units[i].name.clone()).collect()
 }
 
+/// A selection of the list `from`: each item's name and `figure` as printed.
+fn selected_items(month: &OfficeMonth, selection: &str, from: &str, figure: &str) -> Vec<[String; 2]> {
+    let (items, records) = (&month.input.lists[from], &month.output.lists[from]);
+    month.output.selections[selection]
+        .iter()
+        .map(|&i| [items[i].name.clone(), shown(month, &list(from), &records[i], figure).unwrap()])
+        .collect()
+}
+
 #[test]
 fn city_ranks_use_competition_ranking() {
     let month = march();
     let city = &month.output.lists["city"];
-    let rows: Vec<(String, String, String)> = month.input.lists["city"]
+    let rows: Vec<[String; 3]> = month.input.lists["city"]
         .iter()
         .zip(city)
         .map(|(item, record)| {
             let rank = |name| shown(&month, &list("city"), record, name).unwrap();
-            (item.name.clone(), rank("satisfaction_rank"), rank("score_rank"))
+            [item.name.clone(), rank("satisfaction_rank"), rank("score_rank")]
         })
         .collect();
-    let expected =
-        [("芙蓉区", "2", "1"), ("岳麓区", "1", "2"), ("天心区", "3", "3"), ("开福区", "4", "3"), ("雨花区", "5", "5")];
-    let expected: Vec<(String, String, String)> =
-        expected.iter().map(|(n, s, t)| (n.to_string(), s.to_string(), t.to_string())).collect();
     // 天心 and 开福 share score rank 3; 雨花 is 5th, not 4th.
-    assert_eq!(rows, expected);
+    assert_eq!(
+        rows,
+        [["芙蓉区", "2", "1"], ["岳麓区", "1", "2"], ["天心区", "3", "3"], ["开福区", "4", "3"], ["雨花区", "5", "5"]]
+    );
 }
 
 #[test]
@@ -119,42 +127,25 @@ fn topic_shares() {
         [office("completed"), office("topic_tickets"), office("topic_share"), office("topic_satisfaction")],
         ["2034", "435", "21.39", "99.77"]
     );
-    let scope = list("topic_categories");
-    let items = &month.input.lists["topic_categories"];
-    let shares: Vec<(String, String)> = month.output.selections["topic_top_categories"]
-        .iter()
-        .map(|&i| {
-            (items[i].name.clone(), shown(&month, &scope, &month.output.lists["topic_categories"][i], "share").unwrap())
-        })
-        .collect();
-    let expected =
-        [("社区工作", "34"), ("卫生服务", "22.5"), ("物业管理", "6.2"), ("价格投诉", "5.9"), ("消费维权", "4.1")];
-    let expected: Vec<(String, String)> = expected.iter().map(|(n, s)| (n.to_string(), s.to_string())).collect();
     // Shares truncated to one decimal, trailing zero trimmed (34.0 → 34).
-    assert_eq!(shares, expected);
+    assert_eq!(
+        selected_items(&month, "topic_top_categories", "topic_categories", "share"),
+        [["社区工作", "34"], ["卫生服务", "22.5"], ["物业管理", "6.2"], ["价格投诉", "5.9"], ["消费维权", "4.1"]]
+    );
 }
 
 #[test]
 fn top_categories_keep_six_by_count() {
     let month = march();
-    let items = &month.input.lists["categories"];
-    let top: Vec<(String, String)> = month.output.selections["top_categories"]
-        .iter()
-        .map(|&i| {
-            (
-                items[i].name.clone(),
-                shown(&month, &list("categories"), &month.output.lists["categories"][i], "count").unwrap(),
-            )
-        })
-        .collect();
-    let expected = [
-        ("社区工作", "220"),
-        ("消费维权", "152"),
-        ("建筑施工噪音", "147"),
-        ("卫生服务类", "134"),
-        ("养老保险", "87"),
-        ("物业管理", "82"),
-    ];
-    let expected: Vec<(String, String)> = expected.iter().map(|(n, c)| (n.to_string(), c.to_string())).collect();
-    assert_eq!(top, expected);
+    assert_eq!(
+        selected_items(&month, "top_categories", "categories", "count"),
+        [
+            ["社区工作", "220"],
+            ["消费维权", "152"],
+            ["建筑施工噪音", "147"],
+            ["卫生服务类", "134"],
+            ["养老保险", "87"],
+            ["物业管理", "82"]
+        ]
+    );
 }

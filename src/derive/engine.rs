@@ -541,7 +541,67 @@ pub fn failures(
     Ok(failed)
 }
 
+impl Input {
+    /// A member's text measures (a grade, a title, a unit named), by name.
+    pub fn texts(&self, scope: &ScopeKey, member: usize) -> &BTreeMap<String, String> {
+        match scope {
+            ScopeKey::Office => &self.office_texts,
+            ScopeKey::Unit => &self.units[member].texts,
+            ScopeKey::List(list) => &self.lists[list][member].texts,
+        }
+    }
+}
+
 impl Output {
+    /// A member's derived and typed figures (the office's: member 0).
+    pub fn record(&self, scope: &ScopeKey, member: usize) -> &Record {
+        match scope {
+            ScopeKey::Office => &self.office,
+            ScopeKey::Unit => &self.units[member],
+            ScopeKey::List(list) => &self.lists[list][member],
+        }
+    }
+
+    /// What a template sees of a member (the office's: member 0): its
+    /// figures as shown, one with no value as its `zero` text, its texts,
+    /// and for a unit its id, name, short name and group, for a list item
+    /// its name.
+    pub fn member(
+        &self,
+        definition: &Definition,
+        input: &Input,
+        scope: &ScopeKey,
+        member: usize,
+    ) -> serde_json::Map<String, serde_json::Value> {
+        let mut fields = serde_json::Map::new();
+        match scope {
+            ScopeKey::Office => {}
+            ScopeKey::Unit => {
+                let unit = &input.units[member];
+                fields.insert("id".into(), unit.id.clone().into());
+                fields.insert(NAME.into(), unit.name.clone().into());
+                fields.insert("short".into(), unit.short.clone().into());
+                fields.insert("group".into(), input.groups[unit.group].clone().into());
+            }
+            ScopeKey::List(list) => {
+                fields.insert(NAME.into(), input.lists[list][member].name.clone().into());
+            }
+        }
+        let (record, texts) = (self.record(scope, member), input.texts(scope, member));
+        let s = definition.scope(scope);
+        for name in record.keys() {
+            let shown = self.shown(definition, input, scope, record, name);
+            let shown = shown.or_else(|| s.derived.get(name).map(|d| d.zero.clone())).unwrap_or_else(|| "—".into());
+            fields.insert(name.clone(), shown.into());
+        }
+        for (name, m) in &s.measures {
+            if m.kind.is_text() {
+                fields.insert(name.clone(), texts.get(name).cloned().unwrap_or_default().into());
+            }
+        }
+        fields
+    }
+
     /// A figure of a record shown under its rule, or `None` where it has
     /// no value.
     pub fn shown(

@@ -86,13 +86,9 @@ pub(super) fn run(
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
         for (member, sides) in failures {
             let Some((file, at, label)) = places.member(files, &check.scope, member, &names) else { continue };
-            let record = match &check.scope {
-                ScopeKey::Office => &output.office,
-                ScopeKey::Unit => &output.units[member],
-                ScopeKey::List(list) => &output.lists[list][member],
-            };
+            let record = output.record(&check.scope, member);
             let message = match &check.message {
-                Some(message) => written(definition, input, output, &check.scope, record, label, message),
+                Some(message) => written(definition, input, output, &check.scope, member, message),
                 None => generated(definition, input, output, check, record, sides),
             };
             let path = if check.scope == ScopeKey::Office { at.clone() } else { field(&names, &at, file) };
@@ -146,35 +142,20 @@ pub(super) fn run(
     }
 }
 
-/// A check's own message, a minijinja template over the member's figures
-/// as printed (`{{ tickets }}`), the office's (`{{ office.signed }}`) and
-/// the member's `name`; as written where it does not render.
+/// A check's own message, a minijinja template over what a template sees
+/// of the member (its figures as printed, `{{ tickets }}`, and its
+/// `name`) and of the office (`{{ office.signed }}`); as written where it
+/// does not render.
 fn written(
     definition: &Definition,
     input: &Input,
     output: &Output,
     scope: &ScopeKey,
-    record: &engine::Record,
-    name: Option<&str>,
+    member: usize,
     message: &str,
 ) -> String {
-    let shown = |scope: &ScopeKey, record: &engine::Record| -> BTreeMap<String, String> {
-        record.keys().filter_map(|n| Some((n.clone(), output.shown(definition, input, scope, record, n)?))).collect()
-    };
-    let mut context = serde_json::Map::new();
-    for (key, value) in shown(scope, record) {
-        context.insert(key, value.into());
-    }
-    let office = shown(&ScopeKey::Office, &output.office);
-    let mut office: serde_json::Map<String, serde_json::Value> =
-        office.into_iter().map(|(k, v)| (k, v.into())).collect();
-    for (key, text) in &input.office_texts {
-        office.insert(key.clone(), text.clone().into());
-    }
-    context.insert("office".into(), office.into());
-    if let Some(name) = name {
-        context.insert("name".into(), name.into());
-    }
+    let mut context = output.member(definition, input, scope, member);
+    context.insert("office".into(), output.member(definition, input, &ScopeKey::Office, 0).into());
     let env = minijinja::Environment::new();
     env.render_str(message, serde_json::Value::Object(context)).unwrap_or_else(|_| message.to_owned())
 }

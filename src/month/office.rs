@@ -488,23 +488,21 @@ fn warn_percent_slips(
         .iter()
         .map(|(name, items)| (ScopeKey::List(name.clone()), items.iter().map(|i| &i.values).collect()));
     for (scope, members) in std::iter::once((ScopeKey::Unit, units)).chain(lists) {
+        // A scope's members are typed in one file.
+        let Some((file, _, _)) = places.member(files, &scope, 0, &[]) else { continue };
         for (name, _) in definition.scope(&scope).measures_in_order().filter(|(_, m)| m.kind == MeasureKind::Percent) {
-            let mut file = None;
             let rows: Vec<(Vec<Segment>, Option<&str>, Decimal)> = members
                 .iter()
                 .enumerate()
                 .filter_map(|(i, values)| {
                     let value = values.get(name).copied().flatten()?;
                     let value = value.to_decimal(crate::number::MAX_SCALE, crate::number::Rounding::Truncate)?;
-                    let (at_file, mut path, label) = places.member(files, &scope, i, &[])?;
-                    file = Some(at_file);
+                    let (_, mut path, label) = places.member(files, &scope, i, &[])?;
                     path.push(key(name));
                     Some((path, label, value))
                 })
                 .collect();
-            if let Some(file) = file {
-                validate::warn_fractions(v, file, name, &rows);
-            }
+            validate::warn_fractions(v, file, name, &rows);
         }
     }
 }

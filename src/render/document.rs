@@ -11,8 +11,8 @@ use minijinja::Value as Context;
 use serde::Serialize;
 use serde_json::{json, Map, Value as Json};
 
-use crate::definition::{Definition, Formula, MeasureKind, ParamValue, Rows, ScopeKey, Section, SignoffField, Source};
-use crate::derive::engine::{self, Record};
+use crate::definition::{Formula, MeasureKind, ParamValue, Rows, ScopeKey, Section, SignoffField, Source};
+use crate::derive::engine;
 use crate::derive::figures::{source_name, DateFigures, PeriodFigures};
 use crate::month::office::{self, OfficeMonth};
 use crate::Error;
@@ -379,7 +379,8 @@ impl OfficeMonth {
         columns: &[crate::definition::Column],
     ) -> Vec<Vec<String>> {
         let s = self.definition.scope(scope);
-        let text_of = |i: usize, name: &str| -> String { self.texts(scope, i).get(name).cloned().unwrap_or_default() };
+        let text_of =
+            |i: usize, name: &str| -> String { self.input.texts(scope, i).get(name).cloned().unwrap_or_default() };
         let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
         for &i in members {
             let key = text_of(i, by);
@@ -390,7 +391,7 @@ impl OfficeMonth {
         }
         let sum = |all: &[usize], name: &str| -> String {
             let total = all.iter().try_fold(crate::number::Ratio::ZERO, |total, &i| {
-                self.record(scope, i).get(name).copied().flatten().and_then(|v| total.checked_add(v))
+                self.output.record(scope, i).get(name).copied().flatten().and_then(|v| total.checked_add(v))
             });
             total.and_then(|t| t.to_integer()).map_or_else(|| "—".to_owned(), |n| n.to_string())
         };
@@ -429,7 +430,7 @@ impl OfficeMonth {
         let base = value.split('.').next().unwrap_or(value);
         let is_percent = s.derived.get(value).is_some_and(|d| matches!(d.formula, Formula::Percent(_)))
             || s.measures.get(base).is_some_and(|m| m.kind == MeasureKind::Percent);
-        let has_value = self.record(scope, member).get(value).copied().flatten().is_some();
+        let has_value = self.output.record(scope, member).get(value).copied().flatten().is_some();
         match fields.get(value) {
             Some(Json::String(text)) if is_percent && has_value => format!("{text}%"),
             Some(Json::String(text)) => text.clone(),
@@ -437,54 +438,9 @@ impl OfficeMonth {
         }
     }
 
-    /// A member's text measures (a grade, a title, a unit named), by name.
-    fn texts(&self, scope: &ScopeKey, member: usize) -> &BTreeMap<String, String> {
-        match scope {
-            ScopeKey::Office => &self.input.office_texts,
-            ScopeKey::Unit => &self.input.units[member].texts,
-            ScopeKey::List(list) => &self.input.lists[list][member].texts,
-        }
-    }
-
-    fn record(&self, scope: &ScopeKey, member: usize) -> &Record {
-        match scope {
-            ScopeKey::Office => &self.output.office,
-            ScopeKey::Unit => &self.output.units[member],
-            ScopeKey::List(list) => &self.output.lists[list][member],
-        }
-    }
-
-    /// A member's figures as shown, its texts, and for a unit its name,
-    /// short name and group; a figure with no value shows its `zero` text.
+    /// What a template sees of a member (see [`engine::Output::member`]).
     fn member(&self, scope: &ScopeKey, member: usize) -> Map<String, Json> {
-        let mut fields = Map::new();
-        match scope {
-            ScopeKey::Office => {}
-            ScopeKey::Unit => {
-                let unit = &self.input.units[member];
-                fields.insert("id".into(), Json::from(unit.id.clone()));
-                fields.insert("name".into(), Json::from(unit.name.clone()));
-                fields.insert("short".into(), Json::from(unit.short.clone()));
-                fields.insert("group".into(), Json::from(self.input.groups[unit.group].clone()));
-            }
-            ScopeKey::List(list) => {
-                fields.insert("name".into(), Json::from(self.input.lists[list][member].name.clone()));
-            }
-        }
-        let (record, texts) = (self.record(scope, member), self.texts(scope, member));
-        let definition: &Definition = &self.definition;
-        let s = definition.scope(scope);
-        for name in record.keys() {
-            let shown = self.output.shown(definition, &self.input, scope, record, name);
-            let shown = shown.or_else(|| s.derived.get(name).map(|d| d.zero.clone())).unwrap_or_else(|| "—".into());
-            fields.insert(name.clone(), Json::from(shown));
-        }
-        for (name, m) in &s.measures {
-            if m.kind.is_text() {
-                fields.insert(name.clone(), Json::from(texts.get(name).cloned().unwrap_or_default()));
-            }
-        }
-        fields
+        self.output.member(&self.definition, &self.input, scope, member)
     }
 
     /// What the templates see: `period`, `info` (the office's names),
