@@ -169,20 +169,7 @@ pub fn check_issue(dir: &Path, options: CheckOptions) -> Result<(Issue, Vec<Diag
     if !dir.is_dir() {
         return Err(Failure::Operational(Error::Missing { what: "month folder", path: dir.to_owned() }));
     }
-    let definition = office_definition(dir)?;
-    let files = month::validate::MonthFiles::read(dir)
-        .map_err(|err| Failure::Operational(Error::io("read the month folder", dir, err)))?;
-    let (issue, mut diagnostics) = if definition.definition.sections.is_empty() {
-        let mut checked = month::validate::check_files(&files);
-        if let Some(month) = checked.month.as_mut() {
-            month.definition = definition.definition;
-        }
-        (checked.month.map(|m| Issue::Furong(Box::new(m))), checked.diagnostics)
-    } else {
-        let checked = month::office::check_files(&files, definition.definition);
-        (checked.month.map(|m| Issue::Office(Box::new(m))), checked.diagnostics)
-    };
-    diagnostics.splice(0..0, definition.warnings);
+    let (issue, mut diagnostics) = read_issue(dir)?;
     // Warnings that count as errors: all of them with --strict; those that
     // question a figure in a final bulletin, which goes out signed (a draft
     // may still be built with them).
@@ -198,6 +185,27 @@ pub fn check_issue(dir: &Path, options: CheckOptions) -> Result<(Issue, Vec<Diag
         Some(issue) => Ok((issue, diagnostics)),
         None => Err(Failure::Data(diagnostics)),
     }
+}
+
+/// A month folder read and checked under its office's definition, taken
+/// as published: the month where its figures have no error, and every
+/// diagnostic (warnings that a final bulletin must settle stay warnings).
+pub fn read_issue(dir: &Path) -> Result<(Option<Issue>, Vec<Diagnostic>), Failure> {
+    let definition = office_definition(dir)?;
+    let files = month::validate::MonthFiles::read(dir)
+        .map_err(|err| Failure::Operational(Error::io("read the month folder", dir, err)))?;
+    let (issue, mut diagnostics) = if definition.definition.sections.is_empty() {
+        let mut checked = month::validate::check_files(&files);
+        if let Some(month) = checked.month.as_mut() {
+            month.definition = definition.definition;
+        }
+        (checked.month.map(|m| Issue::Furong(Box::new(m))), checked.diagnostics)
+    } else {
+        let checked = month::office::check_files(&files, definition.definition);
+        (checked.month.map(|m| Issue::Office(Box::new(m))), checked.diagnostics)
+    };
+    diagnostics.splice(0..0, definition.warnings);
+    Ok((issue, diagnostics))
 }
 
 /// Checks a month of Furong's shape (the bundled layout, the unit sheets):

@@ -561,7 +561,21 @@ fn percent(numerator: u64, denominator: u64, half_up: bool) -> String {
 
 #[test]
 fn the_sheet_charts_the_valid_months_of_the_last_twelve() {
-    let scratch = Scratch::new("distribute-history");
+    charts_the_valid_months_of_the_last_twelve("distribute-history", None);
+}
+
+/// The same trend from Furong's sections: the office sheet's history reads
+/// each archived month under its own definition.
+#[test]
+fn the_sections_sheet_charts_the_valid_months_of_the_last_twelve() {
+    charts_the_valid_months_of_the_last_twelve("distribute-history-sections", Some(common::furong_with_sections()));
+}
+
+fn charts_the_valid_months_of_the_last_twelve(name: &str, definition: Option<String>) {
+    let scratch = Scratch::new(name);
+    if let Some(definition) = definition {
+        fs::write(scratch.path().join("bulletin.yaml"), definition).unwrap();
+    }
     let months = scratch.path().join("months");
     let base = bulletin::month::validate::MonthFiles::read(&project().join("months/2020-03")).unwrap();
     let generated = bulletin::archive::generate::generate(&base, 14); // 2015-01 … 2016-02
@@ -666,6 +680,28 @@ fn the_history_keeps_archived_months_with_figures_in_question() {
     assert!(history.warnings.is_empty(), "{:?}", history.warnings);
     let months: Vec<String> = history.points("mapoling").iter().map(|p| p.key.clone()).collect();
     assert_eq!(months, ["2020-02", "2020-03"]);
+}
+
+/// Furong's sheets and mails made from the `sheet:` of its definition under
+/// its sections say what the bundled sheet says, unit for unit.
+#[test]
+fn furongs_sections_sheets_read_as_its_bundled_sheets() {
+    let archive = Archive::new("distribute-sections", |text| text);
+    fs::write(archive.root().join("bulletin.yaml"), common::furong_with_sections()).unwrap();
+    let output = archive.distribute(&[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let bundled = distributed().dist();
+    let mail = parse_outbox(&archive.dist().join("outbox"));
+    for (id, _, name, _) in units() {
+        let (sections, typed) = (sheet_text(&archive.dist(), &id), sheet_text(&bundled, &id));
+        assert_eq!(sections, typed, "{id}: the sheets differ");
+        assert_eq!(pages(&archive.dist().join(&id).join(format!("2020-03-{id}.pdf"))), 1, "{id}");
+        let body = mail[&id]["body"].as_str().unwrap().to_owned();
+        assert!(body.starts_with(&format!("{name}：")), "{id}: {body}");
+        // The sheet's first sentences open the mail, as in the bundled one.
+        let score = typed.split("一、得分与排名").nth(1).and_then(|t| t.split('。').next()).unwrap();
+        assert!(squeeze(&body).contains(score), "{id}: {score} not in\n{body}");
+    }
 }
 
 /// An office whose definition declares its sections is distributed like

@@ -192,9 +192,9 @@ pub enum Command {
     /// units: for each unit a folder
     /// `OUT/<period>/<unit-id>/` with the signed bulletin and the unit's
     /// one-page sheet (its figures, score and rank, what cost it points,
-    /// the lists it is on, its trend over the archived months; for an
-    /// office with its own sections, every figure of the unit's group under
-    /// the definition's labels and the lists that name it), both
+    /// the lists it is on, its trend over the archived months: the parts
+    /// of `sheet:` in the office's bulletin.yaml; without one, every figure
+    /// of the unit's group and the lists that name it), both
     /// signed; a signed manifest (`manifest.json`, `manifest.csv`) of every
     /// file with its SHA-256 and size; and an outbox of one e-mail (`.eml`)
     /// per unit.

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 mod sections;
+mod sheet;
 mod templates;
 
 use super::expr::{self, Expr, Function, Op};
@@ -37,6 +38,7 @@ pub(super) fn check_bytes(path: &Path, bytes: &[u8]) -> Loaded {
             channel_names: Vec::new(),
             labels: BTreeMap::new(),
             selection_scopes: BTreeMap::new(),
+            ranks: BTreeSet::new(),
         };
         checker.definition(raw, bytes)
     });
@@ -80,6 +82,8 @@ struct Checker<'a> {
     labels: BTreeMap<(ScopeKey, String), String>,
     /// What each selection picks: units, or a list's items.
     selection_scopes: BTreeMap<String, ScopeKey>,
+    /// The units' derived figures that are ranks (a sheet's `tied.rank`).
+    ranks: BTreeSet<String>,
 }
 
 /// What a formula is being read for, and where it sits.
@@ -160,6 +164,15 @@ impl Checker<'_> {
             })
             .collect();
         let sections = self.sections(&ctx, &raw.sections, &raw.selections, &mut Vec::new(), 0);
+        if let Some(units) = scopes.get(&ScopeKey::Unit) {
+            self.ranks = units
+                .derived
+                .iter()
+                .filter(|(_, d)| matches!(d.formula, Formula::Rank { .. }))
+                .map(|(name, _)| name.clone())
+                .collect();
+        }
+        let sheet = self.sheet(raw.sheet.as_ref(), &scopes);
         if let Some(title) = &office.as_ref().and_then(|o| o.title.clone()) {
             let at = path(&["office", "title"]);
             if self.template(&at, title) {
@@ -183,6 +196,7 @@ impl Checker<'_> {
             order,
             checks,
             sections,
+            sheet,
         })
     }
 

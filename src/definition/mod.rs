@@ -92,6 +92,70 @@ pub struct Definition {
     /// The bulletin's parts; empty for an office that uses the bundled
     /// Furong layout.
     pub sections: Vec<Section>,
+    /// A member unit's sheet (`bulletin distribute`): the definition's, or
+    /// the default one (every figure the unit carries, the lists naming it).
+    pub sheet: Sheet,
+}
+
+/// A unit's one-page sheet: a title and parts, each a heading, sentences,
+/// a table of the unit's figures, or its trend over the archived months.
+#[derive(Clone, Debug)]
+pub struct Sheet {
+    /// A template; none: the bulletin's title and the unit's name.
+    pub title: Option<String>,
+    /// How many months, the sheet's own included, a trend shows.
+    pub months: usize,
+    pub parts: Vec<SheetPart>,
+    /// Written in the definition (not the default): its first sentences
+    /// open each unit's mail.
+    pub declared: bool,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct SheetPart {
+    pub heading: Option<String>,
+    /// A minijinja template.
+    pub prose: Option<String>,
+    /// The unit's figures by name with their labels; `All` for every
+    /// figure the unit's group carries, in the definition's order.
+    pub figures: Option<SheetFigures>,
+    /// Percent figures of a unit (name, label), charted month by month.
+    pub trend: Vec<(String, String)>,
+}
+
+#[derive(Clone, Debug)]
+pub enum SheetFigures {
+    All,
+    Named(Vec<(String, String)>),
+}
+
+/// How many months a sheet's trend shows unless the definition says.
+pub const SHEET_MONTHS: usize = 12;
+
+impl Sheet {
+    /// The sheet of a definition that declares none: the unit's group, its
+    /// figures, and the bulletin's lists that name it.
+    pub fn default_parts() -> Self {
+        let intro = "{{ unit.name }}属{{ unit.group }}，该组本月共{{ unit.group_size }}个单位。\
+                     以下是本单位{{ period.year }}年{{ period.month }}月的各项数字，口径与通报相同。";
+        let lists = "{% for name, l in on | items if l %}{% if loop.first %}本单位列入本期通报的{% endif %}\
+                     “{{ l.label }}”{% if l.position %}（{{ l.size }}个单位中第{{ l.position }}位）{% endif %}\
+                     {% if loop.last %}。{% else %}、{% endif %}{% else %}本单位未列入本期通报的名单。{% endfor %}";
+        Self {
+            title: None,
+            declared: false,
+            months: SHEET_MONTHS,
+            parts: vec![
+                SheetPart { prose: Some(intro.into()), ..SheetPart::default() },
+                SheetPart {
+                    heading: Some("本单位本月数字".into()),
+                    figures: Some(SheetFigures::All),
+                    ..SheetPart::default()
+                },
+                SheetPart { heading: Some("通报名单".into()), prose: Some(lists.into()), ..SheetPart::default() },
+            ],
+        }
+    }
 }
 
 /// Where a month's files hold a figure or a list: a file of the month

@@ -46,6 +46,37 @@ pub struct DefinitionFile {
     /// 省略时本办公室使用内置的芙蓉区版式
     #[serde(default)]
     pub sections: Vec<SectionFile>,
+    /// 发给各成员单位的单页（bulletin distribute）：标题和各部分；省略时列出本单位的全部数字和所在名单
+    pub sheet: Option<SheetFile>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SheetFile {
+    /// 单页标题：minijinja 模板，可用 unit、period、info；换行处分行（默认为通报标题加“（单位名称）”）
+    pub title: Option<String>,
+    /// 走势（trend）看近几个月，含本月，默认 12
+    pub months: Option<usize>,
+    /// 单页的各部分，依次排列；标题序号（一、二、）自动生成
+    pub parts: Vec<SheetPartFile>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SheetPartFile {
+    /// 标题，不写序号；省略则本部分没有标题
+    pub heading: Option<String>,
+    /// 文字：minijinja 模板，可用 unit（本单位的数字、name、group、group_size）、on（本单位所在的名单：
+    /// on.名单名称.position 名次、.size 人数）、tied（并列的排名：tied.rank）、history（走势的各月）、
+    /// 以及 period、office、lists、selections、params；空行分段
+    pub prose: Option<String>,
+    /// 本单位的数字表：各数字的名称，依次排列（本组没有的数字不列）
+    pub figures: Option<Vec<String>>,
+    /// 数字表的表头，与该数字的中文名称不同时写（名称: 表头），如 rank: 组内排名
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+    /// 近几个月的走势图和表：本单位的百分比数字的名称，如 [satisfaction, on_time_rate]；数字取自存档中的各月
+    pub trend: Option<Vec<String>>,
 }
 
 /// How serious a failed check is.

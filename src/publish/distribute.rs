@@ -257,7 +257,8 @@ fn office_pages(
     registry: &Registry,
     resources: &Resources,
 ) -> Result<(Pages, Vec<Diagnostic>), Failure> {
-    let sheets = office_sheet::sheets(month)?;
+    let history = office_sheet::History::scan(month_dir, month);
+    let sheets = office_sheet::sheets(month, &history)?;
     let Some(date) = month.signoff.date else {
         return Err(Failure::Operational(Error::Render { message: "a draft has no unit sheets".into() }));
     };
@@ -268,9 +269,9 @@ fn office_pages(
         .enumerate()
         .map(|(i, u)| MonthUnit { id: &u.id, name: &u.name, group: u.group, index: input.place_in_group(i) })
         .collect();
-    let mut known_ids = sheet::archived_unit_ids(month_dir);
-    known_ids.extend(input.units.iter().map(|u| u.id.clone()));
-    let problems = registry.check_against(month_dir, &units, &month.sources, &known_ids);
+    let known_ids = office_sheet::known_ids(month_dir, month);
+    let mut problems = registry.check_against(month_dir, &units, &month.sources, &known_ids);
+    problems.extend(history.warnings.iter().cloned());
     let mut pages = Vec::with_capacity(sheets.len());
     for sheet in &sheets {
         let context = serde_json::to_value(sheet).map_err(|err| Error::Render { message: err.to_string() })?;

@@ -251,7 +251,7 @@ impl History {
 
 /// The month folders beside `month_dir` (those whose name is a period and
 /// that hold a month.yaml), oldest first.
-fn archived_months(month_dir: &Path) -> Vec<(Period, PathBuf)> {
+pub fn archived_months(month_dir: &Path) -> Vec<(Period, PathBuf)> {
     let mut archived: Vec<(Period, PathBuf)> = walkdir::WalkDir::new(archive_root(month_dir))
         .min_depth(1)
         .max_depth(1)

@@ -223,7 +223,7 @@ impl OfficeMonth {
         })
     }
 
-    fn period_figures(&self) -> PeriodFigures {
+    pub(crate) fn period_figures(&self) -> PeriodFigures {
         PeriodFigures {
             year: self.period.year,
             month: self.period.month,
@@ -439,13 +439,29 @@ impl OfficeMonth {
     }
 
     /// What a template sees of a member (see [`engine::Output::member`]).
-    fn member(&self, scope: &ScopeKey, member: usize) -> Map<String, Json> {
+    pub(crate) fn member(&self, scope: &ScopeKey, member: usize) -> Map<String, Json> {
         self.output.member(&self.definition, &self.input, scope, member)
+    }
+
+    /// A figure of a member as shown, without a percentage's `%`; none
+    /// where it has no value.
+    pub(crate) fn shown(&self, scope: &ScopeKey, member: usize, name: &str) -> Option<String> {
+        self.output.record(scope, member).get(name).copied().flatten()?;
+        match self.member(scope, member).get(name) {
+            Some(Json::String(text)) => Some(text.clone()),
+            _ => None,
+        }
     }
 
     /// What the templates see: `period`, `info` (the office's names),
     /// `office` (its figures), `lists`, `selections`, `params`, `channels`.
     fn context(&self) -> Context {
+        Context::from_iter(self.context_entries())
+    }
+
+    /// The templates' context as named parts, for a caller that adds its own
+    /// (the unit sheet's `unit`, `on`, …).
+    pub(crate) fn context_entries(&self) -> Vec<(&'static str, Context)> {
         let d = &self.definition;
         let members = |scope: &ScopeKey, indices: &mut dyn Iterator<Item = usize>| -> Context {
             Context::from(indices.map(|i| template_value(self.member(scope, i))).collect::<Vec<_>>())
@@ -482,7 +498,7 @@ impl OfficeMonth {
             .collect();
         let channels: Map<String, Json> = d.channels.iter().map(|(k, v)| (k.clone(), Json::from(v.clone()))).collect();
         let info = json!({ "name": d.office.name, "district": d.office.district, "city": d.office.city });
-        Context::from_iter([
+        vec![
             ("period", Context::from_serialize(self.period_figures())),
             ("info", Context::from_serialize(info)),
             ("office", template_value(self.member(&ScopeKey::Office, 0))),
@@ -490,7 +506,7 @@ impl OfficeMonth {
             ("selections", Context::from(selections)),
             ("params", Context::from_serialize(params)),
             ("channels", Context::from_serialize(channels)),
-        ])
+        ]
     }
 }
 
@@ -546,7 +562,7 @@ fn side_by_side(
 /// (`received.hotline` …) becomes one value that prints its total and
 /// offers its parts, as in formulas: `{{ office.received }}`,
 /// `{{ office.received.hotline }}`, `{{ office.received.total }}`.
-fn template_value(fields: Map<String, Json>) -> Context {
+pub(crate) fn template_value(fields: Map<String, Json>) -> Context {
     let mut plain = BTreeMap::new();
     let mut parts: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     for (key, value) in fields {

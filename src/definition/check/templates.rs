@@ -69,7 +69,14 @@ impl Object for Names {
 impl Checker<'_> {
     /// The context the templates see, with every name the definition
     /// declares; `selections` maps each selection to the scope it picks from.
-    fn probe_context(&self, selections: &BTreeMap<String, ScopeKey>, unknown: &Arc<Mutex<BTreeSet<Unknown>>>) -> Value {
+    /// A unit sheet's templates (`sheet`: the figures its trend shows)
+    /// also see `unit`, `on`, `tied`, `history` and `signoff`.
+    fn probe_context(
+        &self,
+        selections: &BTreeMap<String, ScopeKey>,
+        unknown: &Arc<Mutex<BTreeSet<Unknown>>>,
+        sheet: Option<&[String]>,
+    ) -> Value {
         let holding = |figures: bool| {
             move |owner: &str, entries: BTreeMap<String, Value>| {
                 Value::from_object(Names { owner: owner.to_owned(), figures, entries, unknown: unknown.clone() })
@@ -125,7 +132,7 @@ impl Checker<'_> {
             .collect();
         let channels = self.channel_names.iter().map(|c| (c.clone(), one())).collect();
         let fixed = |keys: &[&str]| keys.iter().map(|k| ((*k).to_owned(), one())).collect();
-        let top = [
+        let mut top = vec![
             ("period", names("the period", fixed(&["year", "month", "key"]))),
             ("info", names("info (the office's names)", fixed(&["name", "district", "city"]))),
             ("office", figures(&ScopeKey::Office, "the office", &[])),
@@ -134,6 +141,22 @@ impl Checker<'_> {
             ("params", names("the parameters", params)),
             ("channels", names("the channels", channels)),
         ];
+        if let Some(trend) = sheet {
+            top.push(("unit", figures(&ScopeKey::Unit, "the unit", &["id", "name", "short", "group", "group_size"])));
+            let on = self
+                .selection_scopes
+                .iter()
+                .filter(|(_, scope)| **scope == ScopeKey::Unit)
+                .map(|(name, _)| (name.clone(), names(&format!("`on.{name}`"), fixed(&["label", "position", "size"]))))
+                .collect();
+            top.push(("on", names("the selections of units (`on`)", on)));
+            let ranks = self.names.get(&ScopeKey::Unit).into_iter().flatten().filter(|(n, _)| self.ranks.contains(*n));
+            top.push(("tied", names("the ranks of units (`tied`)", ranks.map(|(n, _)| (n.clone(), one())).collect())));
+            let point: Vec<&str> =
+                ["key", "year", "month"].into_iter().chain(trend.iter().map(String::as_str)).collect();
+            top.push(("history", Value::from(vec![names("a month of the history", fixed(&point))])));
+            top.push(("signoff", names("the sign-off", fixed(&["issuer", "date_text"]))));
+        }
         names("the templates", top.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
     }
 
@@ -141,8 +164,13 @@ impl Checker<'_> {
     /// unknown name is an error there; any other failure is left to the
     /// build, which reports it with the month's figures.
     pub(super) fn probe(&mut self, at: &[Segment], source: &str) {
+        self.probe_in(at, source, None);
+    }
+
+    /// [`Self::probe`] for a template of the unit sheet, whose trend shows `trend`.
+    pub(super) fn probe_in(&mut self, at: &[Segment], source: &str, sheet: Option<&[String]>) {
         let unknown = Arc::new(Mutex::new(BTreeSet::new()));
-        let context = self.probe_context(&self.selection_scopes, &unknown);
+        let context = self.probe_context(&self.selection_scopes, &unknown, sheet);
         let env = crate::render::filters::environment();
         let _ = env.render_str(source, context);
         let found: Vec<Unknown> = unknown.lock().map(|u| u.iter().cloned().collect()).unwrap_or_default();
