@@ -166,10 +166,14 @@ impl Issue {
 /// Checks a month folder under its office's definition: the checked month
 /// and its warnings, or every problem found.
 pub fn check_issue(dir: &Path, options: CheckOptions) -> Result<(Issue, Vec<Diagnostic>), Failure> {
+    check_with(dir, options, false)
+}
+
+fn check_with(dir: &Path, options: CheckOptions, typed: bool) -> Result<(Issue, Vec<Diagnostic>), Failure> {
     if !dir.is_dir() {
         return Err(Failure::Operational(Error::Missing { what: "month folder", path: dir.to_owned() }));
     }
-    let (issue, mut diagnostics) = read_issue(dir)?;
+    let (issue, mut diagnostics) = read_with(dir, typed)?;
     // Warnings that count as errors: all of them with --strict; those that
     // question a figure in a final bulletin, which goes out signed (a draft
     // may still be built with them).
@@ -191,10 +195,16 @@ pub fn check_issue(dir: &Path, options: CheckOptions) -> Result<(Issue, Vec<Diag
 /// as published: the month where its figures have no error, and every
 /// diagnostic (warnings that a final bulletin must settle stay warnings).
 pub fn read_issue(dir: &Path) -> Result<(Option<Issue>, Vec<Diagnostic>), Failure> {
+    read_with(dir, false)
+}
+
+/// [`read_issue`]; `typed`: through the typed reader of Furong's shape,
+/// whatever the definition declares.
+fn read_with(dir: &Path, typed: bool) -> Result<(Option<Issue>, Vec<Diagnostic>), Failure> {
     let definition = office_definition(dir)?;
     let files = month::validate::MonthFiles::read(dir)
         .map_err(|err| Failure::Operational(Error::io("read the month folder", dir, err)))?;
-    let (issue, mut diagnostics) = if definition.definition.sections.is_empty() {
+    let (issue, mut diagnostics) = if typed || definition.definition.sections.is_empty() {
         let mut checked = month::validate::check_files(&files);
         if let Some(month) = checked.month.as_mut() {
             month.definition = definition.definition;
@@ -208,11 +218,11 @@ pub fn read_issue(dir: &Path) -> Result<(Option<Issue>, Vec<Diagnostic>), Failur
     Ok((issue, diagnostics))
 }
 
-/// Checks a month of Furong's shape (the bundled layout, the unit sheets):
-/// its validated month and warnings, or every problem found. A month of an
-/// office with sections is refused with a diagnostic.
+/// Checks a month of Furong's shape through the typed reader of the bundled
+/// layout (`layouts/bulletin.typ`), whatever sections its definition
+/// declares: its validated month and warnings, or every problem found.
 pub fn check(dir: &Path, options: CheckOptions) -> Result<(Month, Vec<Diagnostic>), Failure> {
-    match check_issue(dir, options)? {
+    match check_with(dir, options, true)? {
         (Issue::Furong(month), warnings) => Ok((*month, warnings)),
         (Issue::Office(month), _) => Err(Failure::Data(vec![Diagnostic::error(
             &month.definition.path,
@@ -256,6 +266,17 @@ pub fn office_definition(dir: &Path) -> Result<OfficeDefinition, Failure> {
         Some(found) => Ok(OfficeDefinition { definition: found, warnings: loaded.diagnostics }),
         None => Err(Failure::Data(loaded.diagnostics)),
     }
+}
+
+/// The JSON Schemas under the project's `schemas/`: the bundled month's
+/// files as Furong's definition shapes them (the reader checks them the
+/// same way), the units registry's and the definition file's.
+pub fn bundled_schemas() -> Vec<(String, String)> {
+    let mut schemas = month::office_schema::files(&definition::furong());
+    for kind in [source::schema::FileKind::Registry, source::schema::FileKind::Definition] {
+        schemas.push((kind.schema_file_name(), source::schema::file_text(kind.schema())));
+    }
+    schemas
 }
 
 /// The JSON Schemas of an office's month files, generated from the

@@ -122,13 +122,16 @@ fn emit_typst_writes_the_project_a_month_compiles() {
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let project = emit.join("2020-03");
     for name in
-        ["bulletin.typ", "style.typ", "data.json", "fonts.txt", "source/units.yaml", "source/cases-01-韦博教育.txt"]
+        ["office.typ", "style.typ", "data.json", "fonts.txt", "source/units.yaml", "source/cases-01-韦博教育.txt"]
     {
         assert!(project.join(name).is_file(), "{name} is missing");
     }
     let data: serde_json::Value = serde_json::from_slice(&fs::read(project.join("data.json")).unwrap()).unwrap();
-    assert_eq!(data["text"]["title"], "2020年3月芙蓉区“12345”市民服务热线\n工作情况通报");
-    assert_eq!(data["appendix"][1]["rows"][21]["rank"], 22);
+    assert_eq!(data["title"], "2020年3月芙蓉区“12345”市民服务热线\n工作情况通报");
+    // The appendix's second table (区直部门): its 22nd row ranks 22nd, after 21 tied.
+    let departments = &data["appendices"][0]["blocks"].as_array().unwrap()[3];
+    assert_eq!(departments["columns"][16]["value"], "rank");
+    assert_eq!(departments["rows"][21][16], "22");
     let fonts = fs::read_to_string(project.join("fonts.txt")).unwrap();
     assert!(Path::new(fonts.trim()).join("FandolFang-Regular.otf").is_file(), "fonts.txt: {fonts}");
 

@@ -48,7 +48,10 @@ fn bad_data_exits_1_names_the_place_and_keeps_the_old_pdf() {
     assert_eq!(bad.status.code(), Some(1), "{}", stderr(&bad));
     let message = stderr(&bad);
     let line = fs::read_to_string(&units).unwrap().lines().position(|l| l == "        satisfied: 90").unwrap() + 1;
-    assert!(message.contains("error: satisfied (90) is greater than visited (86)"), "{message}");
+    assert!(
+        message.contains("error: 回访满意数 `satisfied` (90) is greater than 回访工单总数 `visited` (86)"),
+        "{message}"
+    );
     assert!(message.contains(&format!("units.yaml:{line}:20")), "{message}");
     assert!(message.contains("field: groups[0].units[9].satisfied (马坡岭街道)"), "{message}");
     assert_eq!(fs::read(&pdf).expect("PDF still there"), before, "the good PDF was changed");
@@ -72,8 +75,16 @@ fn every_error_is_reported_in_one_run() {
     let output = bulletin(&["check", month.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1));
     let message = stderr(&output);
-    assert!(message.contains("late_completed (41) is greater than completed (37)"), "{message}");
-    assert!(message.contains("the natures add up to 434"), "{message}");
+    assert!(
+        message.contains("未按时办结数 `late_completed` (41) is greater than 办结工单总数 `completed` (37)"),
+        "{message}"
+    );
+    assert!(
+        message.contains(
+            "(434: 咨询 65 + 求助 344 + 建议 5 + 投诉 19 + 表扬 1) differs from 专题工单数 `topic_tickets` (435)"
+        ),
+        "{message}"
+    );
     assert!(message.contains("no unit `韭菜圆街道` in units.yaml"), "{message}");
     assert!(message.contains("hint: did you mean `韭菜园街道`?"), "{message}");
     assert!(message.contains("3 errors in the data"), "{message}");
@@ -186,9 +197,9 @@ fn short_and_json_formats() {
     let text = stderr(&short);
     let line = text
         .lines()
-        .find(|l| l.contains("satisfied (90)"))
+        .find(|l| l.contains("`satisfied` (90)"))
         .unwrap_or_else(|| panic!("no short line for the error:\n{text}"));
-    assert!(line.contains("units.yaml:172:20: error: satisfied (90) is greater than visited (86) [groups[0].units[9].satisfied (马坡岭街道)]"), "{line}");
+    assert!(line.contains("units.yaml:172:20: error: 回访满意数 `satisfied` (90) is greater than 回访工单总数 `visited` (86) [groups[0].units[9].satisfied (马坡岭街道)]"), "{line}");
 
     let json = bulletin(&["check", dir, "--format", "json"]);
     assert_eq!(json.status.code(), Some(1));
@@ -199,7 +210,7 @@ fn short_and_json_formats() {
     assert_eq!(error["line"], 172);
     assert_eq!(error["column"], 20);
     assert_eq!(error["field"], "groups[0].units[9].satisfied (马坡岭街道)");
-    assert_eq!(error["message"], "satisfied (90) is greater than visited (86)");
+    assert_eq!(error["message"], "回访满意数 `satisfied` (90) is greater than 回访工单总数 `visited` (86)");
     assert!(error["hint"].as_str().unwrap_or_default().contains("swapped"));
     // The month's one warning is acknowledged in month.yaml: none is printed.
     assert!(objects.iter().all(|o| o["severity"] == "error"), "{stdout}");
@@ -228,7 +239,7 @@ fn an_acknowledged_warning_lets_strict_pass() {
     assert_eq!(questioned.status.code(), Some(1), "{}", stderr(&questioned));
     let message = stderr(&questioned);
     assert!(
-        message.contains("error: the city counts 2120 tickets for 芙蓉区, the units signed 2172 in all"),
+        message.contains("error: 市平台公布的本区月工单数（2120件）与各单位签收合计（2172件，units.yaml）不同"),
         "{message}"
     );
     assert!(message.contains("`acknowledge: { tickets-total: 理由 }`"), "{message}");

@@ -610,8 +610,8 @@ fn a_table_sets_members_side_by_side_or_turns_them() {
     assert!(at("公共服务类") < at("市场管理类") && at("市场管理类") < at("件数"), "{turned}");
 }
 
-/// Furong's month read by its definition alone, with parts of its bulletin
-/// declared as sections: the business-environment tickets merged by type
+/// Furong's month read by its definition, with a few parts of its bulletin
+/// in place of its sections: the business-environment tickets merged by type
 /// (`by:`: the type, how many, the units joined) and the typical case from
 /// cases/, as the reference prints them.
 #[test]
@@ -619,7 +619,7 @@ fn furongs_tally_and_case_print_from_sections_of_its_definition() {
     let scratch = Scratch::new("furong-sections");
     let office = scratch.path().join("furong");
     common::copy_dir(&common::project().join("months/2020-03"), &office.join("months/2020-03"));
-    let sections = "\nsections:\n  - heading: 营商环境、行政效能类工单情况\n    table:\n      rows: business_environment\n      by: type\n      columns:\n        - { label: 类型, value: type }\n        - { label: 工单数量, value: count }\n        - { label: 涉及部门, value: unit }\n  - heading: 典型案例\n    cases: cases\n";
+    let sections = "sections:\n  - heading: 营商环境、行政效能类工单情况\n    table:\n      rows: business_environment\n      by: type\n      columns:\n        - { label: 类型, value: type }\n        - { label: 工单数量, value: count }\n        - { label: 涉及部门, value: unit }\n  - heading: 典型案例\n    cases: cases\n";
     // The appendix: its name in the 附件说明 apart from its title, a table a group on turned pages.
     let columns = [
         "name",
@@ -640,7 +640,7 @@ fn furongs_tally_and_case_print_from_sections_of_its_definition() {
     let appendix = format!(
         "  - heading: \"{{{{ office.appendix_title }}}}\"\n    appendix: true\n    attachment: \"{{{{ office.attachment }}}}\"\n    sections:\n      - heading: 街道\n        table:\n          rows: 街道\n          columns:\n{columns}      - heading: 区直部门\n        table:\n          rows: 区直部门\n          columns:\n{columns}"
     );
-    std::fs::write(office.join("bulletin.yaml"), format!("{}{sections}{appendix}", bulletin::definition::FURONG))
+    std::fs::write(office.join("bulletin.yaml"), common::furong_with_sections(&format!("{sections}{appendix}")))
         .unwrap();
     let out = Scratch::new("furong-sections-out");
     let (pdf, _) = build(&office.join("months/2020-03"), &out);

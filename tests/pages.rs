@@ -32,9 +32,9 @@ fn resources() -> Resources {
     Resources::load(&project.join("layouts"), &project.join("fonts")).expect("layouts and fonts load")
 }
 
-/// The two ways Furong's bulletin is laid out while it moves onto its
-/// definition's sections: the bundled layout (layouts/bulletin.typ) and
-/// the sections of tests/fixtures/furong-sections.yaml (layouts/office.typ).
+/// The two ways Furong's bulletin is laid out while the bundled layout is
+/// kept: its definition's sections (layouts/office.typ) and, for a
+/// definition without sections, the bundled layout (layouts/bulletin.typ).
 /// The rules of GB/T 9704 are checked on both.
 #[derive(Clone, Copy, Debug)]
 enum Layout {
@@ -49,15 +49,15 @@ const LAYOUTS: [Layout; 2] = [Layout::Bundled, Layout::Sections];
 fn month_copy_as(layout: Layout, scratch: &Scratch, edit: impl FnOnce(&Path)) -> PathBuf {
     let month = scratch.path().join("2020-03");
     common::copy_dir(&common::project().join("months/2020-03"), &month);
-    if let Layout::Sections = layout {
-        fs::write(scratch.path().join("bulletin.yaml"), common::furong_with_sections()).unwrap();
+    if let Layout::Bundled = layout {
+        fs::write(scratch.path().join("bulletin.yaml"), common::furong_with_sections("")).unwrap();
     }
     edit(&month);
     month
 }
 
 fn month_copy(scratch: &Scratch, edit: impl FnOnce(&Path)) -> PathBuf {
-    month_copy_as(Layout::Bundled, scratch, edit)
+    month_copy_as(Layout::Sections, scratch, edit)
 }
 
 /// The bundled month laid out each way.
@@ -87,16 +87,16 @@ fn bulletin_pages(month: &Path, resources: &Resources) -> PagedDocument {
     })
 }
 
-/// The laid-out sheet of one unit of the bundled month.
+/// The laid-out sheet of one unit of the bundled month, as `distribute` makes it.
 fn sheet_pages(unit: &str, resources: &Resources) -> PagedDocument {
     let month_dir = common::project().join("months/2020-03");
-    let (month, _) = bulletin::check(&month_dir, CheckOptions::default()).expect("the bundled month checks");
-    let figures = bulletin::figures(&month, &resources.sentences).expect("figures");
-    let history = bulletin::publish::sheet::History::scan(&month_dir, &month, &figures);
-    let (sheets, data) = bulletin::publish::distribute::sheet_data(&month_dir, &month, &figures, &history, resources)
-        .expect("sheet data");
-    let i = sheets.iter().position(|s| s.unit.id == unit).expect("the unit has a sheet");
-    let job: Job = bulletin::publish::distribute::sheet_job(&sheets[i], data[i].clone());
+    let Ok((bulletin::Issue::Office(month), _)) = bulletin::check_issue(&month_dir, CheckOptions::default()) else {
+        panic!("the bundled month checks under Furong's sections")
+    };
+    let history = bulletin::publish::office_sheet::History::scan(&month_dir, &month);
+    let sheets = bulletin::publish::office_sheet::sheets(&month, &history).expect("sheet data");
+    let sheet = sheets.iter().find(|s| s.unit.id == unit).expect("the unit has a sheet");
+    let job: Job = bulletin::publish::distribute::office_sheet_job(sheet).expect("the sheet's data");
     render::pdf::document(job, &resources.world).expect("the sheet lays out")
 }
 

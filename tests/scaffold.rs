@@ -53,7 +53,7 @@ fn new_month_lists_what_is_left_then_builds_once_filled() {
     let report = String::from_utf8_lossy(&checked.stderr);
     assert_eq!(report.matches(": error: not filled in yet").count(), 43 * 13 + 5 * 3 + (1 + 6 + 2 + 5 + 5), "{report}");
     assert!(
-        report.contains("units.yaml:13:17: error: not filled in yet [groups[0].units[0].signed (定王台街道)]"),
+        report.contains("units.yaml:8:17: error: not filled in yet [groups[0].units[0].signed (定王台街道)]"),
         "{report}"
     );
     assert!(report.contains("cases/01-案例.txt:2:8: error: the case is not written yet"), "{report}");

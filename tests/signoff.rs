@@ -123,7 +123,7 @@ fn the_final_pdf_has_no_draft_mark_and_carries_its_metadata_and_sources() {
         "Title:           2020年3月芙蓉区“12345”市民服务热线工作情况通报",
         "Author:          芙蓉区“12345”市民服务热线办公室",
         "Subject:         2020年3月芙蓉区“12345”市民服务热线工作情况通报",
-        "Keywords:        12345, 市民服务热线, 芙蓉区, 2020-03",
+        "Keywords:        12345, 芙蓉区, 2020-03",
         "CreationDate:    Fri Apr 17 00:00:00 2020 UTC",
         "Tagged:          yes",
     ] {

@@ -88,7 +88,7 @@ fn edits_are_rebuilt_and_broken_edits_keep_the_last_good_pdf() {
     let units = month.join("units.yaml");
     let text = fs::read_to_string(&units).unwrap();
     fs::write(&units, text.replacen("        satisfied: 83\n", "        satisfied: 90\n", 1)).unwrap();
-    wait_for(&lines, "satisfied (90) is greater than visited (86)", limit);
+    wait_for(&lines, "`satisfied` (90) is greater than 回访工单总数 `visited` (86)", limit);
     wait_for(&lines, "the last good PDF is kept", limit);
     assert_eq!(fs::read(&pdf).unwrap(), second, "the good PDF was replaced");
 

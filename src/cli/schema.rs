@@ -7,7 +7,7 @@ use super::common::{Fail, Format};
 
 /// Writes the schemas of the bundled month files into `out`.
 pub fn run(out: &Path) -> Result<(), Fail> {
-    write_schemas(out, bulletin::source::schema::bundled_files())
+    write_schemas(out, bulletin::bundled_schemas())
 }
 
 /// Writes the schemas of the office in `office`'s month files into `out`.

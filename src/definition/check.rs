@@ -352,8 +352,20 @@ impl Checker<'_> {
                     }
                 }
             };
+            let min = param.min.as_ref().and_then(|n| {
+                let parsed = Decimal::parse(&n.to_string());
+                if parsed.is_none() || param.kind == ParamKind::Groups {
+                    self.error(&path(&["params", name, "min"]), "a least value belongs to a number".into());
+                }
+                parsed
+            });
+            if let (Some(ParamValue::Number(n)), Some(least)) = (&value, min) {
+                if *n < least {
+                    self.error(&at, format!("{n} is below the parameter's least value, {least}"));
+                }
+            }
             if let Some(value) = value {
-                out.insert(name.clone(), Param { label: param.label.clone(), kind: param.kind, value });
+                out.insert(name.clone(), Param { label: param.label.clone(), kind: param.kind, value, min });
             }
         }
         out

@@ -292,6 +292,8 @@ pub struct Param {
     pub label: String,
     pub kind: ParamKind,
     pub value: ParamValue,
+    /// The least value a month may give it.
+    pub min: Option<Decimal>,
 }
 
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]

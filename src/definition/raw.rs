@@ -226,6 +226,8 @@ pub struct ParamFile {
     pub kind: ParamKind,
     /// 默认值
     pub value: serde_json::Value,
+    /// 最小值（含），如总分满分 min: 1；月份改写的值小于它时报错
+    pub min: Option<serde_json::Number>,
 }
 
 /// Figures at office level and per unit.

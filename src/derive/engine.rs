@@ -22,6 +22,8 @@ pub type Value = Option<Ratio>;
 /// The name a condition compares a unit's or a list item's name by
 /// (`name == office.district`).
 pub const NAME: &str = "name";
+/// The collection of every unit, as aggregates name it: `sum(units, signed)`.
+pub const UNITS: &str = "units";
 
 /// One member of a scope (a unit, a list item) or the office: its figures
 /// by name; a channel part as `measure.channel`.
@@ -61,9 +63,10 @@ pub struct Input {
     /// The month's overrides of the definition's parameters and named rules.
     pub params: BTreeMap<String, ParamValue>,
     pub rules: BTreeMap<String, FigureRule>,
-    /// Some members or values were refused as read (the month has errors):
-    /// a sum or count over a collection is then not judged by a check.
-    pub incomplete: bool,
+    /// The collections (`units`, a list's name) some of whose members or
+    /// values were refused as read: a sum or count over one of them is not
+    /// judged by a check, while the others still are.
+    pub incomplete: std::collections::BTreeSet<String>,
 }
 
 impl Input {
@@ -178,13 +181,22 @@ impl Env<'_> {
             Expr::Number(_) | Expr::Text(_) => true,
             Expr::Name { .. } if self.is_text(e) => self.text(e, at).is_some(),
             Expr::Name { .. } => self.eval(e, at).is_ok_and(|v| v.num().is_some()),
-            Expr::Call { function: Function::Sum, .. } => {
-                !self.input.incomplete && self.eval(e, at).is_ok_and(|v| v.num().is_some())
+            Expr::Call { function: Function::Sum, args, .. } => {
+                self.complete(args) && self.eval(e, at).is_ok_and(|v| v.num().is_some())
             }
-            Expr::Call { function: Function::Count, .. } => !self.input.incomplete,
+            Expr::Call { function: Function::Count, args, .. } => self.complete(args),
             Expr::Call { args, .. } => args.iter().all(|a| self.known(a, at)),
             Expr::Neg(inner) | Expr::Not(inner) => self.known(inner, at),
             Expr::Binary { left, right, .. } => self.known(left, at) && self.known(right, at),
+        }
+    }
+
+    /// Whether the collection an aggregate runs over (its first argument)
+    /// was read whole.
+    fn complete(&self, args: &[Expr]) -> bool {
+        match args.first() {
+            Some(Expr::Name { path, .. }) => path.first().is_none_or(|c| !self.input.incomplete.contains(c)),
+            _ => true,
         }
     }
 

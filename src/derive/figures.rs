@@ -270,7 +270,7 @@ pub fn engine_input(month: &Month) -> engine::Input {
         lists,
         params: month.rules.given_params.clone(),
         rules: month.rules.given_figures.clone(),
-        incomplete: false,
+        incomplete: Default::default(),
     }
 }
 

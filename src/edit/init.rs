@@ -110,23 +110,17 @@ pub fn init(dir: &Path, like: &Bundled) -> Result<PathBuf, Error> {
         };
         files.push((dir.join(path), text.into_bytes()));
     }
-    // The schemas the files' first lines point at: the definition's, and
-    // the month files' (generated from the definition for an office with
-    // sections, the bundled ones for Furong's shape).
+    // The schemas the files' first lines point at: the definition's, the
+    // units registry's (for `distribute`), and the month files' as the
+    // definition shapes them.
     let loaded = definition::from_bytes(Path::new(definition::FILE_NAME), like.files[0].1.as_bytes());
     let found =
         loaded.definition.ok_or_else(|| init_error(format!("the bundled {} definition has errors", like.name)))?;
-    let schemas = if found.sections.is_empty() {
-        crate::source::schema::bundled_files()
-    } else {
-        // The definition's and the units registry's (for `distribute`), and the month files'.
-        let mut schemas: Vec<(String, String)> = [FileKind::Definition, FileKind::Registry]
-            .iter()
-            .map(|kind| (kind.schema_file_name(), crate::source::schema::file_text(kind.schema())))
-            .collect();
-        schemas.extend(crate::month::office_schema::files(&found));
-        schemas
-    };
+    let mut schemas: Vec<(String, String)> = [FileKind::Definition, FileKind::Registry]
+        .iter()
+        .map(|kind| (kind.schema_file_name(), crate::source::schema::file_text(kind.schema())))
+        .collect();
+    schemas.extend(crate::month::office_schema::files(&found));
     for (name, text) in schemas {
         files.push((dir.join("schemas").join(name), text.into_bytes()));
     }

@@ -1,7 +1,8 @@
 //! `bulletin new YYYY-MM` for an office with sections: the next month's
 //! folder from the latest one and the office's definition. The units (by
-//! group), the list items' names, the issuer and the month's `rules:` carry
-//! over; every measure the definition declares is left empty (`~`, its
+//! group), the list items' names, the office's texts (its names, titles),
+//! the issuer and the month's `rules:` carry over; every other measure the
+//! definition declares is left empty (`~`, its
 //! Chinese label beside it), the sign-off date too, and each text file the
 //! sections need waits with 【待填写】, so that `bulletin check` lists
 //! exactly what is left.
@@ -138,7 +139,7 @@ pub fn new_month(months: &Path, key: &str, definition: &Definition) -> Result<Pa
                 if let Some(short) = unit["short"].as_str() {
                     let _ = writeln!(text, "        short: {}", yaml_str(short));
                 }
-                blank_measures(&mut text, "        ", measures.iter().map(|(k, m)| (k.as_str(), *m)), definition);
+                blank_measures(&mut text, "        ", measures.iter().map(|(k, m)| (k.as_str(), *m)), definition, None);
             }
         }
         out.push((UNITS_FILE.into(), text));
@@ -204,7 +205,7 @@ fn level<'d>(definition: &'d Definition, file: &str) -> Level<'d> {
 /// items `latest` (the latest month's value at this level) had, then the
 /// levels below.
 fn write_level(text: &mut String, level: &Level, indent: &str, definition: &Definition, latest: &Yaml) {
-    blank_measures(text, indent, level.measures.iter().map(|(k, m)| (k.as_str(), *m)), definition);
+    blank_measures(text, indent, level.measures.iter().map(|(k, m)| (k.as_str(), *m)), definition, Some(latest));
     for (key, list) in &level.lists {
         let label = definition.lists.get(*list).map_or("", String::as_str);
         let scope = definition.scope(&ScopeKey::List((*list).to_owned()));
@@ -230,15 +231,20 @@ fn write_level(text: &mut String, level: &Level, indent: &str, definition: &Defi
 }
 
 /// One `name: ~` line per measure, its label as a comment; a measure split
-/// by channels gets one blank per channel.
+/// by channels gets one blank per channel. A text of the office (a name, a
+/// title) keeps its value in `latest`, the latest month's at this level.
 fn blank_measures<'a>(
     text: &mut String,
     indent: &str,
     measures: impl Iterator<Item = (&'a str, &'a Measure)>,
     definition: &Definition,
+    latest: Option<&Yaml>,
 ) {
     for (name, m) in measures {
-        if !m.required {
+        let kept = latest.and_then(|l| l[name].as_str()).filter(|t| m.kind.is_text() && !t.trim().is_empty());
+        if let Some(kept) = kept {
+            let _ = writeln!(text, "{indent}{name}: {}   # {}（沿用上月，可改）", yaml_str(kept), m.label);
+        } else if !m.required {
             let _ = writeln!(text, "{indent}# {name}: ~   # {}（可不填）", m.label);
         } else if m.by_channels {
             let parts: Vec<String> = definition.channels.iter().map(|(code, _)| format!("{code}: ~")).collect();

@@ -112,7 +112,14 @@ pub(super) fn run(
                 }
                 _ => String::new(),
             };
-            diagnostic.hint = Some(format!("the check `{}` of bulletin.yaml: {}{values}", check.name, check.text));
+            let mut hint = format!("the check `{}` of bulletin.yaml: {}{values}", check.name, check.text);
+            if let Some(swap) = swapped(definition, check) {
+                hint = format!("{swap}; {hint}");
+            }
+            if let Some(close) = closest_name(definition, input, &check.assert) {
+                hint = format!("{close}; {hint}");
+            }
+            diagnostic.hint = Some(hint);
         }
     }
     for published in &output.published {
@@ -139,6 +146,63 @@ pub(super) fn run(
         diagnostic.hint = Some(format!(
             "the bulletin prints {typed}, as published; correct the typed value or the figures it is derived from if the platform's figure is a slip"
         ));
+    }
+}
+
+/// For a failed `part <= whole` between two counts of the member (no
+/// message of the office's own): the likely slip, two columns swapped.
+fn swapped(definition: &Definition, check: &Check) -> Option<String> {
+    if check.message.is_some() {
+        return None;
+    }
+    let Expr::Binary { op: Op::Le, left, right } = &check.assert else { return None };
+    let count = |e: &Expr| -> Option<String> {
+        let Expr::Name { path, .. } = e else { return None };
+        let [name] = path.as_slice() else { return None };
+        let measure = definition.scope(&check.scope).measures.get(name)?;
+        (measure.kind == crate::definition::MeasureKind::Count).then(|| measure.label.clone())
+    };
+    let (part, whole) = (count(left)?, count(right)?);
+    Some(format!("{part} counts part of {whole}: check that the two columns are not swapped"))
+}
+
+/// For a failed `count(list, name == office.text)`: the list's name
+/// closest to the office's text (a slip in either), as "did you mean".
+fn closest_name(definition: &Definition, input: &Input, e: &Expr) -> Option<String> {
+    match e {
+        Expr::Call { function: Function::Count, args, .. } => {
+            let (Some(Expr::Name { path: list, .. }), Some(condition)) = (args.first(), args.get(1)) else {
+                return None;
+            };
+            let items = input.lists.get(&list[0])?;
+            let text = compared_text(condition)?;
+            let written = input.office_texts.get(text)?;
+            let label = definition.scope(&ScopeKey::Office).measures.get(text).map_or(text, |m| m.label.as_str());
+            let close = crate::diag::closest(written, items.iter().map(|i| i.name.as_str()))?;
+            Some(format!("did you mean `{close}`? ({label} `{text}` is `{written}`)"))
+        }
+        Expr::Binary { left, right, .. } => {
+            closest_name(definition, input, left).or_else(|| closest_name(definition, input, right))
+        }
+        Expr::Not(inner) | Expr::Neg(inner) => closest_name(definition, input, inner),
+        _ => None,
+    }
+}
+
+/// The office text a condition compares an item's `name` with.
+fn compared_text(condition: &Expr) -> Option<&str> {
+    let Expr::Binary { op: Op::Eq, left, right } = condition else { return None };
+    fn text(e: &Expr) -> Option<&str> {
+        match e {
+            Expr::Name { path, .. } if path.len() == 2 && path[0] == "office" => Some(path[1].as_str()),
+            _ => None,
+        }
+    }
+    let is_name = |e: &Expr| matches!(e, Expr::Name { path, .. } if path.len() == 1 && path[0] == engine::NAME);
+    match (is_name(left), is_name(right)) {
+        (true, _) => text(right),
+        (_, true) => text(left),
+        _ => None,
     }
 }
 
@@ -201,9 +265,30 @@ fn generated(
             return describe(definition, &check.scope, e);
         }
         let shown = shown_value(definition, input, output, check, record, e, value);
-        format!("{} ({shown})", describe(definition, &check.scope, e))
+        let parts = parts_of(definition, input, output, e).map(|p| format!(": {p}")).unwrap_or_default();
+        format!("{} ({shown}{parts})", describe(definition, &check.scope, e))
     };
     format!("{} {relation} {}", side(left, l), side(right, r))
+}
+
+/// The terms of a sum over a short list, as typed: `咨询 65 + 求助 344 + 建议 5`.
+fn parts_of(definition: &Definition, input: &Input, output: &Output, e: &Expr) -> Option<String> {
+    /// Beyond this many items, the terms would drown the message.
+    const MOST: usize = 8;
+    let Expr::Call { function: Function::Sum, args, .. } = e else { return None };
+    let (Some(Expr::Name { path: list, .. }), Some(Expr::Name { path: figure, .. })) = (args.first(), args.get(1))
+    else {
+        return None;
+    };
+    let items = input.lists.get(&list[0]).filter(|items| !items.is_empty() && items.len() <= MOST)?;
+    let scope = ScopeKey::List(list[0].clone());
+    let terms: Vec<String> = (0..items.len())
+        .map(|i| {
+            let value = output.shown(definition, input, &scope, output.record(&scope, i), &figure[0]);
+            format!("{} {}", items[i].name, value.unwrap_or_else(|| "—".into()))
+        })
+        .collect();
+    Some(terms.join(" + "))
 }
 
 fn shown_value(

@@ -103,14 +103,17 @@ pub fn check_files(files: &MonthFiles, definition: Arc<Definition>) -> Checked {
     if let (Some(file), Some(json)) = (&units_src, &units_json) {
         read_units(&mut v, file, json, &definition, &mut input, &mut places);
     }
-    read_figures(&mut v, &held, &definition, &mut input, &mut places);
+    // Units named in other files are looked up only in a units.yaml that
+    // was read: one that does not parse is its own error, not theirs.
+    let units_known = !needs_units || units_json.as_ref().is_some_and(|j| !j.is_null());
+    read_figures(&mut v, &held, &definition, &mut input, &mut places, units_known);
     let mut sources: BTreeMap<String, &SourceFile> = held.iter().map(|(n, (f, _))| (n.clone(), *f)).collect();
     if let Some(units) = &units_src {
         sources.insert(UNITS_FILE.to_owned(), units);
     }
     warn_percent_slips(&mut v, &sources, &definition, &input, &places);
     let texts = read_texts(&mut v, files, &definition.sections);
-    let cases = read_cases(&mut v, files, &definition.sections, &input);
+    let cases = read_cases(&mut v, files, &definition.sections, &input, units_known);
     warn_unknown_files(&mut v, files, &definition);
 
     // The figures are derived and checked even when some were refused
@@ -118,16 +121,16 @@ pub fn check_files(files: &MonthFiles, definition: Arc<Definition>) -> Checked {
     // check that needs a figure without a value is left out.
     let parsed = month_json.is_some() && figure_jsons.iter().all(Option::is_some) && units_json.is_some();
     let mut month = None;
-    input.incomplete = v.diagnostics.iter().any(Diagnostic::is_error);
+    input.incomplete = incomplete(&v.diagnostics, &definition);
     if parsed {
         match engine::evaluate(&definition, &input) {
             Ok(output) => {
                 super::checks::run(&mut v, &definition, &input, &output, &places, &sources);
-                if let Some(Some(header)) = header.clone() {
+                if let Some(Header { period: Some(period), signoff, title, .. }) = header.clone() {
                     month = Some(OfficeMonth {
-                        period: header.period,
-                        signoff: header.signoff,
-                        title: header.title,
+                        period,
+                        signoff,
+                        title,
                         definition: definition.clone(),
                         input,
                         output,
@@ -147,7 +150,7 @@ pub fn check_files(files: &MonthFiles, definition: Arc<Definition>) -> Checked {
         }
     }
     let mut diagnostics = v.diagnostics;
-    if let (Some(file), Some(Some(header))) = (&month_src, &header) {
+    if let (Some(file), Some(header)) = (&month_src, &header) {
         // Whether a warning is gone can be told only of a month without
         // errors: an error may hide the figures a warning is about.
         let judged = parsed && !diagnostics.iter().any(Diagnostic::is_error);
@@ -215,7 +218,8 @@ fn read(
 
 #[derive(Clone)]
 struct Header {
-    period: Period,
+    /// None where month.yaml's period is not a month (an error).
+    period: Option<Period>,
     signoff: Signoff,
     title: Option<String>,
     acknowledge: BTreeMap<String, String>,
@@ -229,7 +233,7 @@ fn header(
     json: &Json,
     definition: &Definition,
     input: &mut Input,
-) -> Option<Header> {
+) -> Header {
     let period_text = json.get("period").and_then(Json::as_str).unwrap_or_default();
     let period = validate::check_period(v, &files.name, file, period_text);
     let record: Option<SignoffFile> = json.get("signoff").and_then(|s| serde_json::from_value(s.clone()).ok());
@@ -263,23 +267,37 @@ fn header(
                         }
                     }
                 }
-                // A threshold in per cent lies between 0 and 100.
+                // A threshold in per cent lies between 0 and 100; a
+                // parameter is at least its least value. A value refused
+                // leaves the definition's, so that the checks that read it
+                // do not each fail for it.
+                let mut refused = false;
                 if let (ParamKind::Percent, Some(ParamValue::Number(n))) = (param.kind, &given) {
                     if n.is_negative() || *n > Decimal::from_int(100) {
                         v.error(file, &at, None, format!("a percentage between 0 and 100 is expected, found {n}"))
                             .hint = Some(format!("{} is a percentage: write 97 for 97%", param.label));
+                        refused = true;
                     }
                 }
-                if let Some(given) = given {
+                if let (Some(least), Some(ParamValue::Number(n))) = (param.min, &given) {
+                    if *n < least && !refused {
+                        let message = format!("{} must be at least {}, found {n}", param.label, least);
+                        v.error(file, &at, None, message).hint =
+                            Some(format!("the definition's value is {}", describe_param(&param.value)));
+                        refused = true;
+                    }
+                }
+                if let Some(given) = given.filter(|_| !refused) {
                     input.params.insert(name.clone(), given);
                 }
-            } else if let Some(text) = value.as_str() {
-                match crate::definition::parse_rule(text) {
-                    Ok(rule) => {
-                        input.rules.insert(name.clone(), rule);
-                    }
-                    Err((message, hint)) => v.error(file, &at, None, message).hint = Some(hint),
+            } else if name == "figures" && !definition.rules.contains_key(name) {
+                // The rules by figure, as the bundled layout's months wrote them.
+                for (figure, rule) in value.as_object().into_iter().flatten() {
+                    let at = [key("rules"), key("figures"), key(figure)];
+                    read_rule(v, file, &at, figure, rule, &mut input.rules);
                 }
+            } else {
+                read_rule(v, file, &at, name, value, &mut input.rules);
             }
         }
     }
@@ -287,7 +305,48 @@ fn header(
         .get("acknowledge")
         .and_then(|a| serde_json::from_value::<BTreeMap<String, String>>(a.clone()).ok())
         .unwrap_or_default();
-    Some(Header { period: period?, signoff, title, acknowledge })
+    Header { period, signoff, title, acknowledge }
+}
+
+/// A month's rounding rule for `name`: text (`half_up 2`) or its parts
+/// (`{ decimals: 2, rounding: half_up, style: fixed }`); the schema has
+/// judged the parts' kinds.
+fn read_rule(
+    v: &mut Validator,
+    file: &SourceFile,
+    at: &[Segment],
+    name: &str,
+    value: &Json,
+    rules: &mut BTreeMap<String, crate::number::FigureRule>,
+) {
+    let (text, at) = match value {
+        Json::String(text) => (text.clone(), at.to_vec()),
+        Json::Object(parts) => {
+            let (Some(decimals), Some(rounding)) =
+                (parts.get("decimals").and_then(Json::as_u64), parts.get("rounding").and_then(Json::as_str))
+            else {
+                return;
+            };
+            let style = parts.get("style").and_then(Json::as_str).filter(|s| *s == "trim").unwrap_or_default();
+            let mut at = at.to_vec();
+            at.push(key("decimals"));
+            (format!("{rounding} {decimals} {style}"), at)
+        }
+        _ => return,
+    };
+    match crate::definition::parse_rule(text.trim()) {
+        Ok(rule) => {
+            rules.insert(name.to_owned(), rule);
+        }
+        Err((message, hint)) => v.error(file, &at, None, message).hint = Some(hint),
+    }
+}
+
+fn describe_param(value: &ParamValue) -> String {
+    match value {
+        ParamValue::Number(n) => n.format(crate::number::Style::Trim),
+        ParamValue::Groups(groups) => groups.join("、"),
+    }
 }
 
 /// One member's figures (the office, a unit, an item) from its entry.
@@ -398,12 +457,36 @@ fn decimal(value: &Json) -> Option<Decimal> {
 /// The office's measures and each list's items, each read where the
 /// definition places it (figures.yaml under its name, unless `at:` says
 /// otherwise); `held` are the files that hold them, as read.
+/// The collections an error was found in: `units` for one in units.yaml,
+/// a list for one in its entries (its file, under its keys).
+fn incomplete(diagnostics: &[Diagnostic], definition: &Definition) -> std::collections::BTreeSet<String> {
+    let mut found = std::collections::BTreeSet::new();
+    for d in diagnostics.iter().filter(|d| d.is_error()) {
+        let file = d.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if file == UNITS_FILE {
+            found.insert(engine::UNITS.to_owned());
+        }
+        let field = d.field.as_deref().unwrap_or_default();
+        for (list, at) in &definition.list_at {
+            let keys = at.keys.join(".");
+            let under =
+                field.strip_prefix(&keys).is_some_and(|rest| rest.is_empty() || rest.starts_with(['[', '.', ' ']));
+            // An error about the file as a whole (it does not parse) covers its lists.
+            if at.file == file && (under || d.field.is_none()) {
+                found.insert(list.clone());
+            }
+        }
+    }
+    found
+}
+
 fn read_figures(
     v: &mut Validator,
     held: &BTreeMap<String, (&SourceFile, &Json)>,
     definition: &Definition,
     input: &mut Input,
     places: &mut Places,
+    units_known: bool,
 ) {
     let office = definition.scope(&ScopeKey::Office);
     // The value at a place, with the path to it.
@@ -420,7 +503,7 @@ fn read_figures(
         places.office.insert(name.clone(), (location.file.clone(), path.clone()));
         if let Some(m) = office.measures.get(name) {
             read_measure(v, file, &path, None, definition, name, m, value, &mut input.office, &mut input.office_texts);
-            if m.kind == MeasureKind::Unit {
+            if m.kind == MeasureKind::Unit && units_known {
                 resolve_unit(v, file, &path, None, &input.units, input.office_texts.get_mut(name));
             }
         } else if office.derived.get(name).is_some_and(|d| d.published) {
@@ -450,13 +533,19 @@ fn read_figures(
                 } else if name.trim().is_empty() {
                     v.error(file, &field("name"), None, "the name is empty".into());
                 } else if let Some(first) = seen.insert(name.clone(), i) {
+                    let label = definition.lists.get(list).map_or(list.as_str(), String::as_str);
+                    // Counts add up; rates and scores do not.
+                    let measures = &definition.scope(&scope).measures;
+                    let counts = measures.values().any(|m| m.kind == MeasureKind::Count)
+                        && measures.values().all(|m| m.kind == MeasureKind::Count || m.kind.is_text());
+                    let what = if counts { "add its figures up in one line" } else { "keep one of the two lines" };
                     v.error(file, &field("name"), None, format!("`{name}` is listed twice")).hint =
-                        Some(format!("it is item {} of `{list}` already: add the counts up in one line", first + 1));
+                        Some(format!("it is item {} of {label} (`{list}`) already: {what}", first + 1));
                 }
                 let label = (!name.is_empty()).then_some(name.as_str());
                 let (values, mut texts) = read_record(v, file, item, &at, label, definition, &scope);
                 for (measure, m) in &definition.scope(&scope).measures {
-                    if m.kind == MeasureKind::Unit {
+                    if m.kind == MeasureKind::Unit && units_known {
                         let mut path = at.clone();
                         path.push(key(measure));
                         resolve_unit(v, file, &path, label, &input.units, texts.get_mut(measure));
@@ -532,6 +621,7 @@ fn find_unit(units: &[Unit], written: &str) -> Result<usize, String> {
     if let Some(i) = units.iter().position(|u| u.id == written || u.name == written || u.short == written) {
         return Ok(i);
     }
+
     let names = units.iter().flat_map(|u| [u.name.as_str(), u.short.as_str()]);
     let shared = |name: &str| name.chars().zip(written.chars()).take_while(|(a, b)| a == b).count();
     let alike =
@@ -608,9 +698,16 @@ fn read_units(
                     .hint = Some(format!("the units of {group_name} carry: {}", list(&carried)));
                 }
             }
+            // A key misspelt (`satisfid`) is one error, the unknown key
+            // with its "did you mean"; not a second for the measure it meant.
+            let misspelt: Vec<&str> = entry
+                .keys()
+                .filter(|k| !unit_scope.measures.contains_key(*k))
+                .filter_map(|k| closest(k, carried.iter().map(|m| m.as_str())))
+                .collect();
             for measure in carried.iter().filter(|m| !entry.contains_key(m.as_str())) {
                 let m = &unit_scope.measures[measure.as_str()];
-                if m.required {
+                if m.required && !misspelt.contains(&measure.as_str()) {
                     let message = format!("`{measure}` ({}) is missing", m.label);
                     let diagnostic = Diagnostic::error(&file.path, message)
                         .at_key(&file.text, &at, Some(&name))
@@ -724,16 +821,20 @@ fn read_cases(
     files: &MonthFiles,
     sections: &[Section],
     input: &Input,
+    units_known: bool,
 ) -> BTreeMap<String, Vec<Case>> {
     let mut out = BTreeMap::new();
     for (folder, optional) in case_folders(sections) {
         let mut cases = Vec::new();
         for (file, parsed) in validate::read_case_files(v, files, &folder, !optional) {
             let mut refs = Vec::new();
-            for (named, line) in &parsed.units {
+            for (named, line) in parsed.units.iter().filter(|_| units_known) {
                 match find_unit(&input.units, named) {
                     Ok(i) => refs.push(UnitRef { group: input.units[i].group, unit: input.place_in_group(i) }),
-                    Err(hint) => v.diagnostics.push(validate::unknown_case_unit(&file, named, *line, hint)),
+                    Err(hint) => {
+                        let hint = validate::list_slip_hint(named).unwrap_or(hint);
+                        v.diagnostics.push(validate::unknown_case_unit(&file, named, *line, hint));
+                    }
                 }
             }
             cases.push((

@@ -150,6 +150,22 @@ fn decimal(description: &str) -> Value {
     json!({ "type": ["number", "string"], "format": "decimal", "description": description })
 }
 
+/// A rounding rule as text (`half_up 2`) or as its parts
+/// (`{ decimals: 2, rounding: half_up, style: fixed }`).
+fn figure_rule() -> Value {
+    json!({
+        "type": ["string", "object"],
+        "description": "取舍规则，如 half_up 2，或 { decimals: 2, rounding: half_up, style: fixed }",
+        "additionalProperties": false,
+        "required": ["decimals", "rounding"],
+        "properties": {
+            "decimals": { "type": "integer", "minimum": 0, "description": "小数位数" },
+            "rounding": { "enum": ["truncate", "half_up", "up"], "description": "truncate 截断、half_up 四舍五入、up 进一" },
+            "style": { "enum": ["fixed", "trim"], "description": "fixed 保留末尾的 0、trim 去掉" },
+        },
+    })
+}
+
 fn month(definition: &Definition) -> Value {
     let mut rules = Map::new();
     for (name, param) in &definition.params {
@@ -165,10 +181,18 @@ fn month(definition: &Definition) -> Value {
             },
         );
     }
+    let mut figures = Map::new();
     for name in definition.rules.keys() {
         rules
             .entry(name.clone())
             .or_insert_with(|| text("取舍规则，如 half_up 2、truncate 1 trim（改写 bulletin.yaml 中的同名规则）"));
+        figures.insert(name.clone(), figure_rule());
+    }
+    if !figures.is_empty() && !rules.contains_key("figures") {
+        rules.insert(
+            "figures".into(),
+            with_description(object(figures, Vec::new()), "各项数字的取舍规则（名称: 规则），与直接写在 rules 下相同"),
+        );
     }
     let signoff = object(
         [

@@ -973,14 +973,21 @@ fn warn_mixed_order(v: &mut Validator, files: &MonthFiles, cases: &[(Option<i64>
     );
 }
 
+/// For several names typed as one with a full-width separator
+/// (`教育局，韭菜园街道`): how to write them as a list.
+pub(crate) fn list_slip_hint(name: &str) -> Option<String> {
+    let comma = name.chars().find(|c| matches!(c, '，' | '、' | '；'))?;
+    let items: Vec<&str> = name.split(['，', '、', '；']).map(str::trim).collect();
+    Some(format!(
+        "a `{comma}` does not part the items of a list: write `[{}]` with half-width commas",
+        items.join(", ")
+    ))
+}
+
 /// "did you mean" for a unit name.
 fn unit_hint(groups: &[Group], name: &str) -> String {
-    if let Some(comma) = name.chars().find(|c| matches!(c, '，' | '、' | '；')) {
-        let items: Vec<&str> = name.split(['，', '、', '；']).map(str::trim).collect();
-        return format!(
-            "a `{comma}` does not part the items of a list: write `[{}]` with half-width commas",
-            items.join(", ")
-        );
+    if let Some(hint) = list_slip_hint(name) {
+        return hint;
     }
     let all = groups.iter().flat_map(|g| &g.units).flat_map(|u| [u.name.as_str(), u.short.as_str()]);
     // The start of a name (马坡岭 for 马坡岭街道) is a likely slip too.

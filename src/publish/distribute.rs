@@ -383,6 +383,14 @@ pub fn sheet_job<'a>(sheet: &Sheet, data: Vec<u8>) -> Job<'a> {
     )
 }
 
+/// The compilation of one unit's sheet of an office's month.
+pub fn office_sheet_job<'a>(sheet: &office_sheet::UnitSheet) -> Result<Job<'a>, Error> {
+    let data = serde_json::to_vec_pretty(sheet).map_err(|err| Error::Render { message: err.to_string() })?;
+    let date = &sheet.signoff.date;
+    let today = (date.year, date.month, date.day);
+    Ok(page_job(office_sheet::SHEET_LAYOUT, data, today, &sheet.district, &sheet.period.key, &sheet.unit.id))
+}
+
 /// A unit sheet's compilation: dated the day of the sign-off, identified by
 /// district, period and unit, archival (PDF/A) like the final bulletin.
 fn page_job<'a>(

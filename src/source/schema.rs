@@ -38,12 +38,6 @@ pub fn file_text(schema: &Value) -> String {
     serde_json::to_string_pretty(schema).expect("a schema is plain JSON") + "\n"
 }
 
-/// The schemas of the bundled files (Furong's shape and the definition):
-/// (file name, text), as `bulletin schema` writes them.
-pub fn bundled_files() -> Vec<(String, String)> {
-    FileKind::ALL.iter().map(|kind| (kind.schema_file_name(), file_text(kind.schema()))).collect()
-}
-
 impl FileKind {
     pub const ALL: [FileKind; 6] =
         [FileKind::Month, FileKind::City, FileKind::Units, FileKind::Tickets, FileKind::Registry, FileKind::Definition];
