@@ -68,7 +68,7 @@ def timed(args):
 PEER_ONE = """
 import sys, typst
 project, fonts, out = sys.argv[1:4]
-typst.compile(project + "/bulletin.typ", output=out, root=project, font_paths=[fonts],
+typst.compile(project + "/office.typ", output=out, root=project, font_paths=[fonts],
               ignore_system_fonts=True, pdf_standards="a-3b")
 """
 
@@ -79,7 +79,7 @@ projects = sys.argv[3:]
 compiler = typst.Compiler(font_paths=[fonts], ignore_system_fonts=True)
 for project in projects:
     name = project.rstrip("/").rsplit("/", 1)[-1]
-    compiler.compile(input=project + "/bulletin.typ", root=project, output=out + "/" + name + ".pdf",
+    compiler.compile(input=project + "/office.typ", root=project, output=out + "/" + name + ".pdf",
                      pdf_standards="a-3b")
 """
 

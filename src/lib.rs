@@ -29,28 +29,21 @@ use std::sync::Arc;
 
 pub use crate::error::Error;
 
-use crate::derive::figures::Figures;
 use crate::diag::Diagnostic;
-use crate::month::types::Month;
-use crate::render::narrative::Sentences;
 use crate::render::world::{Fonts, Layouts};
 
-/// What every build reads besides the month: layouts, sentence templates
-/// and fonts. Loaded once, shared by every month of a run.
+/// What every build reads besides the month: layouts (with the mail
+/// templates) and fonts. Loaded once, shared by every month of a run.
 #[derive(Debug, Clone)]
 pub struct Resources {
     pub world: render::world::Resources,
-    pub sentences: Arc<Sentences>,
 }
 
 impl Resources {
     pub fn load(layouts: &Path, fonts: &Path) -> Result<Self, Error> {
-        let (layouts, sentences) = (Layouts::load(layouts)?, Sentences::load(layouts)?);
+        let layouts = Layouts::load(layouts)?;
         let fonts = Fonts::load(fonts)?;
-        Ok(Self {
-            world: render::world::Resources { fonts: Arc::new(fonts), layouts: Arc::new(layouts) },
-            sentences: Arc::new(sentences),
-        })
+        Ok(Self { world: render::world::Resources { fonts: Arc::new(fonts), layouts: Arc::new(layouts) } })
     }
 }
 
@@ -105,79 +98,20 @@ pub struct CheckOptions {
     pub strict: bool,
 }
 
-/// A checked month, of Furong's bundled shape or of an office whose
-/// definition declares its sections.
-#[derive(Debug)]
-pub enum Issue {
-    Furong(Box<Month>),
-    Office(Box<month::office::OfficeMonth>),
-}
-
-impl Issue {
-    /// `2020-03`
-    pub fn period_key(&self) -> String {
-        let period = match self {
-            Issue::Furong(month) => month.period,
-            Issue::Office(month) => month.period,
-        };
-        format!("{:04}-{:02}", period.year, period.month)
-    }
-
-    pub fn district(&self) -> &str {
-        match self {
-            Issue::Furong(month) => &month.district,
-            Issue::Office(month) => &month.definition.office.district,
-        }
-    }
-
-    /// Whether the month carries a complete sign-off record (a final
-    /// bulletin), else it builds a draft.
-    pub fn is_final(&self) -> bool {
-        match self {
-            Issue::Furong(month) => month.signoff.complete().is_some(),
-            Issue::Office(month) => month.is_final(),
-        }
-    }
-
-    /// The sign-off fields a final bulletin still needs.
-    pub fn missing_signoff(&self) -> Vec<&'static str> {
-        match self {
-            Issue::Furong(month) => month.signoff.missing(),
-            Issue::Office(month) => month.missing_signoff(),
-        }
-    }
-
-    /// What the office's final bulletin must have signed off.
-    pub fn signoff_fields(&self) -> &[definition::SignoffField] {
-        match self {
-            Issue::Furong(month) => &month.definition.office.signoff,
-            Issue::Office(month) => &month.definition.office.signoff,
-        }
-    }
-
-    pub fn sources(&self) -> &[(String, Vec<u8>)] {
-        match self {
-            Issue::Furong(month) => &month.sources,
-            Issue::Office(month) => &month.sources,
-        }
-    }
-}
+/// A checked month under its office's definition.
+pub type Issue = month::office::OfficeMonth;
 
 /// Checks a month folder under its office's definition: the checked month
 /// and its warnings, or every problem found.
 pub fn check_issue(dir: &Path, options: CheckOptions) -> Result<(Issue, Vec<Diagnostic>), Failure> {
-    check_with(dir, options, false)
-}
-
-fn check_with(dir: &Path, options: CheckOptions, typed: bool) -> Result<(Issue, Vec<Diagnostic>), Failure> {
     if !dir.is_dir() {
         return Err(Failure::Operational(Error::Missing { what: "month folder", path: dir.to_owned() }));
     }
-    let (issue, mut diagnostics) = read_with(dir, typed)?;
+    let (issue, mut diagnostics) = read_issue(dir)?;
     // Warnings that count as errors: all of them with --strict; those that
     // question a figure in a final bulletin, which goes out signed (a draft
     // may still be built with them).
-    let is_final = issue.as_ref().is_some_and(Issue::is_final);
+    let is_final = issue.as_ref().is_some_and(|month| month.is_final());
     let is_error = |d: &Diagnostic| options.strict || (is_final && d.code.is_some());
     if diagnostics.iter().any(|d| !d.is_error() && is_error(d)) {
         for diagnostic in diagnostics.iter_mut().filter(|d| is_error(d)) {
@@ -195,41 +129,13 @@ fn check_with(dir: &Path, options: CheckOptions, typed: bool) -> Result<(Issue, 
 /// as published: the month where its figures have no error, and every
 /// diagnostic (warnings that a final bulletin must settle stay warnings).
 pub fn read_issue(dir: &Path) -> Result<(Option<Issue>, Vec<Diagnostic>), Failure> {
-    read_with(dir, false)
-}
-
-/// [`read_issue`]; `typed`: through the typed reader of Furong's shape,
-/// whatever the definition declares.
-fn read_with(dir: &Path, typed: bool) -> Result<(Option<Issue>, Vec<Diagnostic>), Failure> {
     let definition = office_definition(dir)?;
     let files = month::validate::MonthFiles::read(dir)
         .map_err(|err| Failure::Operational(Error::io("read the month folder", dir, err)))?;
-    let (issue, mut diagnostics) = if typed || definition.definition.sections.is_empty() {
-        let mut checked = month::validate::check_files(&files);
-        if let Some(month) = checked.month.as_mut() {
-            month.definition = definition.definition;
-        }
-        (checked.month.map(|m| Issue::Furong(Box::new(m))), checked.diagnostics)
-    } else {
-        let checked = month::office::check_files(&files, definition.definition);
-        (checked.month.map(|m| Issue::Office(Box::new(m))), checked.diagnostics)
-    };
+    let checked = month::office::check_files(&files, definition.definition);
+    let mut diagnostics = checked.diagnostics;
     diagnostics.splice(0..0, definition.warnings);
-    Ok((issue, diagnostics))
-}
-
-/// Checks a month of Furong's shape through the typed reader of the bundled
-/// layout (`layouts/bulletin.typ`), whatever sections its definition
-/// declares: its validated month and warnings, or every problem found.
-pub fn check(dir: &Path, options: CheckOptions) -> Result<(Month, Vec<Diagnostic>), Failure> {
-    match check_with(dir, options, true)? {
-        (Issue::Furong(month), warnings) => Ok((*month, warnings)),
-        (Issue::Office(month), _) => Err(Failure::Data(vec![Diagnostic::error(
-            &month.definition.path,
-            "this command covers Furong's bulletin shape only so far; this office's definition declares sections",
-        )
-        .with_hint("`bulletin check` and `bulletin build` build this office's bulletin")])),
-    }
+    Ok((checked.month, diagnostics))
 }
 
 /// A month's office definition and its warnings.
@@ -313,18 +219,7 @@ pub fn new_month(months: &Path, period: &str) -> Result<PathBuf, Error> {
             )))
         }
     };
-    if definition.sections.is_empty() {
-        edit::scaffold::new_month(months, period)
-    } else {
-        edit::office_scaffold::new_month(months, &key, &definition)
-    }
-}
-
-/// Every figure of the month, narrative sentences included.
-pub fn figures(month: &Month, sentences: &Sentences) -> Result<Figures, Error> {
-    let mut figures = derive::figures::derive(month);
-    sentences.render(&mut figures)?;
-    Ok(figures)
+    edit::office_scaffold::new_month(months, &key, &definition)
 }
 
 /// What a build must produce.
@@ -344,8 +239,8 @@ pub fn pdf_name(period: &str, draft: bool) -> String {
     }
 }
 
-/// `build --emit-typst DIR`: the exact Typst project a month compiles,
-/// Furong's or an office's — the layouts, `data.json`, the sources, and
+/// `build --emit-typst DIR`: the exact Typst project a month compiles —
+/// the layouts, `data.json`, the sources, and
 /// `fonts.txt` naming the fonts folder — in `DIR/<period>/`, so that the
 /// stock Typst tools compile it too. `resources` are those loaded from
 /// `fonts` (once for every month). Returns the project and its main file.
@@ -401,20 +296,16 @@ pub fn lay_out(dir: &Path, resources: &Resources) -> Result<typst_layout::PagedD
 }
 
 /// The month's compilation job, its characters checked against the fonts.
-fn prepare<'a>(dir: &Path, issue: &Issue, resources: &Resources) -> Result<render::pdf::Job<'a>, Failure> {
-    match issue {
-        Issue::Furong(month) => {
-            let figures = figures(month, &resources.sentences)?;
-            check_glyphs(dir, &month.sources, &serde_json::to_value(&figures).unwrap_or_default(), resources)?;
-            Ok(render::pdf::bulletin_job(&figures, &month.sources)?)
-        }
-        Issue::Office(month) => {
-            let document = month.document()?;
-            let data = serde_json::to_value(&document).map_err(|err| Error::Render { message: err.to_string() })?;
-            check_glyphs(dir, &month.sources, &data, resources)?;
-            Ok(render::pdf::office_job(&document, &data, &month.sources)?)
-        }
+fn prepare<'a>(dir: &Path, month: &Issue, resources: &Resources) -> Result<render::pdf::Job<'a>, Failure> {
+    if month.definition.sections.is_empty() {
+        let diagnostic = Diagnostic::error(&month.definition.path, "the definition declares no sections: the bulletin would print nothing")
+            .with_hint("add `sections:` with the bulletin's parts (README.md, \"Another office's bulletin\"), or pin the month to the definition it was issued under");
+        return Err(Failure::Data(vec![diagnostic]));
     }
+    let document = month.document()?;
+    let data = serde_json::to_value(&document).map_err(|err| Error::Render { message: err.to_string() })?;
+    check_glyphs(dir, &month.sources, &data, resources)?;
+    Ok(render::pdf::office_job(&document, &data, &month.sources)?)
 }
 
 /// The month's bulletin as PDF bytes.
@@ -452,7 +343,7 @@ pub fn build(
     let (issue, mut warnings) = check_issue(dir, options.check)?;
     if options.require_final && !issue.is_final() {
         let missing = issue.missing_signoff();
-        let month_yaml = issue.sources().iter().find(|(name, _)| name == month::validate::MONTH_FILE);
+        let month_yaml = issue.sources.iter().find(|(name, _)| name == month::validate::MONTH_FILE);
         let message = if !month_yaml.is_some_and(|(_, bytes)| has_signoff(bytes)) {
             "a final bulletin needs a sign-off record, and month.yaml has none".to_owned()
         } else {
@@ -477,7 +368,7 @@ pub fn build(
             format!("add `signoff:` with {fields}; without --final the month builds as a draft (征求意见稿)"),
         );
         // At the record, when there is one.
-        let text = issue.sources().iter().find(|(name, _)| name == month::validate::MONTH_FILE);
+        let text = issue.sources.iter().find(|(name, _)| name == month::validate::MONTH_FILE);
         let text = text.map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned()).unwrap_or_default();
         if let Some(line) = text.lines().position(|l| l.starts_with("signoff:")) {
             diagnostic = diagnostic.at(&text, line + 1, 1);

@@ -38,12 +38,13 @@ fn generated_months_are_all_valid() {
     let months = bulletin::archive::generate::generate(&base, 36);
     let mut zero_denominators = 0;
     for month in &months {
-        let checked = bulletin::month::validate::check_files(month);
-        let errors: Vec<String> = checked.errors().map(|d| d.to_string()).collect();
+        let checked = bulletin::month::office::check_files(month, bulletin::definition::furong());
+        let errors: Vec<String> = checked.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.to_string()).collect();
         assert!(errors.is_empty(), "{} is invalid:\n{}", month.name, errors.join("\n"));
         let month = checked.month.unwrap();
-        zero_denominators += month.units().filter(|(_, u)| u.visited == 0).count();
-        assert!((2..=3).contains(&month.cases.len()));
+        let visited = |u: &bulletin::derive::engine::Record| u["visited"] == Some(bulletin::number::Ratio::ZERO);
+        zero_denominators += month.output.units.iter().filter(|u| visited(u)).count();
+        assert!((2..=3).contains(&month.cases["cases"].len()));
     }
     assert!(zero_denominators > 0, "no unit without follow-ups in 36 months");
 }

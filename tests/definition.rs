@@ -152,9 +152,13 @@ fn a_months_figures_follow_the_definition_beside_its_archive() {
 
     let satisfaction = |definition_text: &str| {
         std::fs::write(scratch.path().join(definition::FILE_NAME), definition_text).unwrap();
-        let (month, _) = bulletin::check(&month_dir, bulletin::CheckOptions::default()).unwrap();
-        let figures = bulletin::derive::figures::derive(&month);
-        figures.appendix[0].rows.iter().map(|r| r.satisfaction.clone().unwrap_or_default()).collect::<Vec<_>>()
+        let (month, _) = bulletin::check_issue(&month_dir, bulletin::CheckOptions::default()).unwrap();
+        (0..month.input.units.len())
+            .map(|i| {
+                let unit = month.output.member(&month.definition, &month.input, &definition::ScopeKey::Unit, i);
+                unit["satisfaction"].as_str().unwrap_or_default().to_owned()
+            })
+            .collect::<Vec<_>>()
     };
     let hash = || {
         let files = bulletin::month::validate::MonthFiles::read(&month_dir).unwrap();
@@ -199,50 +203,6 @@ fn a_definition_read_again_unchanged_is_not_checked_again() {
     std::fs::write(&path, "office: [").unwrap();
     let broken = definition::load_shared(&path).unwrap();
     assert!(broken.definition.is_none() && broken.diagnostics.iter().any(|d| d.is_error()));
-}
-
-/// Furong's definition says where each of its figures is typed (`at:`
-/// into month.yaml, city.yaml and tickets.yaml): read by the reader every
-/// office's month goes through, the 2020-03 folder gives the engine the
-/// same figures as Furong's own typed reading, the business-environment
-/// tickets with their units resolved — the step before Furong's month is
-/// read by its definition alone.
-#[test]
-fn furongs_month_reads_the_same_through_its_definition() {
-    let dir = common::project().join("months/2020-03");
-    let (month, _) =
-        bulletin::check(&dir, bulletin::CheckOptions::default()).unwrap_or_else(|_| panic!("2020-03 checks"));
-    let typed = bulletin::derive::figures::engine_input(&month);
-    let files = bulletin::month::validate::MonthFiles::read(&dir).unwrap();
-    let checked = bulletin::month::office::check_files(&files, definition::furong());
-    let errors: Vec<String> = checked.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.to_string()).collect();
-    assert!(errors.is_empty(), "{}", errors.join("\n"));
-    let read = checked.month.expect("the month reads").input;
-    assert_eq!(format!("{:?}", read.office), format!("{:?}", typed.office));
-    assert_eq!(read.groups, typed.groups);
-    assert_eq!(format!("{:?}", read.units), format!("{:?}", typed.units));
-    for list in ["city", "categories", "topic_natures", "topic_categories"] {
-        assert_eq!(format!("{:?}", read.lists[list]), format!("{:?}", typed.lists[list]), "{list}");
-    }
-    assert_eq!(format!("{:?}", read.params), format!("{:?}", typed.params));
-    assert_eq!(format!("{:?}", read.rules), format!("{:?}", typed.rules));
-    // What only the typed reading kept in Rust types until now.
-    let texts = &read.office_texts;
-    assert_eq!(texts["district"], month.district);
-    assert_eq!(texts["city_scope"], month.city_scope);
-    assert_eq!(texts["appendix_title"], month.appendix_title);
-    assert_eq!(texts["topic_label"], month.topic.label);
-    assert_eq!(texts["topic_title"], month.topic.title);
-    let tickets: Vec<(String, String)> = read.lists["business_environment"]
-        .iter()
-        .map(|item| (item.texts["type"].clone(), item.texts["unit"].clone()))
-        .collect();
-    let expected: Vec<(String, String)> = month
-        .business
-        .iter()
-        .map(|t| (t.kind.clone(), month.groups[t.unit.group].units[t.unit.unit].name.clone()))
-        .collect();
-    assert_eq!(tickets, expected);
 }
 
 /// A unit named in a list (by its full name, short name or id) is printed

@@ -561,27 +561,7 @@ fn percent(numerator: u64, denominator: u64, half_up: bool) -> String {
 
 #[test]
 fn the_sheet_charts_the_valid_months_of_the_last_twelve() {
-    charts_the_valid_months_of_the_last_twelve("distribute-history", None);
-}
-
-/// The same trend from the bundled layout's typed reader (a definition
-/// without sections), until that reader goes.
-#[test]
-fn the_bundled_sheet_charts_the_valid_months_of_the_last_twelve() {
-    charts_the_valid_months_of_the_last_twelve("distribute-history-typed", Some(furong_without_sections()));
-}
-
-/// Furong's definition without its sections: months read by the typed
-/// reader and laid out by layouts/bulletin.typ and unit-sheet.typ.
-fn furong_without_sections() -> String {
-    common::furong_with_sections("")
-}
-
-fn charts_the_valid_months_of_the_last_twelve(name: &str, definition: Option<String>) {
-    let scratch = Scratch::new(name);
-    if let Some(definition) = definition {
-        fs::write(scratch.path().join("bulletin.yaml"), definition).unwrap();
-    }
+    let scratch = Scratch::new("distribute-history");
     let months = scratch.path().join("months");
     let base = bulletin::month::validate::MonthFiles::read(&project().join("months/2020-03")).unwrap();
     let generated = bulletin::archive::generate::generate(&base, 14); // 2015-01 … 2016-02
@@ -680,34 +660,11 @@ fn the_history_keeps_archived_months_with_figures_in_question() {
     let options = bulletin::CheckOptions::default();
     assert!(bulletin::check_issue(&february, options).is_err(), "February is a final in question");
 
-    let Ok((bulletin::Issue::Office(month), _)) = bulletin::check_issue(&march, options) else {
-        panic!("March checks under Furong's sections")
-    };
+    let (month, _) = bulletin::check_issue(&march, options).expect("March checks");
     let history = bulletin::publish::office_sheet::History::scan(&march, &month);
     assert!(history.warnings.is_empty(), "{:?}", history.warnings);
     let months: Vec<&str> = history.points("mapoling").iter().map(|p| p["key"].as_str().unwrap()).collect();
     assert_eq!(months, ["2020-02", "2020-03"]);
-}
-
-/// Furong's sheets and mails made from the `sheet:` of its definition say
-/// what the bundled layout's typed sheets said, unit for unit.
-#[test]
-fn furongs_sheets_read_as_the_bundled_layouts_sheets() {
-    let typed_archive = Archive::new("distribute-typed", |text| text);
-    fs::write(typed_archive.root().join("bulletin.yaml"), furong_without_sections()).unwrap();
-    let output = typed_archive.distribute(&[]);
-    assert!(output.status.success(), "{}", stderr(&output));
-    let archive = distributed();
-    let mail = parse_outbox(&archive.dist().join("outbox"));
-    for (id, _, name, _) in units() {
-        let (sections, typed) = (sheet_text(&archive.dist(), &id), sheet_text(&typed_archive.dist(), &id));
-        assert_eq!(sections, typed, "{id}: the sheets differ");
-        let body = mail[&id]["body"].as_str().unwrap().to_owned();
-        assert!(body.starts_with(&format!("{name}：")), "{id}: {body}");
-        // The sheet's first sentences open the mail, as in the bundled one.
-        let score = typed.split("一、得分与排名").nth(1).and_then(|t| t.split('。').next()).unwrap();
-        assert!(squeeze(&body).contains(score), "{id}: {score} not in\n{body}");
-    }
 }
 
 /// An office whose definition declares its sections is distributed like

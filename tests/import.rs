@@ -12,7 +12,6 @@ use common::{bulletin, Scratch};
 
 const REFERENCE: &str = include_str!("reference/2020-03-bulletin.txt");
 const HEADER: &str = "部门名称\t签收总数\t未按时签收数\t未及时退回数\t退单驳回数\t办结工单总数\t未按时办结数\t按时办结率\t延期驳回数\t发回重办数\t回访工单总数\t回访满意数\t回访满意度\t延期办理率\t重复交办率\t总分\t排名";
-use bulletin::edit::scaffold::UNIT_FIGURES as FIGURES;
 
 /// The appendix rows of the reference: (group, cells), streets first.
 fn appendix() -> Vec<(&'static str, Vec<&'static str>)> {
@@ -32,11 +31,14 @@ fn appendix() -> Vec<(&'static str, Vec<&'static str>)> {
 
 /// units.yaml with every figure blanked to `~`.
 fn blank(text: &str) -> String {
+    let furong = bulletin::definition::furong();
+    let figures: Vec<&str> =
+        furong.scope(&bulletin::definition::ScopeKey::Unit).measures.keys().map(String::as_str).collect();
     let lines: Vec<String> = text
         .lines()
         .map(|line| {
             let key = line.trim_start().split(':').next().unwrap_or_default();
-            if FIGURES.contains(&key) {
+            if figures.contains(&key) {
                 format!("{}{key}: ~", &line[..line.len() - line.trim_start().len()])
             } else {
                 line.to_owned()
@@ -166,7 +168,9 @@ fn bad_sheets_are_reported_by_row_and_column_and_write_nothing() {
     fs::write(&csv, "a,b\n1,2\n").unwrap();
     let output = import(&scratch, &csv, "街道");
     assert_eq!(output.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("no header row with `部门名称`"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("no header row names the units' column (`单位`, `单位名称`, `部门名称`"), "{stderr}");
+    assert!(stderr.contains("the figures' columns: 签收总数, 未按时签收数, 未及时退回数, …"), "{stderr}");
 }
 
 /// Issue 12, item 1: rates in cells formatted `0.00%` hold 0.01 for 1.00%;

@@ -32,26 +32,22 @@ fn resources() -> Resources {
     Resources::load(&project.join("layouts"), &project.join("fonts")).expect("layouts and fonts load")
 }
 
-/// The two ways Furong's bulletin is laid out while the bundled layout is
-/// kept: its definition's sections (layouts/office.typ) and, for a
-/// definition without sections, the bundled layout (layouts/bulletin.typ).
-/// The rules of GB/T 9704 are checked on both.
+/// The layouts the rules of GB/T 9704 are checked on: Furong's sections
+/// through layouts/office.typ (one, now that the bundled layout is gone;
+/// the tests stay written for several).
 #[derive(Clone, Copy, Debug)]
 enum Layout {
-    Bundled,
     Sections,
 }
 
-const LAYOUTS: [Layout; 2] = [Layout::Bundled, Layout::Sections];
+const LAYOUTS: [Layout; 1] = [Layout::Sections];
 
-/// A copy of the bundled month in `scratch`, changed by `edit`, under the
-/// definition `layout` lays it out by.
+/// A copy of the bundled month in `scratch`, changed by `edit`, laid out
+/// by `layout`.
 fn month_copy_as(layout: Layout, scratch: &Scratch, edit: impl FnOnce(&Path)) -> PathBuf {
     let month = scratch.path().join("2020-03");
     common::copy_dir(&common::project().join("months/2020-03"), &month);
-    if let Layout::Bundled = layout {
-        fs::write(scratch.path().join("bulletin.yaml"), common::furong_with_sections("")).unwrap();
-    }
+    let Layout::Sections = layout;
     edit(&month);
     month
 }
@@ -90,9 +86,7 @@ fn bulletin_pages(month: &Path, resources: &Resources) -> PagedDocument {
 /// The laid-out sheet of one unit of the bundled month, as `distribute` makes it.
 fn sheet_pages(unit: &str, resources: &Resources) -> PagedDocument {
     let month_dir = common::project().join("months/2020-03");
-    let Ok((bulletin::Issue::Office(month), _)) = bulletin::check_issue(&month_dir, CheckOptions::default()) else {
-        panic!("the bundled month checks under Furong's sections")
-    };
+    let (month, _) = bulletin::check_issue(&month_dir, CheckOptions::default()).expect("the bundled month checks");
     let history = bulletin::publish::office_sheet::History::scan(&month_dir, &month);
     let sheets = bulletin::publish::office_sheet::sheets(&month, &history).expect("sheet data");
     let sheet = sheets.iter().find(|s| s.unit.id == unit).expect("the unit has a sheet");

@@ -75,20 +75,6 @@ fn march_2020_matches_the_reference() {
     assert_matches_reference(&pdf_text(&pdf));
 }
 
-/// The bundled layout (layouts/bulletin.typ, the typed reader) prints the
-/// reference too while it is kept: Furong's definition without its sections.
-#[test]
-fn march_2020_from_the_bundled_layout_matches_the_reference() {
-    let scratch = Scratch::new("reference-bundled");
-    let office = scratch.path().join("furong");
-    common::copy_dir(&common::project().join("months/2020-03"), &office.join("months/2020-03"));
-    std::fs::write(office.join("bulletin.yaml"), common::furong_with_sections("")).unwrap();
-    let month = office.join("months/2020-03");
-    let output = common::bulletin(&["build", month.to_str().unwrap(), "--out", scratch.str()]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    assert_matches_reference(&pdf_text(&scratch.path().join("2020-03.pdf")));
-}
-
 /// The month read by the reader every office's goes through, under
 /// Furong's definition as bundled: its checks hold, and the one warning is
 /// acknowledged by the code the definition gives it.

@@ -1,7 +1,7 @@
 //! No input makes the tool panic. A deterministic mutation fuzzer (the
 //! same mutations every run, so a failure reproduces) feeds thousands of
 //! damaged variants of the bundled month's files through load, validate,
-//! derive and the sentence templates, and replays the saved corpus of
+//! derive and the sections' templates, and replays the saved corpus of
 //! `fuzz/corpus/month/` (inputs of the cargo-fuzz target). A panic fails
 //! the test; every outcome must be either a month or diagnostics.
 
@@ -9,8 +9,8 @@ mod common;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use bulletin::month::validate::{check_files, MonthFiles};
-use bulletin::render::narrative::Sentences;
+use bulletin::month::office::check_files;
+use bulletin::month::validate::MonthFiles;
 
 /// The archive generator's deterministic generator, with a bounded pick.
 struct Rng(bulletin::archive::generate::Rng);
@@ -134,17 +134,17 @@ fn mutate(rng: &mut Rng, original: &[u8]) -> Vec<u8> {
     bytes
 }
 
-/// Load, validate, derive and render the sentences; panics propagate.
-fn run(files: &MonthFiles, sentences: &Sentences) -> bool {
-    let checked = check_files(files);
+/// Load, validate, derive and lay out the sections as data; panics propagate.
+fn run(files: &MonthFiles) -> bool {
+    let checked = check_files(files, bulletin::definition::furong());
     match checked.month {
         Some(month) => {
-            // Sentence errors are operational errors, not panics; either is fine here.
-            let _ = bulletin::figures(&month, sentences);
+            // Template errors are operational errors, not panics; either is fine here.
+            let _ = month.document();
             true
         }
         None => {
-            assert!(checked.errors().count() > 0, "no month and no error");
+            assert!(checked.diagnostics.iter().any(|d| d.is_error()), "no month and no error");
             false
         }
     }
@@ -153,8 +153,7 @@ fn run(files: &MonthFiles, sentences: &Sentences) -> bool {
 #[test]
 fn mutated_months_never_panic() {
     let base = MonthFiles::read(&common::project().join("months/2020-03")).expect("read 2020-03");
-    let sentences = Sentences::load(&common::project().join("layouts")).expect("sentences");
-    assert!(run(&base, &sentences), "the bundled month must be valid");
+    assert!(run(&base), "the bundled month must be valid");
     let names: Vec<String> = base.files.keys().cloned().collect();
     let mut rng = Rng(bulletin::archive::generate::Rng(0x1234_5678_9abc_def0));
     let (mut valid, mut invalid) = (0, 0);
@@ -164,7 +163,7 @@ fn mutated_months_never_panic() {
             let mut files = base.clone();
             let mutated = mutate(&mut rng, &base.files[name]);
             files.files.insert(name.clone(), mutated.clone());
-            let outcome = catch_unwind(AssertUnwindSafe(|| run(&files, &sentences)));
+            let outcome = catch_unwind(AssertUnwindSafe(|| run(&files)));
             match outcome {
                 Ok(true) => valid += 1,
                 Ok(false) => invalid += 1,
@@ -182,7 +181,6 @@ fn mutated_months_never_panic() {
 #[test]
 fn fuzz_corpus_replays_without_panic() {
     let base = MonthFiles::read(&common::project().join("months/2020-03")).expect("read 2020-03");
-    let sentences = Sentences::load(&common::project().join("layouts")).expect("sentences");
     let corpus = common::project().join("fuzz/corpus/month");
     let mut inputs: Vec<_> =
         std::fs::read_dir(&corpus).expect("fuzz/corpus/month").flatten().map(|e| e.path()).collect();
@@ -191,6 +189,6 @@ fn fuzz_corpus_replays_without_panic() {
     for input in inputs {
         let data = std::fs::read(&input).unwrap();
         let files = bulletin::month::validate::fuzz_month(&base, &data);
-        run(&files, &sentences);
+        run(&files);
     }
 }

@@ -3,4 +3,5 @@
 
 pub mod batch;
 pub mod generate;
+pub mod months;
 pub mod watch;

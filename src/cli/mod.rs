@@ -262,7 +262,7 @@ pub fn run(command: Command) -> Result<(), Fail> {
         }
         Command::Distribute { month, out, registry, key, send, jobs, resources, report } => {
             let registry = registry.unwrap_or_else(|| {
-                bulletin::publish::sheet::archive_root(&month).join(bulletin::publish::registry::REGISTRY_FILE)
+                bulletin::archive::months::archive_root(&month).join(bulletin::publish::registry::REGISTRY_FILE)
             });
             let jobs = jobs.unwrap_or_else(common::default_jobs);
             distribute::run(&month, &out, &registry, key.as_deref(), send, jobs, &resources, &report)

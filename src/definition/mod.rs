@@ -89,8 +89,7 @@ pub struct Definition {
     pub order: Vec<(ScopeKey, String)>,
     /// What each month's figures must satisfy, in file order (by name).
     pub checks: Vec<Check>,
-    /// The bulletin's parts; empty for an office that uses the bundled
-    /// Furong layout.
+    /// The bulletin's parts (empty: the months check, but nothing prints).
     pub sections: Vec<Section>,
     /// A member unit's sheet (`bulletin distribute`): the definition's, or
     /// the default one (every figure the unit carries, the lists naming it).

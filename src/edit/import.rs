@@ -55,24 +55,6 @@ enum Kind {
     Text,
 }
 
-/// The columns the import reads: header text → units.yaml key, and what
-/// the value is.
-const COLUMNS: [(&str, &str, Kind); 13] = [
-    ("签收总数", "signed", Kind::Count),
-    ("未按时签收数", "late_signed", Kind::Count),
-    ("未及时退回数", "late_returned", Kind::Count),
-    ("退单驳回数", "return_rejected", Kind::Count),
-    ("办结工单总数", "completed", Kind::Count),
-    ("未按时办结数", "late_completed", Kind::Count),
-    ("延期驳回数", "extension_rejected", Kind::Count),
-    ("发回重办数", "redone", Kind::Count),
-    ("回访工单总数", "visited", Kind::Count),
-    ("回访满意数", "satisfied", Kind::Count),
-    ("延期办理率", "extension_rate", Kind::Rate),
-    ("重复交办率", "repeat_rate", Kind::Rate),
-    ("总分", "score", Kind::Score),
-];
-const NAME_COLUMN: &str = "部门名称";
 /// Names of the total rows a platform's export may end with.
 const TOTAL_ROWS: [&str; 5] = ["合计", "总计", "小计", "全区合计", "总合计"];
 
@@ -99,21 +81,6 @@ pub struct Column {
 }
 
 impl Spec {
-    /// Furong's: the platform's 成员单位工单办理主要考核指标 export.
-    pub fn furong() -> Self {
-        let columns = COLUMNS
-            .iter()
-            .map(|&(title, key, kind)| Column {
-                title: title.into(),
-                key: key.into(),
-                kind,
-                channels: Vec::new(),
-                required: true,
-            })
-            .collect();
-        Spec { name_headers: vec![NAME_COLUMN.into()], columns }
-    }
-
     /// An office's: a column per unit measure of `group`, headed by the
     /// measure's label; the units' column headed 单位, 单位名称, 部门名称,
     /// 承办单位 or 名称.
@@ -122,8 +89,7 @@ impl Spec {
         let carried = definition.group_measures(group);
         let columns = definition
             .scope(&ScopeKey::Unit)
-            .measures
-            .iter()
+            .measures_in_order()
             .filter(|(name, _)| carried.contains(name))
             .map(|(name, m)| Column {
                 title: m.label.clone(),
@@ -395,17 +361,16 @@ enum ReadAs {
 }
 
 /// Imports `sheet` into the group `group` of `units_path`, reading the
-/// columns of the office's definition (beside the month's folder), or
-/// Furong's export when the office uses the bundled bulletin.
+/// columns of the office's definition (beside the month's folder, else
+/// the bundled one: Furong's export).
 pub fn import(sheet: &Path, units_path: &Path, group: &str) -> Result<Result<Imported, Vec<Diagnostic>>, Error> {
     let month_dir = units_path.parent().unwrap_or(Path::new("."));
     let spec = match crate::definition::find_for_month(month_dir) {
-        None => Spec::furong(),
+        None => Spec::office(&crate::definition::furong(), group),
         Some(path) => {
             let loaded = crate::definition::load(&path).map_err(|err| Error::io("read", &path, err))?;
             match loaded.definition {
-                Some(definition) if !definition.sections.is_empty() => Spec::office(&definition, group),
-                Some(_) => Spec::furong(),
+                Some(definition) => Spec::office(&definition, group),
                 None => {
                     return Err(Error::Import {
                         path,
@@ -452,12 +417,12 @@ pub fn import_with(
     let names_units = |c: &Cell| spec.name_headers.iter().any(|h| *h == c.text().replace(char::is_whitespace, ""));
     let Some(header_row) = rows.iter().position(|r| r.iter().any(names_units)) else {
         let titles: Vec<&str> = spec.columns.iter().take(3).map(|c| c.title.as_str()).collect();
-        return Ok(Err(vec![Diagnostic::error(sheet, format!("no header row with `{}`", spec.name_headers[0]))
-            .with_hint(format!(
-                "the sheet's header row names the units' column ({}) and the figures' columns: {}, …",
-                spec.name_headers.join(" or "),
-                titles.join(", ")
-            ))]));
+        let message = format!("no header row names the units' column (`{}`)", spec.name_headers.join("`, `"));
+        return Ok(Err(vec![Diagnostic::error(sheet, message).with_hint(format!(
+            "the sheet's header row names the units' column ({}) and the figures' columns: {}, …",
+            spec.name_headers.join(" or "),
+            titles.join(", ")
+        ))]));
     };
     let header: Vec<String> = rows[header_row].iter().map(Cell::text).collect();
     let find = |name: &str| header.iter().position(|h| h.replace(char::is_whitespace, "") == name);

@@ -1,5 +1,5 @@
 //! The editors' commands that write month files: `init` (a new office's
-//! archive), `new` (the next month, in Furong's shape or an office's), and
+//! archive), `new` (the next month, in the shape of the office's definition), and
 //! `import` (a spreadsheet export into units.yaml).
 
 pub mod import;

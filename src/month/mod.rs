@@ -1,14 +1,13 @@
 //! The month: its folder read and validated against the office's
-//! definition. Furong's shape (`raw` types, `validate`, `rules`, `case`
-//! files) gives a `types::Month`; an office whose definition declares its
-//! sections is read by `office` against the schemas of `office_schema` and
-//! the definition's `checks`.
+//! definition. `office` reads it against the schemas of `office_schema`
+//! and runs the definition's `checks`; `validate` holds what every month
+//! shares (its files, period, sign-off, acknowledgements, cases), `case`
+//! the typical cases' text, `raw` and `types` the plain values.
 
 pub mod case;
 pub mod checks;
 pub mod office;
 pub mod office_schema;
 pub mod raw;
-pub mod rules;
 pub mod types;
 pub mod validate;

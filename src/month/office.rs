@@ -291,7 +291,7 @@ fn header(
                     input.params.insert(name.clone(), given);
                 }
             } else if name == "figures" && !definition.rules.contains_key(name) {
-                // The rules by figure, as the bundled layout's months wrote them.
+                // The rules by figure (`rules.figures.satisfaction`), as Furong's months wrote them.
                 for (figure, rule) in value.as_object().into_iter().flatten() {
                     let at = [key("rules"), key("figures"), key(figure)];
                     read_rule(v, file, &at, figure, rule, &mut input.rules);

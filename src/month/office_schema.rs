@@ -309,3 +309,73 @@ fn units(definition: &Definition) -> Value {
     let groups = json!({ "type": "array", "items": group, "description": "单位分组，次序即附件中的次序" });
     object([("groups".to_owned(), groups)].into_iter().collect(), vec!["groups".into()])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::locate::Segment;
+    use serde_json::json;
+
+    fn problems(file: &str, value: Value) -> Vec<(String, String)> {
+        let schema = for_file(&crate::definition::furong(), file).expect("a schema for the file");
+        crate::source::schema::check(&value, &schema)
+            .into_iter()
+            .map(|f| {
+                let path: Vec<String> = f
+                    .path
+                    .iter()
+                    .map(|s| match s {
+                        Segment::Key(k) => k.clone(),
+                        Segment::Index(i) => i.to_string(),
+                    })
+                    .collect();
+                (path.join("."), f.describe().0)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn reports_every_problem_of_a_file() {
+        let value = json!({
+            "districts": [
+                { "name": "芙蓉区", "tickets": -5, "satisfaction": "９９.４１", "score": 69.2 },
+                { "name": "岳麓区", "tickets": 3078, "satisfation": 99.63, "score": "sixty" },
+                { "name": 7, "tickets": 1.5, "satisfaction": 99, "score": 1 },
+                { "name": "开福区", "tickets": 1, "score": 1 },
+            ]
+        });
+        let found = problems("city.yaml", value);
+        let expected = [
+            // Keys in name order; `validate` sorts diagnostics by line.
+            ("districts.0.satisfaction", "expected a decimal number such as 99.41, found the text `９９.４１`"),
+            ("districts.0.tickets", "expected a number of at least 0, found -5"),
+            ("districts.1.satisfation", "unknown key `satisfation`"),
+            ("districts.1.score", "expected a decimal number such as 99.41, found the text `sixty`"),
+            // Not also "missing key `satisfaction`": the typo says it.
+            ("districts.2.name", "expected text, found the number 7"),
+            ("districts.2.tickets", "expected a whole number, found the number 1.5"),
+            ("districts.3", "missing key `satisfaction`"),
+        ];
+        let expected: Vec<(String, String)> = expected.iter().map(|(p, m)| (p.to_string(), m.to_string())).collect();
+        assert_eq!(found, expected);
+    }
+
+    #[test]
+    fn optional_fields_and_enums() {
+        let ok = json!({
+            "period": "2020-03", "district": "芙蓉区", "city": "长沙市", "city_scope": "内五区",
+            "signoff": { "issuer": "办公室", "date": "2020-04-17" }, "attachment": "附件", "appendix_title": "标题",
+            "rules": { "full_marks": 70, "figures": { "on_time_rate": { "decimals": 2, "rounding": "truncate", "style": "fixed" } } }
+        });
+        assert_eq!(problems("month.yaml", ok.clone()), []);
+        let mut bad = ok;
+        bad["rules"]["figures"]["on_time_rate"]["rounding"] = json!("floor");
+        assert_eq!(
+            problems("month.yaml", bad),
+            [(
+                "rules.figures.on_time_rate.rounding".to_owned(),
+                "expected one of truncate, half_up, up, found the text `floor`".to_owned()
+            )]
+        );
+    }
+}

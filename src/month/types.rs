@@ -1,13 +1,5 @@
-//! The validated month: every figure checked, every name resolved. Derivation
-//! (`derive`) may rely on what the types and `validate` guarantee: counts are
-//! consistent (satisfied ≤ visited, late ≤ total), unit references point at
-//! real units, and the topic's breakdown sums to its total.
-
-use std::sync::Arc;
-
-use crate::definition::Definition;
-use crate::month::rules::Rules;
-use crate::number::Decimal;
+//! The month's plain values that every reader shares: its period, dates,
+//! the sign-off record, a reference to a unit, and a typical case.
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Period {
@@ -31,33 +23,6 @@ pub struct Date {
     pub year: i32,
     pub month: u8,
     pub day: u8,
-}
-
-#[derive(Clone, Debug)]
-pub struct Month {
-    pub period: Period,
-    pub district: String,
-    pub city: String,
-    pub city_scope: String,
-    pub signoff: Signoff,
-    pub attachment: String,
-    pub appendix_title: String,
-    pub rules: Rules,
-    /// The office definition the month is derived under.
-    pub definition: Arc<Definition>,
-    pub city_table: Vec<CityDistrict>,
-    /// Index of our district in `city_table`.
-    pub own_district: usize,
-    pub groups: Vec<Group>,
-    /// The district's completed tickets this month (platform figure).
-    pub completed: u32,
-    pub categories: Vec<Count>,
-    pub business: Vec<BusinessTicket>,
-    pub topic: Topic,
-    pub cases: Vec<Case>,
-    /// The files the month was made from (path in the folder, bytes), in
-    /// name order: attached to the final PDF, which so carries its figures.
-    pub sources: Vec<(String, Vec<u8>)>,
 }
 
 /// Who signed the bulletin off and when. Complete, it makes the bulletin
@@ -91,76 +56,11 @@ impl Signoff {
     }
 }
 
-#[derive(Clone, Debug)]
-pub struct CityDistrict {
-    pub name: String,
-    pub tickets: u32,
-    /// As published by the city, a percentage.
-    pub satisfaction: Decimal,
-    pub score: Decimal,
-}
-
-#[derive(Clone, Debug)]
-pub struct Group {
-    pub name: String,
-    pub units: Vec<Unit>,
-}
-
-#[derive(Clone, Debug)]
-pub struct Unit {
-    pub id: String,
-    pub name: String,
-    pub short: String,
-    pub signed: u32,
-    pub late_signed: u32,
-    pub late_returned: u32,
-    pub return_rejected: u32,
-    pub completed: u32,
-    pub late_completed: u32,
-    pub extension_rejected: u32,
-    pub redone: u32,
-    pub visited: u32,
-    pub satisfied: u32,
-    /// Percentages as given by the platform.
-    pub extension_rate: Decimal,
-    pub repeat_rate: Decimal,
-    pub score: Decimal,
-}
-
-impl Unit {
-    pub fn unsatisfied(&self) -> u32 {
-        self.visited.saturating_sub(self.satisfied)
-    }
-}
-
 /// A unit by position: `groups[group].units[unit]`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct UnitRef {
     pub group: usize,
     pub unit: usize,
-}
-
-#[derive(Clone, Debug)]
-pub struct Count {
-    pub name: String,
-    pub count: u32,
-}
-
-#[derive(Clone, Debug)]
-pub struct BusinessTicket {
-    pub kind: String,
-    pub unit: UnitRef,
-}
-
-#[derive(Clone, Debug)]
-pub struct Topic {
-    pub title: String,
-    pub label: String,
-    pub theme: String,
-    pub tickets: u32,
-    pub unsatisfied: u32,
-    pub natures: Vec<Count>,
-    pub categories: Vec<Count>,
 }
 
 /// A typical case: its title and body blocks, and the units it involves.
@@ -171,20 +71,6 @@ pub struct Case {
     pub title: String,
     pub blocks: Vec<crate::month::case::Block>,
     pub units: Vec<UnitRef>,
-}
-
-impl Month {
-    pub fn unit(&self, at: UnitRef) -> &Unit {
-        &self.groups[at.group].units[at.unit]
-    }
-
-    /// Every unit with its reference, groups in file order.
-    pub fn units(&self) -> impl Iterator<Item = (UnitRef, &Unit)> {
-        self.groups
-            .iter()
-            .enumerate()
-            .flat_map(|(group, g)| g.units.iter().enumerate().map(move |(unit, u)| (UnitRef { group, unit }, u)))
-    }
 }
 
 /// `2020-03` → the period; nothing else is one.

@@ -1,9 +1,8 @@
-//! Load and validate a month folder: files → raw serde types → [`Month`].
-//!
-//! Every problem becomes a [`Diagnostic`] with its file, line, column and
-//! field; all of them are collected in one run. Only impossible data is an
-//! error (satisfied > visited, late completions > completed, a breakdown that
-//! does not add up, …); suspicious but possible data is a warning.
+//! What every month folder shares, whatever its office: its files read
+//! once ([`MonthFiles`]), the period and the sign-off record of month.yaml,
+//! the acknowledged warnings, the typical cases, and the percentage typed
+//! as a fraction. The office's reader (`month::office`) checks the rest
+//! against the definition.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -11,38 +10,15 @@ use std::path::{Path, PathBuf};
 
 use crate::definition::SignoffField;
 use crate::diag::{closest, Diagnostic};
-use crate::month::raw::{self, CityFile, MonthFile, TicketsFile, UnitsFile};
-use crate::month::rules::Rules;
-use crate::month::{
-    types::days_in_month, types::parse_date, types::parse_period, types::BusinessTicket, types::Case,
-    types::CityDistrict, types::Count, types::Date, types::Group, types::Month, types::Period, types::Signoff,
-    types::Topic, types::Unit, types::UnitRef,
-};
-use crate::number::{Decimal, Style, MAX_SCALE};
+use crate::month::raw;
+use crate::month::types::{days_in_month, parse_date, parse_period, Case, Date, Period, Signoff};
+use crate::number::{Decimal, Style};
 pub(crate) use crate::source::file::{index, is_plain_id, key, SourceFile, Validator};
 use crate::source::locate::Segment;
-use crate::source::schema::FileKind;
 
 pub const MONTH_FILE: &str = "month.yaml";
-pub const CITY_FILE: &str = "city.yaml";
 pub const UNITS_FILE: &str = "units.yaml";
-pub const TICKETS_FILE: &str = "tickets.yaml";
-pub const CASES_DIR: &str = "cases";
 const CASE_EXTENSIONS: [&str; 2] = ["txt", "md"];
-
-/// The outcome of checking a month: the month when it has no errors, and
-/// every diagnostic (errors and warnings), sorted by file and line.
-#[derive(Debug)]
-pub struct Checked {
-    pub month: Option<Month>,
-    pub diagnostics: Vec<Diagnostic>,
-}
-
-impl Checked {
-    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.diagnostics.iter().filter(|d| d.is_error())
-    }
-}
 
 /// A month folder read into memory: each file by its path relative to the
 /// folder (`units.yaml`, `cases/01-韦博教育.txt`), and the sub-folders.
@@ -75,100 +51,6 @@ impl MonthFiles {
         Ok(month)
     }
 }
-
-/// A file of the month as UTF-8 text.
-fn read(v: &mut Validator, files: &MonthFiles, name: &str) -> Option<SourceFile> {
-    let path = files.dir.join(name);
-    let Some(bytes) = files.files.get(name) else {
-        v.diagnostics.push(
-            Diagnostic::error(&path, "the file is missing")
-                .with_hint("every month folder needs month.yaml, city.yaml, units.yaml, tickets.yaml and cases/"),
-        );
-        return None;
-    };
-    v.decode(path, bytes)
-}
-
-/// Checks the month folder `dir` and, when it has no errors, returns the
-/// validated month.
-pub fn check_month(dir: &Path) -> std::io::Result<Checked> {
-    Ok(check_files(&MonthFiles::read(dir)?))
-}
-
-/// Checks a month's files; see [`check_month`].
-pub fn check_files(files: &MonthFiles) -> Checked {
-    let mut v = Validator::default();
-    let month_src = read(&mut v, files, MONTH_FILE);
-    let city_src = read(&mut v, files, CITY_FILE);
-    let units_src = read(&mut v, files, UNITS_FILE);
-    let tickets_src = read(&mut v, files, TICKETS_FILE);
-    let month_raw = month_src.as_ref().and_then(|f| v.parse::<MonthFile>(f, FileKind::Month));
-    let acknowledged = month_raw.as_ref().map(|m| m.acknowledge.clone());
-    let month_file_src = month_src.as_ref().map(|f| SourceFile { path: f.path.clone(), text: f.text.clone() });
-    let city_raw = city_src.as_ref().and_then(|f| v.parse::<CityFile>(f, FileKind::City));
-    let units_raw = units_src.as_ref().and_then(|f| v.parse::<UnitsFile>(f, FileKind::Units));
-    let tickets_raw = tickets_src.as_ref().and_then(|f| v.parse::<TicketsFile>(f, FileKind::Tickets));
-    warn_unknown_files(&mut v, files);
-
-    // Cases are checked in any case; their units only when units.yaml is sound.
-    let mut cases = Vec::new();
-    let all_parsed = [month_raw.is_some(), city_raw.is_some(), units_raw.is_some(), tickets_raw.is_some()];
-    if all_parsed.contains(&false) {
-        read_cases(&mut v, files, None);
-    }
-    let month = match (month_src, month_raw, city_src, city_raw, units_src, units_raw, tickets_src, tickets_raw) {
-        (Some(ms), Some(m), Some(cs), Some(c), Some(us), Some(u), Some(ts), Some(t)) => {
-            let header = check_header(&mut v, &files.name, &ms, &m);
-            let rules = check_rules(&mut v, &ms, &m);
-            let groups = check_units(&mut v, &us, &u, &rules);
-            cases = read_cases(&mut v, files, Some(&groups));
-            check_group_order(&mut v, &ms, &rules, &groups);
-            let (city_table, own) = check_city(&mut v, &cs, &c, &m.district, &groups);
-            let tickets = check_tickets(&mut v, &ts, &t, &groups);
-            match (header, own) {
-                (Some((period, signoff)), Some(own_district)) => Some(Month {
-                    period,
-                    district: m.district,
-                    city: m.city,
-                    city_scope: m.city_scope,
-                    signoff,
-                    attachment: m.attachment,
-                    appendix_title: m.appendix_title,
-                    rules,
-                    definition: crate::definition::furong(),
-                    city_table,
-                    own_district,
-                    groups,
-                    completed: t.completed,
-                    categories: tickets.0,
-                    business: tickets.1,
-                    topic: tickets.2,
-                    cases: Vec::new(),
-                    sources: Vec::new(),
-                }),
-                _ => None,
-            }
-        }
-        _ => None,
-    };
-
-    let mut diagnostics = v.diagnostics;
-    if let (Some(file), Some(acknowledged)) = (&month_file_src, &acknowledged) {
-        // Until every file is well-formed the rules have not run, so an
-        // acknowledged warning may be missing for no fault of its own.
-        diagnostics = acknowledge(file, acknowledged, &[TICKETS_TOTAL], diagnostics, !all_parsed.contains(&false));
-    }
-    diagnostics.sort_by_key(Diagnostic::sort_key);
-    let has_errors = diagnostics.iter().any(Diagnostic::is_error);
-    let sources = used_files(files);
-    let month = month.filter(|_| !has_errors).map(|month| Month { cases, sources, ..month });
-    Checked { month, diagnostics }
-}
-
-/// The code of the warning that the city's count of the district's
-/// tickets differs from the units' signed total (Furong's definition
-/// declares it as a check of its own).
-const TICKETS_TOTAL: &str = "tickets-total";
 
 /// Drops the warnings that month.yaml's `acknowledge:` accepts. A key is a
 /// warning's code (`tickets-total`), or its code and field
@@ -255,22 +137,6 @@ pub(crate) fn non_empty(
     if text.trim().is_empty() {
         v.error(file, path, label, format!("{what} is empty"));
     }
-}
-
-fn check_header(v: &mut Validator, folder: &str, file: &SourceFile, m: &MonthFile) -> Option<(Period, Signoff)> {
-    for (field, text) in [
-        ("district", &m.district),
-        ("city", &m.city),
-        ("city_scope", &m.city_scope),
-        ("attachment", &m.attachment),
-        ("appendix_title", &m.appendix_title),
-    ] {
-        non_empty(v, file, &[key(field)], None, text, field);
-    }
-    let period = check_period(v, folder, file, &m.period);
-    let every = [SignoffField::Issuer, SignoffField::Date, SignoffField::ApprovedBy];
-    let signoff = check_signoff(v, file, m.signoff.as_ref(), period, &every);
-    Some((period?, signoff))
 }
 
 /// month.yaml's `period`: a month, the one the folder is named after.
@@ -370,445 +236,6 @@ pub(crate) fn check_signoff(
         );
     }
     Signoff { issuer, date, approved_by }
-}
-
-fn check_rules(v: &mut Validator, file: &SourceFile, m: &MonthFile) -> Rules {
-    let rules = Rules::from_file(&m.rules);
-    let base = [key("rules")];
-    if rules.full_marks <= Decimal::from_int(0) {
-        v.error(
-            file,
-            &[key("rules"), key("full_marks")],
-            None,
-            format!("full marks must be above 0, found {}", rules.full_marks),
-        );
-    }
-    if rules.satisfaction_threshold.is_negative() || rules.satisfaction_threshold > Decimal::from_int(100) {
-        v.error(
-            file,
-            &[key("rules"), key("satisfaction_threshold")],
-            None,
-            format!("a percentage between 0 and 100 is expected, found {}", rules.satisfaction_threshold),
-        );
-    }
-    for (name, rule) in rules.figures.named() {
-        if rule.decimals > MAX_SCALE {
-            v.error(
-                file,
-                &[base[0].clone(), key("figures"), key(name), key("decimals")],
-                None,
-                format!("at most {MAX_SCALE} decimals are supported, found {}", rule.decimals),
-            );
-        }
-    }
-    rules
-}
-
-fn check_group_order(v: &mut Validator, file: &SourceFile, rules: &Rules, groups: &[Group]) {
-    for (i, name) in rules.well_performing_group_order.iter().enumerate() {
-        if !groups.iter().any(|g| &g.name == name) {
-            let known: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
-            let hint = format!("the groups in units.yaml are: {}", known.join("、"));
-            v.error(
-                file,
-                &[key("rules"), key("well_performing_group_order"), index(i)],
-                None,
-                format!("no group named `{name}` in units.yaml"),
-            )
-            .hint = Some(hint);
-        }
-    }
-}
-
-/// Percentages typed as fractions (`0.9941` for 99.41%): a value between 0
-/// and 1 in a column whose other rows are all at least 90, or with more
-/// decimals than a published percentage has, is a warning with the likely
-/// fix. `rows`: each row's path, label and value.
-pub(crate) fn warn_fractions(
-    v: &mut Validator,
-    file: &SourceFile,
-    field: &str,
-    rows: &[(Vec<Segment>, Option<&str>, Decimal)],
-) {
-    let (zero, one, ninety, hundred) =
-        (Decimal::from_int(0), Decimal::from_int(1), Decimal::from_int(90), Decimal::from_int(100));
-    for (i, (path, label, value)) in rows.iter().enumerate() {
-        let others: Vec<Decimal> = rows.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, row)| row.2).collect();
-        let high_column = !others.is_empty() && others.iter().all(|other| *other >= ninety);
-        let (low, high) = (others.iter().min().copied().unwrap_or(zero), others.iter().max().copied().unwrap_or(zero));
-        if *value > zero && *value < one {
-            let decimals = value.format(Style::Trim).split_once('.').map_or(0, |(_, fraction)| fraction.len());
-            if !(high_column || decimals > 2) {
-                continue;
-            }
-            let as_percent = value.shifted(2);
-            let context =
-                if high_column { format!("; the other rows are between {low} and {high}") } else { String::new() };
-            let warning = v.warning(
-                file,
-                path,
-                *label,
-                format!("{field} {value} looks like a fraction, not a percentage{context}"),
-            );
-            warning.hint =
-                Some(format!("write percentages as printed, without `%`: `{field}: {as_percent}` for {as_percent}%"));
-            warning.code = Some("fraction-percent".into());
-        } else if high_column && *value >= one && *value < ninety {
-            // 9.862 where the others are 98 to 99: the decimal point slipped.
-            let floor = low.minus(Decimal::from_int(10));
-            let Some(fixed) =
-                [1, 2].into_iter().map(|places| value.shifted(places)).find(|f| *f >= floor && *f <= hundred)
-            else {
-                continue;
-            };
-            let warning = v.warning(
-                file,
-                path,
-                *label,
-                format!("{field} {value} is far below the other rows ({low} to {high}): a decimal point out of place?"),
-            );
-            warning.hint = Some(format!("if the platform shows {fixed}%, write `{field}: {fixed}`"));
-            warning.code = Some("percent-outlier".into());
-        }
-    }
-}
-
-/// A percentage field: between 0 and 100.
-fn check_percent(v: &mut Validator, file: &SourceFile, path: &[Segment], label: Option<&str>, value: Decimal) {
-    if value.is_negative() || value > Decimal::from_int(100) {
-        v.error(file, path, label, format!("a percentage between 0 and 100 is expected, found {value}"));
-    }
-}
-
-fn check_units(v: &mut Validator, file: &SourceFile, u: &UnitsFile, rules: &Rules) -> Vec<Group> {
-    if u.groups.is_empty() {
-        v.error(file, &[key("groups")], None, "no unit groups are listed".into());
-    }
-    let mut group_names = BTreeSet::new();
-    let mut ids: BTreeMap<&str, String> = BTreeMap::new();
-    let mut names: BTreeMap<&str, String> = BTreeMap::new();
-    let mut groups = Vec::new();
-    for (g, group) in u.groups.iter().enumerate() {
-        let group_path = [key("groups"), index(g)];
-        non_empty(v, file, &[key("groups"), index(g), key("name")], None, &group.name, "the group name");
-        if !group_names.insert(group.name.as_str()) {
-            v.error(
-                file,
-                &[key("groups"), index(g), key("name")],
-                None,
-                format!("group `{}` is listed twice", group.name),
-            );
-        }
-        if group.units.is_empty() {
-            v.error(file, &[key("groups"), index(g), key("units")], Some(&group.name), "the group has no units".into());
-        }
-        let mut units = Vec::new();
-        for (i, unit) in group.units.iter().enumerate() {
-            let at = |field: &str| {
-                let mut path = group_path.to_vec();
-                path.extend([key("units"), index(i), key(field)]);
-                path
-            };
-            let label = Some(unit.name.as_str());
-            // Where the first use stands, by line as the editor finds it.
-            let unit_path = [key("groups"), index(g), key("units"), index(i)];
-            let where_ = match crate::source::locate::locate(&file.text, &unit_path) {
-                Some(at) => format!("groups[{g}].units[{i}] (line {})", at.line),
-                None => format!("groups[{g}].units[{i}]"),
-            };
-            if !is_plain_id(&unit.id) {
-                v.error(file, &at("id"), label, format!("unit id `{}` is not a plain code", unit.id)).hint =
-                    Some("ids are lowercase letters, digits, `-` and `_` (e.g. the name in pinyin: mapoling)".into());
-            }
-            if let Some(first) = ids.insert(&unit.id, where_.clone()) {
-                v.error(file, &at("id"), label, format!("unit id `{}` is already used by {first}", unit.id));
-            }
-            non_empty(v, file, &at("name"), None, &unit.name, "the unit name");
-            if let Some(first) = names.insert(&unit.name, where_.clone()) {
-                v.error(file, &at("name"), label, format!("unit name `{}` is already used by {first}", unit.name));
-            }
-            let pairs = [
-                ("satisfied", unit.satisfied, "visited", unit.visited),
-                ("late_completed", unit.late_completed, "completed", unit.completed),
-                ("late_signed", unit.late_signed, "signed", unit.signed),
-            ];
-            for (part, part_value, whole, whole_value) in pairs {
-                if part_value > whole_value {
-                    v.error(
-                        file,
-                        &at(part),
-                        label,
-                        format!("{part} ({part_value}) is greater than {whole} ({whole_value})"),
-                    )
-                    .hint = Some(format!("{part} counts part of {whole}: check that the two columns are not swapped"));
-                }
-            }
-            check_percent(v, file, &at("extension_rate"), label, unit.extension_rate.0);
-            check_percent(v, file, &at("repeat_rate"), label, unit.repeat_rate.0);
-            // With invalid full marks (reported once) scores are not judged.
-            let full_marks_valid = rules.full_marks > Decimal::from_int(0);
-            if unit.score.0.is_negative() || (full_marks_valid && unit.score.0 > rules.full_marks) {
-                v.error(
-                    file,
-                    &at("score"),
-                    label,
-                    format!(
-                        "a score between 0 and the full marks ({}) is expected, found {}",
-                        rules.full_marks, unit.score.0
-                    ),
-                );
-            }
-            units.push(Unit {
-                id: unit.id.clone(),
-                name: unit.name.clone(),
-                short: unit.short.clone().unwrap_or_else(|| unit.name.clone()),
-                signed: unit.signed,
-                late_signed: unit.late_signed,
-                late_returned: unit.late_returned,
-                return_rejected: unit.return_rejected,
-                completed: unit.completed,
-                late_completed: unit.late_completed,
-                extension_rejected: unit.extension_rejected,
-                redone: unit.redone,
-                visited: unit.visited,
-                satisfied: unit.satisfied,
-                extension_rate: unit.extension_rate.0,
-                repeat_rate: unit.repeat_rate.0,
-                score: unit.score.0,
-            });
-        }
-        groups.push(Group { name: group.name.clone(), units });
-    }
-    type Rate = fn(&raw::UnitEntry) -> Decimal;
-    let rates: [(&str, Rate); 2] = [("extension_rate", |u| u.extension_rate.0), ("repeat_rate", |u| u.repeat_rate.0)];
-    for (field, rate) in rates {
-        let rows: Vec<(Vec<Segment>, Option<&str>, Decimal)> = u
-            .groups
-            .iter()
-            .enumerate()
-            .flat_map(|(g, group)| group.units.iter().enumerate().map(move |(i, unit)| (g, i, unit)))
-            .map(|(g, i, unit)| {
-                (
-                    vec![key("groups"), index(g), key("units"), index(i), key(field)],
-                    Some(unit.name.as_str()),
-                    rate(unit),
-                )
-            })
-            .collect();
-        warn_fractions(v, file, field, &rows);
-    }
-    groups
-}
-
-fn check_city(
-    v: &mut Validator,
-    file: &SourceFile,
-    c: &CityFile,
-    district: &str,
-    groups: &[Group],
-) -> (Vec<CityDistrict>, Option<usize>) {
-    let mut seen = BTreeSet::new();
-    let mut table = Vec::new();
-    for (i, d) in c.districts.iter().enumerate() {
-        let at = |field: &str| [key("districts"), index(i), key(field)];
-        non_empty(v, file, &at("name"), None, &d.name, "the district name");
-        if !seen.insert(d.name.as_str()) {
-            v.error(file, &at("name"), None, format!("district `{}` is listed twice", d.name));
-        }
-        check_percent(v, file, &at("satisfaction"), Some(&d.name), d.satisfaction.0);
-        if d.score.0.is_negative() {
-            v.error(file, &at("score"), Some(&d.name), format!("a score cannot be negative, found {}", d.score.0));
-        }
-        table.push(CityDistrict {
-            name: d.name.clone(),
-            tickets: d.tickets,
-            satisfaction: d.satisfaction.0,
-            score: d.score.0,
-        });
-    }
-    let satisfactions: Vec<(Vec<Segment>, Option<&str>, Decimal)> = c
-        .districts
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (vec![key("districts"), index(i), key("satisfaction")], Some(d.name.as_str()), d.satisfaction.0))
-        .collect();
-    warn_fractions(v, file, "satisfaction", &satisfactions);
-    let own = table.iter().position(|d| d.name == district);
-    match own {
-        None => {
-            let hint = match closest(district, table.iter().map(|d| d.name.as_str())) {
-                Some(best) => format!("did you mean `{best}`? (month.yaml names the district `{district}`)"),
-                None => format!("add a row for {district}, as named in month.yaml"),
-            };
-            v.error(file, &[key("districts")], None, format!("our district `{district}` is not in the city table"))
-                .hint = Some(hint);
-        }
-        Some(i) => {
-            let signed: u64 = groups.iter().flat_map(|g| &g.units).map(|u| u64::from(u.signed)).sum();
-            if signed != u64::from(table[i].tickets) {
-                v.warning(
-                    file,
-                    &[key("districts"), index(i), key("tickets")],
-                    Some(district),
-                    format!(
-                        "the city counts {} tickets for {district}, the units signed {signed} in all (units.yaml)",
-                        table[i].tickets
-                    ),
-                )
-                .code = Some(TICKETS_TOTAL.into());
-            }
-        }
-    }
-    (table, own)
-}
-
-/// Resolves a unit named by id, full name or short name.
-fn find_unit(groups: &[Group], name: &str) -> Option<UnitRef> {
-    groups.iter().enumerate().find_map(|(group, g)| {
-        g.units
-            .iter()
-            .position(|u| u.id == name || u.name == name || u.short == name)
-            .map(|unit| UnitRef { group, unit })
-    })
-}
-
-fn check_counts(v: &mut Validator, file: &SourceFile, base: &[Segment], counts: &[raw::Count]) -> Vec<Count> {
-    let mut seen = BTreeSet::new();
-    for (i, c) in counts.iter().enumerate() {
-        let mut path = base.to_vec();
-        path.extend([index(i), key("name")]);
-        non_empty(v, file, &path, None, &c.name, "the name");
-        if !seen.insert(c.name.as_str()) {
-            v.error(file, &path, None, format!("`{}` is listed twice", c.name));
-        }
-    }
-    counts.iter().map(|c| Count { name: c.name.clone(), count: c.count }).collect()
-}
-
-fn check_tickets(
-    v: &mut Validator,
-    file: &SourceFile,
-    t: &TicketsFile,
-    groups: &[Group],
-) -> (Vec<Count>, Vec<BusinessTicket>, Topic) {
-    let categories = check_counts(v, file, &[key("categories")], &t.categories);
-    let mut business = Vec::new();
-    for (i, ticket) in t.business_environment.iter().enumerate() {
-        non_empty(v, file, &[key("business_environment"), index(i), key("type")], None, &ticket.kind, "the type");
-        match find_unit(groups, &ticket.unit) {
-            Some(unit) => business.push(BusinessTicket { kind: ticket.kind.clone(), unit }),
-            None => {
-                let hint = unit_hint(groups, &ticket.unit);
-                v.error(
-                    file,
-                    &[key("business_environment"), index(i), key("unit")],
-                    None,
-                    format!("no unit `{}` in units.yaml", ticket.unit),
-                )
-                .hint = Some(hint);
-            }
-        }
-    }
-    let topic = &t.topic;
-    let natures = check_counts(v, file, &[key("topic"), key("natures")], &topic.natures);
-    let topic_categories = check_counts(v, file, &[key("topic"), key("categories")], &topic.categories);
-    for (field, text) in [("title", &topic.title), ("label", &topic.label), ("theme", &topic.theme)] {
-        non_empty(v, file, &[key("topic"), key(field)], None, text, field);
-    }
-    if topic.unsatisfied > topic.tickets {
-        v.error(
-            file,
-            &[key("topic"), key("unsatisfied")],
-            None,
-            format!("unsatisfied ({}) is greater than the topic's tickets ({})", topic.unsatisfied, topic.tickets),
-        );
-    }
-    let natures_sum: u64 = natures.iter().map(|c| u64::from(c.count)).sum();
-    if natures_sum != u64::from(topic.tickets) {
-        let parts: Vec<String> = natures.iter().map(|c| format!("{} {}", c.name, c.count)).collect();
-        v.error(
-            file,
-            &[key("topic"), key("natures")],
-            None,
-            format!(
-                "the natures add up to {natures_sum} ({}), but the topic has {} tickets",
-                parts.join(" + "),
-                topic.tickets
-            ),
-        )
-        .hint = Some("every topic ticket has exactly one nature: the counts must sum to `tickets`".into());
-    }
-    let categories_sum: u64 = topic_categories.iter().map(|c| u64::from(c.count)).sum();
-    if categories_sum > u64::from(topic.tickets) {
-        v.error(
-            file,
-            &[key("topic"), key("categories")],
-            None,
-            format!("the categories add up to {categories_sum}, more than the topic's {} tickets", topic.tickets),
-        );
-    }
-    let topic = Topic {
-        title: topic.title.clone(),
-        label: topic.label.clone(),
-        theme: topic.theme.clone(),
-        tickets: topic.tickets,
-        unsatisfied: topic.unsatisfied,
-        natures,
-        categories: topic_categories,
-    };
-    (categories, business, topic)
-}
-
-/// The files the bulletin is made from: the four YAML files and the cases.
-fn used_files(files: &MonthFiles) -> Vec<(String, Vec<u8>)> {
-    let yaml = [MONTH_FILE, CITY_FILE, UNITS_FILE, TICKETS_FILE];
-    let prefix = format!("{CASES_DIR}/");
-    files
-        .files
-        .iter()
-        .filter(|(name, _)| yaml.contains(&name.as_str()) || name.starts_with(&prefix))
-        .map(|(name, bytes)| (name.clone(), bytes.clone()))
-        .collect()
-}
-
-fn warn_unknown_files(v: &mut Validator, files: &MonthFiles) {
-    let known = [MONTH_FILE, CITY_FILE, UNITS_FILE, TICKETS_FILE, CASES_DIR];
-    let top = files.files.keys().chain(&files.folders).filter(|name| !name.contains('/'));
-    let mut names: Vec<&String> = top.collect();
-    names.sort();
-    for name in names {
-        if !known.contains(&name.as_str()) && !name.starts_with('.') {
-            let mut diagnostic = Diagnostic::warning(files.dir.join(name), "the bulletin does not use this file");
-            if let Some(best) = closest(name, known) {
-                diagnostic = diagnostic.with_hint(format!("did you mean `{best}`?"));
-            }
-            v.diagnostics.push(diagnostic);
-        }
-    }
-}
-
-fn read_cases(v: &mut Validator, files: &MonthFiles, groups: Option<&[Group]>) -> Vec<Case> {
-    let read = read_case_files(v, files, CASES_DIR, true);
-    let mut cases = Vec::new();
-    for (file, parsed) in read {
-        let mut units = Vec::new();
-        for (unit, line) in &parsed.units {
-            match groups.and_then(|groups| find_unit(groups, unit)) {
-                Some(found) => units.push(found),
-                None if groups.is_some() => {
-                    v.diagnostics.push(unknown_case_unit(
-                        &file,
-                        unit,
-                        *line,
-                        unit_hint(groups.unwrap_or_default(), unit),
-                    ));
-                }
-                None => {}
-            }
-        }
-        cases.push((parsed.order, Case { file: file.name, title: parsed.title, blocks: parsed.blocks, units }));
-    }
-    order_cases(v, files, cases)
 }
 
 /// A case file as read: its name in the month folder (`cases/01-x.txt`)
@@ -984,24 +411,6 @@ pub(crate) fn list_slip_hint(name: &str) -> Option<String> {
     ))
 }
 
-/// "did you mean" for a unit name.
-fn unit_hint(groups: &[Group], name: &str) -> String {
-    if let Some(hint) = list_slip_hint(name) {
-        return hint;
-    }
-    let all = groups.iter().flat_map(|g| &g.units).flat_map(|u| [u.name.as_str(), u.short.as_str()]);
-    // The start of a name (马坡岭 for 马坡岭街道) is a likely slip too.
-    let prefixed =
-        || groups.iter().flat_map(|g| &g.units).find(|u| u.name.starts_with(name) && name.chars().count() >= 2);
-    if let Some(unit) = prefixed().filter(|_| closest(name, all.clone()).is_none()) {
-        return format!("did you mean `{}`?", unit.name);
-    }
-    match closest(name, all) {
-        Some(best) => format!("did you mean `{best}`?"),
-        None => "name a unit of units.yaml by its full name, short name or id".into(),
-    }
-}
-
 /// The month a fuzz input stands for: `base` with one file replaced. The
 /// input's first byte picks the file (in name order), the rest is its new
 /// content. Shared by the cargo-fuzz target and the corpus replay test.
@@ -1016,6 +425,72 @@ pub fn fuzz_month(base: &MonthFiles, input: &[u8]) -> MonthFiles {
         }
     }
     files
+}
+
+/// A file of the month as UTF-8 text.
+fn read(v: &mut Validator, files: &MonthFiles, name: &str) -> Option<SourceFile> {
+    let path = files.dir.join(name);
+    let Some(bytes) = files.files.get(name) else {
+        v.diagnostics.push(
+            Diagnostic::error(&path, "the file is missing")
+                .with_hint("every month folder needs month.yaml, city.yaml, units.yaml, tickets.yaml and cases/"),
+        );
+        return None;
+    };
+    v.decode(path, bytes)
+}
+
+/// Percentages typed as fractions (`0.9941` for 99.41%): a value between 0
+/// and 1 in a column whose other rows are all at least 90, or with more
+/// decimals than a published percentage has, is a warning with the likely
+/// fix. `rows`: each row's path, label and value.
+pub(crate) fn warn_fractions(
+    v: &mut Validator,
+    file: &SourceFile,
+    field: &str,
+    rows: &[(Vec<Segment>, Option<&str>, Decimal)],
+) {
+    let (zero, one, ninety, hundred) =
+        (Decimal::from_int(0), Decimal::from_int(1), Decimal::from_int(90), Decimal::from_int(100));
+    for (i, (path, label, value)) in rows.iter().enumerate() {
+        let others: Vec<Decimal> = rows.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, row)| row.2).collect();
+        let high_column = !others.is_empty() && others.iter().all(|other| *other >= ninety);
+        let (low, high) = (others.iter().min().copied().unwrap_or(zero), others.iter().max().copied().unwrap_or(zero));
+        if *value > zero && *value < one {
+            let decimals = value.format(Style::Trim).split_once('.').map_or(0, |(_, fraction)| fraction.len());
+            if !(high_column || decimals > 2) {
+                continue;
+            }
+            let as_percent = value.shifted(2);
+            let context =
+                if high_column { format!("; the other rows are between {low} and {high}") } else { String::new() };
+            let warning = v.warning(
+                file,
+                path,
+                *label,
+                format!("{field} {value} looks like a fraction, not a percentage{context}"),
+            );
+            warning.hint =
+                Some(format!("write percentages as printed, without `%`: `{field}: {as_percent}` for {as_percent}%"));
+            warning.code = Some("fraction-percent".into());
+        } else if high_column && *value >= one && *value < ninety {
+            // 9.862 where the others are 98 to 99: the decimal point slipped.
+            let floor = low.minus(Decimal::from_int(10));
+            let Some(fixed) =
+                [1, 2].into_iter().map(|places| value.shifted(places)).find(|f| *f >= floor && *f <= hundred)
+            else {
+                continue;
+            };
+            let warning = v.warning(
+                file,
+                path,
+                *label,
+                format!("{field} {value} is far below the other rows ({low} to {high}): a decimal point out of place?"),
+            );
+            warning.hint = Some(format!("if the platform shows {fixed}%, write `{field}: {fixed}`"));
+            warning.code = Some("percent-outlier".into());
+        }
+    }
 }
 
 #[cfg(test)]

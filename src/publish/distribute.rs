@@ -29,16 +29,14 @@ use std::sync::OnceLock;
 use minisign::SecretKey;
 use serde::Serialize;
 
-use crate::derive::figures::Figures;
 use crate::diag::Diagnostic;
 use crate::fs::write_atomically;
 use crate::month::office::OfficeMonth;
-use crate::month::types::{Date, Month};
+use crate::month::types::Date;
 use crate::month::validate::MONTH_FILE;
 use crate::publish::mail::{self, Attached, Letter, Outgoing};
 use crate::publish::office_sheet;
 use crate::publish::registry::{Contact, MonthUnit, Registry};
-use crate::publish::sheet::{self, History, Sheet};
 use crate::publish::signoff::sign_or_reuse;
 use crate::render::narrative::Sentences;
 use crate::render::{self, pdf::Job};
@@ -175,10 +173,7 @@ pub fn distribute(month_dir: &Path, options: Options, resources: &Resources) -> 
         .with_hint("complete `signoff:` in month.yaml once the bulletin is approved, then distribute");
         return Err(Failure::Data(vec![diagnostic]));
     }
-    let (pages, problems) = match &issue {
-        crate::Issue::Furong(month) => furong_pages(month_dir, month, options.registry, resources)?,
-        crate::Issue::Office(month) => office_pages(month_dir, month, options.registry, resources)?,
-    };
+    let (pages, problems) = office_pages(month_dir, &issue, options.registry, resources)?;
     if problems.iter().any(Diagnostic::is_error) {
         return Err(Failure::Data(problems));
     }
@@ -207,45 +202,6 @@ fn undated(month_dir: &Path) -> bool {
         .get("signoff")
         .and_then(|s| s.get("date"))
         .is_none_or(|d| d.is_null() || d.as_str().is_some_and(|t| t.trim().is_empty()))
-}
-
-/// Furong's unit sheets (rank, costs, lists, the archive's trend), and the
-/// registry's problems with the month and the archive.
-fn furong_pages(
-    month_dir: &Path,
-    month: &Month,
-    registry: &Registry,
-    resources: &Resources,
-) -> Result<(Pages, Vec<Diagnostic>), Failure> {
-    let Some((issuer, date, _)) = month.signoff.complete() else {
-        return Err(Failure::Operational(Error::Render { message: "a draft has no unit sheets".into() }));
-    };
-    let figures: Figures = crate::figures(month, &resources.sentences)?;
-    let history = History::scan(month_dir, month, &figures);
-    let units: Vec<MonthUnit> =
-        month.units().map(|(at, u)| MonthUnit { id: &u.id, name: &u.name, group: at.group, index: at.unit }).collect();
-    let mut problems = registry.check_against(month_dir, &units, &month.sources, &history.known_ids);
-    problems.extend(history.warnings.iter().cloned());
-    let (sheets, data) = sheet_data(month_dir, month, &figures, &history, resources)?;
-    let units = sheets
-        .iter()
-        .zip(data)
-        .map(|(sheet, data)| {
-            let context = serde_json::to_value(sheet).map_err(|err| Error::Render { message: err.to_string() })?;
-            let unit = &sheet.unit;
-            Ok(UnitPage { id: unit.id.clone(), name: unit.name.clone(), group: unit.group.clone(), context, data })
-        })
-        .collect::<Result<_, Error>>()?;
-    let pages = Pages {
-        layout: sheet::SHEET_LAYOUT,
-        mail_templates: mail::MAIL_TEMPLATES,
-        district: figures.district.clone(),
-        period: figures.period.key.clone(),
-        issuer: issuer.to_owned(),
-        date,
-        units,
-    };
-    Ok((pages, problems))
 }
 
 /// An office's unit sheets (every figure of the unit's group, the lists
@@ -344,43 +300,6 @@ impl Drop for Staging {
             let _ = std::fs::remove_dir_all(&self.0);
         }
     }
-}
-
-/// The unit sheets of a month with their sentences, each with the data its
-/// layout reads, checked for glyphs like the bulletin.
-pub fn sheet_data(
-    month_dir: &Path,
-    month: &Month,
-    figures: &Figures,
-    history: &History,
-    resources: &Resources,
-) -> Result<(Vec<Sheet>, Vec<Vec<u8>>), Failure> {
-    let sheet_text = Sentences::from_layouts(&resources.world.layouts, sheet::SHEET_SENTENCES)?;
-    let mut sheets = sheet::sheets(month, figures, history);
-    let mut data = Vec::with_capacity(sheets.len());
-    for sheet in &mut sheets {
-        sheet.text = sheet_text.render_with(&*sheet)?;
-        let value = serde_json::to_value(&*sheet).map_err(|err| Error::Render { message: err.to_string() })?;
-        let missing = glyphs::missing_in(&value, &resources.world.fonts);
-        if !missing.is_empty() {
-            return Err(Failure::Data(glyphs::diagnostics(month_dir, &month.sources, &missing)));
-        }
-        data.push(serde_json::to_vec_pretty(&value).map_err(|err| Error::Render { message: err.to_string() })?);
-    }
-    Ok((sheets, data))
-}
-
-/// The compilation of one unit's sheet, given its data.
-pub fn sheet_job<'a>(sheet: &Sheet, data: Vec<u8>) -> Job<'a> {
-    let date = &sheet.signoff.date;
-    page_job(
-        sheet::SHEET_LAYOUT,
-        data,
-        (date.year, date.month, date.day),
-        &sheet.district,
-        &sheet.period.key,
-        &sheet.unit.id,
-    )
 }
 
 /// The compilation of one unit's sheet of an office's month.

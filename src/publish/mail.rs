@@ -1,7 +1,7 @@
 //! The outbox: one RFC 5322 message per unit, and its delivery over SMTP.
 //!
 //! Messages are built with lettre's builder from the templates
-//! `layouts/mail/subject.j2` and `layouts/mail/body.j2`. Nothing in them
+//! `layouts/office-mail/subject.j2` and `body.j2`. Nothing in them
 //! depends on the clock or the machine: the Date is the sign-off date
 //! (09:00 Beijing time), the Message-ID is made of the period, the unit and
 //! the sender's domain, and the MIME boundary is derived from the content.

@@ -5,5 +5,4 @@ pub mod distribute;
 pub mod mail;
 pub mod office_sheet;
 pub mod registry;
-pub mod sheet;
 pub mod signoff;

@@ -13,13 +13,12 @@ use minijinja::Value as Context;
 use serde::Serialize;
 use serde_json::{Map, Value as Json};
 
+use crate::archive::months::archived_months;
 use crate::definition::{Formula, ScopeKey, SheetFigures, Source};
-use crate::derive::figures::PeriodFigures;
 use crate::diag::Diagnostic;
 use crate::month::office::OfficeMonth;
 use crate::month::types::Period;
-use crate::publish::sheet::{archived_months, Chart};
-use crate::render::document::{template_value, SignoffText};
+use crate::render::document::{template_value, PeriodFigures, SignoffText};
 use crate::Error;
 
 /// The layout of an office unit's sheet, and its mail templates' folder.
@@ -129,17 +128,13 @@ impl History {
                 continue;
             }
             match crate::read_issue(&dir) {
-                Ok((Some(crate::Issue::Office(archived)), _)) => history.add(&archived, &names),
-                Ok((Some(crate::Issue::Furong(_)), _)) => history.warnings.push(
+                Ok((Some(archived), _)) => history.add(&archived, &names),
+                _ => history.warnings.push(
                     Diagnostic::warning(
                         dir.join("month.yaml"),
-                        "this month was issued under a definition without sections and is left out of the unit sheets' history",
+                        "this month has errors and is left out of the unit sheets' history",
                     )
-                    .with_hint("its figures are kept as they were; the history shows the months built from sections"),
-                ),
-                _ => history.warnings.push(
-                    Diagnostic::warning(dir.join("month.yaml"), "this month has errors and is left out of the unit sheets' history")
-                        .with_hint(format!("`bulletin check {}` lists them", dir.display())),
+                    .with_hint(format!("`bulletin check {}` lists them", dir.display())),
                 ),
             }
         }
@@ -165,6 +160,33 @@ impl History {
     /// The unit's months, oldest first.
     pub fn points(&self, id: &str) -> &[Map<String, Json>] {
         self.by_unit.get(id).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// The vertical scale of the history chart, in whole percent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Chart {
+    pub low: u32,
+    pub high: u32,
+    pub ticks: Vec<u32>,
+}
+
+impl Chart {
+    /// From the lowest rate shown down to a multiple of 10 (at most 90), up
+    /// to 100; ticks every 2 points on the narrowest scale, every 10 up to a
+    /// 50-point range, every 20 beyond.
+    pub fn for_rates<'a>(rates: impl Iterator<Item = &'a str>) -> Self {
+        let lowest = rates.filter_map(|rate| rate.split('.').next()?.parse::<u32>().ok()).min().unwrap_or(100).min(100);
+        let low = (lowest / 10 * 10).min(90);
+        let step = match 100 - low {
+            0..=10 => 2,
+            11..=50 => 10,
+            _ => 20,
+        };
+        // On the widest scale the bottom is a multiple of the step, so that
+        // the ticks meet 100.
+        let low = low / step * step;
+        Self { low, high: 100, ticks: (low..=100).step_by(step as usize).collect() }
     }
 }
 
@@ -357,7 +379,30 @@ fn ties(month: &OfficeMonth, i: usize) -> BTreeMap<String, bool> {
 
 /// Every unit id of the archive's months and of this one.
 pub fn known_ids(month_dir: &Path, month: &OfficeMonth) -> BTreeSet<String> {
-    let mut known = crate::publish::sheet::archived_unit_ids(month_dir);
+    let mut known = crate::archive::months::archived_unit_ids(month_dir);
     known.extend(month.input.units.iter().map(|u| u.id.clone()));
     known
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chart_scale_starts_at_a_multiple_of_ten_below_the_lowest_rate() {
+        let chart = |rates: &[&str]| Chart::for_rates(rates.iter().copied());
+        assert_eq!(chart(&["100.00", "98.50"]), Chart { low: 90, high: 100, ticks: vec![90, 92, 94, 96, 98, 100] });
+        assert_eq!(chart(&["76.92", "100"]).low, 70);
+        assert_eq!(chart(&["76.92"]).ticks, vec![70, 80, 90, 100]);
+        assert_eq!(chart(&["0.00"]).ticks, vec![0, 20, 40, 60, 80, 100]);
+        assert_eq!(chart(&["41"]).ticks, vec![40, 60, 80, 100]);
+        assert_eq!(chart(&["33.3"]).ticks, vec![20, 40, 60, 80, 100]);
+        for lowest in 0..=100 {
+            let chart = chart(&[&lowest.to_string()]);
+            assert_eq!(chart.ticks.last(), Some(&100), "{lowest}");
+            assert_eq!(chart.ticks.first(), Some(&chart.low), "{lowest}");
+            assert!(chart.low <= lowest.min(90), "{lowest}");
+        }
+        assert_eq!(chart(&[]).low, 90);
+    }
 }

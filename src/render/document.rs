@@ -13,12 +13,11 @@ use serde_json::{json, Map, Value as Json};
 
 use crate::definition::{Formula, MeasureKind, ParamValue, Rows, ScopeKey, Section, SignoffField, Source};
 use crate::derive::engine;
-use crate::derive::figures::{source_name, DateFigures, PeriodFigures};
 use crate::month::office::{self, OfficeMonth};
 use crate::Error;
 
 /// The layout an office with sections is compiled with.
-pub const LAYOUT: &str = "/office.typ";
+pub const LAYOUT: &str = crate::render::world::MAIN_LAYOUT;
 
 /// The title when the definition gives none.
 const DEFAULT_TITLE: &str = "{{ info.district }}12345热线{{ period.year }}年{{ period.month }}月运行情况通报";
@@ -36,6 +35,28 @@ pub struct Document {
     pub appendices: Vec<Appendix>,
     /// The month's source files, attached as `/source/<name>`.
     pub sources: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PeriodFigures {
+    pub year: i32,
+    pub month: u8,
+    /// `2020-03`
+    pub key: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DateFigures {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+    /// `2020-04-17`
+    pub iso: String,
+}
+
+/// The name a source file is attached under: `cases/01-x.txt` → `cases-01-x.txt`.
+pub fn source_name(path: &str) -> String {
+    path.replace('/', "-")
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -131,6 +152,20 @@ impl Counters {
 }
 
 impl OfficeMonth {
+    /// `2020-03`
+    pub fn period_key(&self) -> String {
+        format!("{:04}-{:02}", self.period.year, self.period.month)
+    }
+
+    pub fn district(&self) -> &str {
+        &self.definition.office.district
+    }
+
+    /// What the office's final bulletin must have signed off.
+    pub fn signoff_fields(&self) -> &[SignoffField] {
+        &self.definition.office.signoff
+    }
+
     /// Whether the month carries every sign-off field its office requires.
     pub fn is_final(&self) -> bool {
         self.definition.office.signoff.iter().all(|field| match field {

@@ -7,14 +7,8 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::derive::figures::Figures;
 use crate::diag::Diagnostic;
 use crate::render::world::Fonts;
-
-/// The characters of `figures` that no bundled font covers.
-pub fn missing(figures: &Figures, fonts: &Fonts) -> BTreeSet<char> {
-    serde_json::to_value(figures).map(|value| missing_in(&value, fonts)).unwrap_or_default()
-}
 
 /// The characters of the strings in `value` that no bundled font covers.
 pub fn missing_in(value: &Value, fonts: &Fonts) -> BTreeSet<char> {

@@ -1,21 +1,16 @@
-//! Narrative sentences from figures, through minijinja templates kept under
-//! `layouts/sentences/` (one `NAME.j2` a sentence), so an office can reword
-//! the bulletin without touching Rust.
-//!
-//! Each template sees the [`Figures`] as its context and its output lands in
-//! `figures.text.NAME` as a plain string: Typst receives it as data, never as
-//! markup. Filters: `cn_num` (3 → 三), `cn_date` (2020-04-17 → 2020年4月17日),
-//! `percent` ("21.39" → 21.39%, none → —).
+//! Templates kept with the layouts (one `NAME.j2` a text, e.g. the unit
+//! mail's `layouts/office-mail/subject.j2` and `body.j2`), so that an
+//! office can reword them without touching Rust. Each renders to a plain
+//! string: Typst and the mail receive it as data, never as markup. Filters:
+//! `cn_num` (3 → 三), `cn_date` (2020-04-17 → 2020年4月17日), `percent`
+//! ("21.39" → 21.39%, none → —).
 
 use std::collections::BTreeMap;
-use std::fs;
-use std::path::Path;
 
 use minijinja::{Error as TemplateError, Value};
 
 pub use crate::render::filters::{cn_date, describe, environment};
 
-use crate::derive::figures::Figures;
 use crate::render::world::Layouts;
 use crate::Error;
 
@@ -26,29 +21,7 @@ pub struct Sentences {
     dir: std::path::PathBuf,
 }
 
-pub const SENTENCES_DIR: &str = "sentences";
-
 impl Sentences {
-    /// Reads every `*.j2` of `layouts/sentences/`.
-    pub fn load(layouts: &Path) -> Result<Self, Error> {
-        Self::load_dir(&layouts.join(SENTENCES_DIR))
-    }
-
-    /// Reads every `*.j2` of `dir`, by file stem.
-    pub fn load_dir(dir: &Path) -> Result<Self, Error> {
-        let entries = fs::read_dir(dir).map_err(|err| Error::io("read", dir, err))?;
-        let mut templates = BTreeMap::new();
-        for entry in entries {
-            let path = entry.map_err(|err| Error::io("read", dir, err))?.path();
-            if path.extension().is_some_and(|e| e == "j2") {
-                let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-                let text = fs::read_to_string(&path).map_err(|err| Error::io("read", &path, err))?;
-                templates.insert(name, text);
-            }
-        }
-        Ok(Self { templates, dir: dir.to_owned() })
-    }
-
     /// The `*.j2` files of `layouts/<folder>/`, as loaded with the layouts.
     pub fn from_layouts(layouts: &Layouts, folder: &str) -> Result<Self, Error> {
         let prefix = format!("/{folder}/");
@@ -68,12 +41,6 @@ impl Sentences {
             return Err(Error::Missing { what: "sentence templates (*.j2)", path: layouts.disk_path(&prefix) });
         }
         Ok(Self { templates, dir: layouts.disk_path(&prefix) })
-    }
-
-    /// Renders every sentence into `figures.text`.
-    pub fn render(&self, figures: &mut Figures) -> Result<(), Error> {
-        figures.text = self.render_with(&*figures)?;
-        Ok(())
     }
 
     /// Renders every template with `context`: each output by template name,

@@ -1,4 +1,4 @@
-//! Figures → PDF: compile the Typst layout in our [`BulletinWorld`], treat
+//! A month's document → PDF: compile the Typst layout in our [`BulletinWorld`], treat
 //! every Typst warning as a failure (a warning there means a wrong font or a
 //! silently dropped element), export the PDF, and write it atomically.
 
@@ -11,47 +11,13 @@ use typst::WorldExt;
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
 
-use crate::derive::{self, figures::Figures};
-use crate::render::world::{BulletinWorld, Resources, MAIN_LAYOUT};
+use crate::render::world::{BulletinWorld, Resources};
 use crate::Error;
 
 /// A compiled bulletin, before it is written anywhere.
 pub struct Rendered {
     pub pdf: Vec<u8>,
     pub pages: usize,
-}
-
-/// Compiles the figures with the layouts and fonts into PDF bytes. A final
-/// bulletin is PDF/A-3b and carries `sources` (the month's files) as
-/// attachments; a draft is a plain PDF with the same attachments.
-pub fn render(figures: &Figures, sources: &[(String, Vec<u8>)], resources: &Resources) -> Result<Rendered, Error> {
-    compile(bulletin_job(figures, sources)?, resources)
-}
-
-/// The compilation of a month's bulletin: its layout, its figures as
-/// `/data.json`, its sources as attachments, its date.
-pub fn bulletin_job<'a>(figures: &Figures, sources: &[(String, Vec<u8>)]) -> Result<Job<'a>, Error> {
-    let data = serde_json::to_vec_pretty(figures).map_err(|err| Error::Render { message: err.to_string() })?;
-    let today = match &figures.signoff {
-        Some(signoff) => (signoff.date.year, signoff.date.month, signoff.date.day),
-        // A draft has no date of its own: the first day after the period.
-        None if figures.period.month == 12 => (figures.period.year + 1, 1, 1),
-        None => (figures.period.year, figures.period.month + 1, 1),
-    };
-    let extra = sources
-        .iter()
-        .map(|(name, bytes)| (format!("/source/{}", derive::figures::source_name(name)), Bytes::new(bytes.clone())))
-        .collect();
-    let job = Job {
-        main: MAIN_LAYOUT,
-        data,
-        extra,
-        today,
-        // A stable document id: the same district and month give the same id.
-        ident: format!("bulletin/{}/{}", figures.district, figures.period.key),
-        archival: !figures.draft,
-    };
-    Ok(job)
 }
 
 /// The compilation of an office's bulletin: `layouts/office.typ` with the
@@ -71,7 +37,9 @@ pub fn office_job<'a>(
     };
     let extra = sources
         .iter()
-        .map(|(name, bytes)| (format!("/source/{}", derive::figures::source_name(name)), Bytes::new(bytes.clone())))
+        .map(|(name, bytes)| {
+            (format!("/source/{}", crate::render::document::source_name(name)), Bytes::new(bytes.clone()))
+        })
         .collect();
     Ok(Job {
         main: crate::render::document::LAYOUT,
@@ -85,7 +53,7 @@ pub fn office_job<'a>(
 
 /// One Typst compilation: a layout, its data and what else it reads.
 pub struct Job<'a> {
-    /// The layout compiled, by virtual path (`/bulletin.typ`).
+    /// The layout compiled, by virtual path (`/office.typ`).
     pub main: &'a str,
     /// What the layout reads as `/data.json`.
     pub data: Vec<u8>,

@@ -21,7 +21,7 @@ use crate::Error;
 /// The path under which the layouts find the month's figures.
 pub const DATA_PATH: &str = "/data.json";
 /// The layout that is compiled.
-pub const MAIN_LAYOUT: &str = "/bulletin.typ";
+pub const MAIN_LAYOUT: &str = "/office.typ";
 
 /// The bundled fonts, loaded once and shared by every build.
 #[derive(Debug)]
@@ -100,7 +100,7 @@ fn union_of_coverages(fonts: &[Font]) -> Vec<(u32, u32)> {
 }
 
 /// The layouts folder, read once: Typst sources and other files by their
-/// virtual path (`/bulletin.typ`).
+/// virtual path (`/office.typ`).
 #[derive(Debug, Clone)]
 pub struct Layouts {
     dir: PathBuf,
@@ -133,7 +133,7 @@ impl Layouts {
         Ok(Self { dir: dir.to_owned(), files })
     }
 
-    /// Every file by its virtual path (`/bulletin.typ`).
+    /// Every file by its virtual path (`/office.typ`).
     pub fn files(&self) -> impl Iterator<Item = (&str, &[u8])> {
         self.files.iter().map(|(path, bytes)| (path.as_str(), bytes.as_slice()))
     }
@@ -162,7 +162,7 @@ fn file_id(path: &str) -> Option<FileId> {
 }
 
 impl<'a> BulletinWorld<'a> {
-    /// `main` is the layout compiled (`/bulletin.typ`); `data` the figures
+    /// `main` is the layout compiled (`/office.typ`); `data` the figures
     /// as JSON; `extra` more virtual files by path; `today` the date
     /// Typst's `datetime.today()` answers.
     pub fn new(
@@ -189,7 +189,7 @@ impl<'a> BulletinWorld<'a> {
         })
     }
 
-    /// The virtual path of a file id (`/bulletin.typ`).
+    /// The virtual path of a file id (`/office.typ`).
     pub fn path_of(id: FileId) -> String {
         id.vpath().get_with_slash().to_owned()
     }

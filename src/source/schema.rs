@@ -1,6 +1,7 @@
-//! JSON Schemas of the month files, generated from the raw types in
-//! [`crate::raw`], and the checker that holds a parsed YAML file against
-//! them.
+//! JSON Schemas of the units registry and of the definition file,
+//! generated from their raw types, and the checker that holds a parsed YAML
+//! file against a schema (those of the month files come from the office's
+//! definition: `month::office_schema`).
 //!
 //! One source serves two readers: VS Code's YAML extension reads the
 //! schemas (checked in under `schemas/`, referenced from each YAML file's
@@ -16,18 +17,14 @@ use serde_json::{Map, Value};
 use crate::definition::raw::DefinitionFile;
 use crate::diag::closest;
 use crate::month::raw::RegistryFile;
-use crate::month::raw::{CityFile, MonthFile, TicketsFile, UnitsFile};
 use crate::number::Decimal;
 use crate::source::locate::Segment;
 
-/// The YAML files that have a schema: those of a month folder, and the
-/// units registry kept beside the months.
+/// The YAML files whose schema the tool's own types give: the units
+/// registry kept beside the months, and the office's definition. (A month's
+/// files have the schemas their office's definition generates.)
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileKind {
-    Month,
-    City,
-    Units,
-    Tickets,
     Registry,
     /// The office's definition, `bulletin.yaml`, beside `months/`.
     Definition,
@@ -39,18 +36,11 @@ pub fn file_text(schema: &Value) -> String {
 }
 
 impl FileKind {
-    pub const ALL: [FileKind; 6] =
-        [FileKind::Month, FileKind::City, FileKind::Units, FileKind::Tickets, FileKind::Registry, FileKind::Definition];
-    /// The files of a month folder.
-    pub const MONTH: [FileKind; 4] = [FileKind::Month, FileKind::City, FileKind::Units, FileKind::Tickets];
+    pub const ALL: [FileKind; 2] = [FileKind::Registry, FileKind::Definition];
 
-    /// The file's name (in a month folder; the registry's beside them).
+    /// The file's name (the registry's beside the months).
     pub fn file_name(self) -> &'static str {
         match self {
-            Self::Month => "month.yaml",
-            Self::City => "city.yaml",
-            Self::Units => "units.yaml",
-            Self::Tickets => "tickets.yaml",
             Self::Registry => "registry.yaml",
             Self::Definition => "bulletin.yaml",
         }
@@ -63,7 +53,7 @@ impl FileKind {
 
     /// The JSON Schema (draft-07, every subschema inlined), generated once.
     pub fn schema(self) -> &'static Value {
-        static SCHEMAS: std::sync::OnceLock<[Value; 6]> = std::sync::OnceLock::new();
+        static SCHEMAS: std::sync::OnceLock<[Value; 2]> = std::sync::OnceLock::new();
         let all = SCHEMAS.get_or_init(|| FileKind::ALL.map(FileKind::generate));
         &all[self as usize]
     }
@@ -79,10 +69,6 @@ impl FileKind {
             schema
         }
         match self {
-            Self::Month => of::<MonthFile>("month.yaml — 本期通报的基本信息"),
-            Self::City => of::<CityFile>("city.yaml — 全市排名数据"),
-            Self::Units => of::<UnitsFile>("units.yaml — 成员单位考核数据"),
-            Self::Tickets => of::<TicketsFile>("tickets.yaml — 工单分类与专题数据"),
             Self::Registry => of::<RegistryFile>("registry.yaml — 成员单位名册与分发设置"),
             Self::Definition => of::<DefinitionFile>("bulletin.yaml — 本办公室通报的定义"),
         }
@@ -520,7 +506,6 @@ pub fn yaml_to_json(value: &serde_yaml::Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn hints_for_numbers_typed_as_text() {
@@ -545,68 +530,6 @@ mod tests {
         for (text, hint) in cases {
             assert_eq!(number_slip_hint(&format!("the text `{text}`")).as_deref(), hint, "{text}");
         }
-    }
-
-    fn problems(kind: FileKind, value: Value) -> Vec<(String, String)> {
-        check(&value, kind.schema())
-            .into_iter()
-            .map(|f| {
-                let path: Vec<String> = f
-                    .path
-                    .iter()
-                    .map(|s| match s {
-                        Segment::Key(k) => k.clone(),
-                        Segment::Index(i) => i.to_string(),
-                    })
-                    .collect();
-                (path.join("."), f.describe().0)
-            })
-            .collect()
-    }
-
-    #[test]
-    fn reports_every_problem_of_a_file() {
-        let value = json!({
-            "districts": [
-                { "name": "芙蓉区", "tickets": -5, "satisfaction": "９９.４１", "score": 69.2 },
-                { "name": "岳麓区", "tickets": 3078, "satisfation": 99.63, "score": "sixty" },
-                { "name": 7, "tickets": 1.5, "satisfaction": 99, "score": 1 },
-                { "name": "开福区", "tickets": 1, "score": 1 },
-            ]
-        });
-        let found = problems(FileKind::City, value);
-        let expected = [
-            // Keys in name order; `validate` sorts diagnostics by line.
-            ("districts.0.satisfaction", "expected a decimal number such as 99.41, found the text `９９.４１`"),
-            ("districts.0.tickets", "expected a number of at least 0, found -5"),
-            ("districts.1.satisfation", "unknown key `satisfation`"),
-            ("districts.1.score", "expected a decimal number such as 99.41, found the text `sixty`"),
-            // Not also "missing key `satisfaction`": the typo says it.
-            ("districts.2.name", "expected text, found the number 7"),
-            ("districts.2.tickets", "expected a whole number, found the number 1.5"),
-            ("districts.3", "missing key `satisfaction`"),
-        ];
-        let expected: Vec<(String, String)> = expected.iter().map(|(p, m)| (p.to_string(), m.to_string())).collect();
-        assert_eq!(found, expected);
-    }
-
-    #[test]
-    fn optional_fields_and_enums() {
-        let ok = json!({
-            "period": "2020-03", "district": "芙蓉区", "city": "长沙市", "city_scope": "内五区",
-            "signoff": { "issuer": "办公室", "date": "2020-04-17" }, "attachment": "附件", "appendix_title": "标题",
-            "rules": { "full_marks": 70, "figures": { "on_time_rate": { "decimals": 2, "rounding": "truncate", "style": "fixed" } } }
-        });
-        assert_eq!(problems(FileKind::Month, ok.clone()), []);
-        let mut bad = ok;
-        bad["rules"]["figures"]["on_time_rate"]["rounding"] = json!("floor");
-        assert_eq!(
-            problems(FileKind::Month, bad),
-            [(
-                "rules.figures.on_time_rate.rounding".to_owned(),
-                "expected one of truncate, half_up, up, found the text `floor`".to_owned()
-            )]
-        );
     }
 
     #[test]
