@@ -43,6 +43,19 @@ pub struct Diagnostic {
     /// right as published): the code that `acknowledge:` in month.yaml
     /// names it by, one of [`WARNING_CODES`].
     pub code: Option<Cow<'static, str>>,
+    /// What the problem is about, where a caller tells problems apart by it.
+    pub kind: Kind,
+}
+
+/// What a diagnostic is about.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Kind {
+    #[default]
+    Other,
+    /// A key the file's schema does not have, or lacks: the file's shape,
+    /// not a figure (many of them: the month was written for another
+    /// definition).
+    Shape,
 }
 
 /// The warnings an office may acknowledge in month.yaml, by code, with what
@@ -70,6 +83,7 @@ impl Diagnostic {
             hint: None,
             source_line: None,
             code: None,
+            kind: Kind::Other,
         }
     }
 
@@ -81,6 +95,12 @@ impl Diagnostic {
     pub fn with_code(mut self, code: &'static str) -> Self {
         debug_assert!(WARNING_CODES.iter().any(|(known, _)| *known == code), "unknown warning code {code}");
         self.code = Some(Cow::Borrowed(code));
+        self
+    }
+
+    /// Marks a problem with the file's shape (an unknown or a missing key).
+    pub fn of_shape(mut self) -> Self {
+        self.kind = Kind::Shape;
         self
     }
 

@@ -170,13 +170,7 @@ pub fn check_files(files: &MonthFiles, definition: Arc<Definition>) -> Checked {
 /// say so once, at its month.yaml.
 fn another_definition(dir: &std::path::Path, diagnostics: &[Diagnostic]) -> Option<Diagnostic> {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-    let misfits = diagnostics
-        .iter()
-        .filter(|d| {
-            let m = &d.message;
-            d.is_error() && (m.starts_with("unknown key") || m.starts_with("missing key") || m.ends_with(" is missing"))
-        })
-        .count();
+    let misfits = diagnostics.iter().filter(|d| d.is_error() && d.kind == crate::diag::Kind::Shape).count();
     (misfits >= 10 && misfits * 2 >= errors).then(|| {
         Diagnostic::warning(dir.join(MONTH_FILE), format!(
             "{misfits} of the {errors} errors are keys the office's definition does not have, or needs: this month was written for another definition"
@@ -711,7 +705,8 @@ fn read_units(
                     let message = format!("`{measure}` ({}) is missing", m.label);
                     let diagnostic = Diagnostic::error(&file.path, message)
                         .at_key(&file.text, &at, Some(&name))
-                        .with_hint(format!("add `{measure}: …` to {name}"));
+                        .with_hint(format!("add `{measure}: …` to {name}"))
+                        .of_shape();
                     v.diagnostics.push(diagnostic);
                 }
             }

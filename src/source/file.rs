@@ -196,10 +196,26 @@ impl Validator {
             let (message, hint) = problem.describe();
             let label = name_along(&json, &problem.path);
             let diagnostic = Diagnostic::error(&file.path, message);
-            let diagnostic = match problem.problem {
-                schema::Problem::UnknownKey { .. } => diagnostic.at_key(&file.text, &problem.path, label.as_deref()),
+            let mut diagnostic = match problem.problem {
+                schema::Problem::UnknownKey { .. } => {
+                    diagnostic.at_key(&file.text, &problem.path, label.as_deref()).of_shape()
+                }
+                schema::Problem::MissingKey { .. } => {
+                    diagnostic.at_field(&file.text, &problem.path, label.as_deref()).of_shape()
+                }
                 _ => diagnostic.at_field(&file.text, &problem.path, label.as_deref()),
             };
+            let mut hint = hint;
+            // A number cut by its comma (`count: 3,45`): at the number, with the fix.
+            if let (schema::Problem::UnknownKey { key, .. }, Some(line)) = (&problem.problem, diagnostic.line) {
+                if let Some((column, field, number)) = cut_number(file.text.lines().nth(line - 1).unwrap_or(""), key) {
+                    diagnostic = diagnostic.at(&file.text, line, column);
+                    diagnostic.kind = crate::diag::Kind::Other;
+                    hint = Some(format!(
+                        "in `{{ … }}` a comma ends the value: write the number without its separator, `{field}: {number}`"
+                    ));
+                }
+            }
             self.diagnostics.push(match hint {
                 Some(hint) => diagnostic.with_hint(hint),
                 None => diagnostic,
@@ -537,9 +553,47 @@ fn empty_at(json: &mut serde_json::Value, path: &[Segment]) {
     }
 }
 
+/// In `line`, a value `field: 3,45` whose comma cut off `rest` (`45`, read
+/// as a key): the value's column (from 1), the field and the number whole.
+fn cut_number(line: &str, rest: &str) -> Option<(usize, String, String)> {
+    if rest.is_empty() || !rest.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut from = 0;
+    while let Some(found) = line[from..].find(&format!(",{rest}")) {
+        let comma = from + found;
+        let after = line[comma + 1 + rest.len()..].chars().next();
+        let before = &line[..comma];
+        let digits = before.len() - before.trim_end_matches(|c: char| c.is_ascii_digit() || c == ',').len();
+        let head = before[..before.len() - digits].trim_end();
+        if digits > 0 && after.is_none_or(|c| !c.is_ascii_digit()) {
+            if let Some(head) = head.strip_suffix(':') {
+                let field: String = head.chars().rev().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                let field: String = field.chars().rev().collect();
+                let start = before.len() - digits;
+                let number = format!("{}{rest}", &before[start..]).replace(',', "");
+                return Some((line[..start].chars().count() + 1, field, number));
+            }
+        }
+        from = comma + 1;
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_number_cut_by_its_comma_is_found_whole() {
+        let line = "    - { name: 求助, count: 3,45 }";
+        assert_eq!(cut_number(line, "45"), Some((26, "count".into(), "345".into())));
+        assert_eq!(
+            cut_number("  - { name: x, count: 1,393,000 }", "000"),
+            Some((23, "count".into(), "1393000".into()))
+        );
+        assert_eq!(cut_number("  - { name: 45, count: 3 }", "45"), None);
+    }
 
     #[test]
     fn names_in_quotation_marks() {
