@@ -671,3 +671,48 @@ fn furongs_tally_and_case_print_from_sections_of_its_definition() {
     );
     assert!(appendix.contains("二、区直部门"), "{appendix}");
 }
+
+/// A list typed as the original bulletin published it (Furong's 2020-03
+/// well-performing list left 东湖街道 out by hand) is printed as typed; the
+/// difference from the list the figures select is a warning that names the
+/// unit, and a final bulletin waits until it is acknowledged.
+#[test]
+fn a_published_list_prints_as_typed_and_its_difference_is_a_warning() {
+    let scratch = Scratch::new("published-list");
+    let month = scratch.path().join("2020-03");
+    common::copy_dir(&common::project().join("months/2020-03"), &month);
+    let published: Vec<&str> = common::WELL_PERFORMING.iter().copied().filter(|n| *n != "东湖街道").collect();
+    let month_yaml = month.join("month.yaml");
+    let text = std::fs::read_to_string(&month_yaml).unwrap();
+    let with_list = format!("{text}\npublished:\n  well_performing: [{}]\n", published.join(", "));
+    std::fs::write(&month_yaml, &with_list).unwrap();
+
+    let checked = common::bulletin(&["check", month.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&checked.stderr);
+    assert_eq!(checked.status.code(), Some(1), "a final bulletin with a figure in question: {stderr}");
+    assert!(
+        stderr.contains(
+            "the published 完成度较好单位 (13 names) is not the list the figures select (14): it leaves out 东湖街道"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("`acknowledge: { published-differs: 理由 }`"), "{stderr}");
+
+    let acknowledged = with_list.replace("acknowledge:\n", "acknowledge:\n  published-differs: 原通报如此\n");
+    std::fs::write(&month_yaml, acknowledged).unwrap();
+    let out = Scratch::new("published-list-out");
+    let (pdf, _) = build(&month, &out);
+    let text = text_of(&pdf);
+    let listed = &text[text.find("工单签收数30件以上）：").unwrap()..];
+    let listed = &listed[..listed.find('。').unwrap()];
+    assert!(!listed.contains("东湖街道"), "{listed}");
+    assert!(listed.contains(&published.join("、")), "{listed}");
+
+    // A name no unit has is an error at its place in the list.
+    let misspelt = with_list.replace("定王台街道,", "定王苔街道,");
+    std::fs::write(&month_yaml, misspelt).unwrap();
+    let checked = common::bulletin(&["check", month.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&checked.stderr);
+    assert!(stderr.contains("error: no unit `定王苔街道` to list"), "{stderr}");
+    assert!(stderr.contains("did you mean `定王台街道`?"), "{stderr}");
+}

@@ -1130,6 +1130,7 @@ impl Checker<'_> {
             group_order,
             limit,
             keep_ties: s.ties != Some(Ties::Cut),
+            published: s.published,
         })
     }
 }

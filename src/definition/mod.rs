@@ -395,6 +395,9 @@ pub struct Selection {
     pub limit: Option<Amount>,
     /// Keep the members tied with the last one at the limit.
     pub keep_ties: bool,
+    /// A month may type the list as published (month.yaml `published:`):
+    /// that is printed, and a difference from the selection is a warning.
+    pub published: bool,
 }
 
 #[derive(Clone, Debug)]

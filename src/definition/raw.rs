@@ -390,4 +390,7 @@ pub struct SelectionFile {
     pub limit: Option<Limit>,
     /// 第 N 位有同值时：keep（都列出，默认）或 cut（正好 N 个）
     pub ties: Option<Ties>,
+    /// 月份的 month.yaml 可在 published 中照原通报填写本名单（名称的列表）；通报印所填名单，与工具选出的不同时提示
+    #[serde(default)]
+    pub published: bool,
 }

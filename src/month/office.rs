@@ -124,8 +124,11 @@ pub fn check_files(files: &MonthFiles, definition: Arc<Definition>) -> Checked {
     input.incomplete = incomplete(&v.diagnostics, &definition);
     if parsed {
         match engine::evaluate(&definition, &input) {
-            Ok(output) => {
+            Ok(mut output) => {
                 super::checks::run(&mut v, &definition, &input, &output, &places, &sources);
+                if let (Some(file), Some(json)) = (&month_src, &month_json) {
+                    published_lists(&mut v, file, json, &definition, &input, &mut output);
+                }
                 if let Some(Header { period: Some(period), signoff, title, .. }) = header.clone() {
                     month = Some(OfficeMonth {
                         period,
@@ -300,6 +303,93 @@ fn header(
         .and_then(|a| serde_json::from_value::<BTreeMap<String, String>>(a.clone()).ok())
         .unwrap_or_default();
     Header { period, signoff, title, acknowledge }
+}
+
+/// The lists month.yaml types as published (`published: { name: [...] }`):
+/// each name resolved (a unit by its id, name or short name; a list's item
+/// by its name), the list printed in place of the selection, and a warning
+/// where it differs from what the figures select.
+fn published_lists(
+    v: &mut Validator,
+    file: &SourceFile,
+    json: &Json,
+    definition: &Definition,
+    input: &Input,
+    output: &mut Output,
+) {
+    let Some(Json::Object(lists)) = json.get("published") else { return };
+    for (name, typed) in lists {
+        let Some(selection) = definition.selections.get(name).filter(|s| s.published) else { continue };
+        let Some(names) = typed.as_array() else { continue };
+        let (items, what): (Vec<&str>, &str) = match &selection.from {
+            crate::definition::Source::Units => (input.units.iter().map(|u| u.name.as_str()).collect(), "unit"),
+            crate::definition::Source::List(list) => {
+                (input.lists.get(list).into_iter().flatten().map(|i| i.name.as_str()).collect(), "item")
+            }
+        };
+        let mut chosen = Vec::new();
+        let mut resolved = true;
+        for (i, entry) in names.iter().enumerate() {
+            let written = entry.as_str().unwrap_or_default().trim();
+            let found = match &selection.from {
+                crate::definition::Source::Units => find_unit(&input.units, written),
+                crate::definition::Source::List(_) => items.iter().position(|n| *n == written).ok_or_else(|| {
+                    closest(written, items.iter().copied()).map_or_else(
+                        || format!("the items are {}", items.join("、")),
+                        |c| format!("did you mean `{c}`?"),
+                    )
+                }),
+            };
+            match found {
+                Ok(at) if chosen.contains(&at) => {
+                    v.error(
+                        file,
+                        &[key("published"), key(name), index(i)],
+                        None,
+                        format!("`{written}` is listed twice"),
+                    );
+                    resolved = false;
+                }
+                Ok(at) => chosen.push(at),
+                Err(hint) => {
+                    let at = [key("published"), key(name), index(i)];
+                    v.error(file, &at, None, format!("no {what} `{written}` to list")).hint = Some(hint);
+                    resolved = false;
+                }
+            }
+        }
+        if !resolved {
+            continue;
+        }
+        let derived = output.selections.get(name).cloned().unwrap_or_default();
+        if derived != chosen {
+            let missing: Vec<&str> = derived.iter().filter(|i| !chosen.contains(i)).map(|&i| items[i]).collect();
+            let added: Vec<&str> = chosen.iter().filter(|i| !derived.contains(i)).map(|&i| items[i]).collect();
+            let mut differences = Vec::new();
+            if !missing.is_empty() {
+                differences.push(format!("it leaves out {}", missing.join("、")));
+            }
+            if !added.is_empty() {
+                differences.push(format!("it adds {}, which the figures do not select", added.join("、")));
+            }
+            if differences.is_empty() {
+                differences.push("it lists them in another order".to_owned());
+            }
+            let message = format!(
+                "the published {} ({} names) is not the list the figures select ({}): {}",
+                selection.label,
+                chosen.len(),
+                derived.len(),
+                differences.join("; ")
+            );
+            let d = v.warning(file, &[key("published"), key(name)], None, message);
+            d.code = Some("published-differs".into());
+            d.hint = Some(format!(
+                "the bulletin prints the published list; correct it, or remove `published.{name}` to print the selected one"
+            ));
+        }
+        output.selections.insert(name.clone(), chosen);
+    }
 }
 
 /// A month's rounding rule for `name`: text (`half_up 2`) or its parts

@@ -228,6 +228,21 @@ fn month(definition: &Definition) -> Value {
             "description": "已核对、照原样接受的提示：提示代码 → 理由",
         }),
     );
+    let published: Map<String, Value> = definition
+        .selections
+        .iter()
+        .filter(|(_, s)| s.published)
+        .map(|(name, s)| {
+            let description = format!("{}：照原通报公布的名单，依次填写名称", s.label);
+            (name.clone(), json!({ "type": "array", "items": { "type": "string" }, "description": description }))
+        })
+        .collect();
+    if !published.is_empty() {
+        properties.insert(
+            "published".into(),
+            with_description(object(published, Vec::new()), "照原通报公布的名单（可省略：通报印工具选出的名单）"),
+        );
+    }
     let (placed, mut required) = placed(definition, MONTH_FILE).properties();
     properties.extend(placed);
     required.insert(0, "period".into());
