@@ -716,3 +716,53 @@ fn a_published_list_prints_as_typed_and_its_difference_is_a_warning() {
     assert!(stderr.contains("error: no unit `定王苔街道` to list"), "{stderr}");
     assert!(stderr.contains("did you mean `定王台街道`?"), "{stderr}");
 }
+
+/// Furong's bulletin gets a new figure and a column for it with no Rust: a
+/// unit's on-time signing rate, derived in a copy of its definition and
+/// shown as the appendix's last column, computed here from units.yaml.
+#[test]
+fn a_figure_added_to_furongs_definition_reaches_its_appendix_without_rust() {
+    let scratch = Scratch::new("furong-added");
+    let month = scratch.path().join("months/2020-03");
+    common::copy_dir(&common::project().join("months/2020-03"), &month);
+    let definition = scratch.path().join("bulletin.yaml");
+    std::fs::write(&definition, bulletin::definition::FURONG).unwrap();
+    edit(
+        &definition,
+        "    rank: { label: 排名, rank: score desc, within: group }\n",
+        "    rank: { label: 排名, rank: score desc, within: group }\n    on_time_signing: { label: 按时签收率, percent: (signed - late_signed) / signed, rule: on_time_rate }\n",
+    );
+    edit(
+        &definition,
+        "            - { value: rank, label: 排名 }\n",
+        "            - { value: rank, label: 排名 }\n            - { value: on_time_signing, label: \"按时\\n签收率\" }\n",
+    );
+    let out = Scratch::new("furong-added-out");
+    let (pdf, _) = build(&month, &out);
+    let text = common::pdf_text(&pdf);
+    assert!(text.contains("签收率"), "the new column's header: {text}");
+    // Each unit's row ends with its rate: (signed − late) / signed, truncated to 2 decimals.
+    let units: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(month.join("units.yaml")).unwrap()).unwrap();
+    let mut checked = 0;
+    for unit in units["groups"].as_sequence().unwrap().iter().flat_map(|g| g["units"].as_sequence().unwrap()) {
+        let (signed, late) = (unit["signed"].as_u64().unwrap(), unit["late_signed"].as_u64().unwrap());
+        let short = unit.get("short").and_then(|s| s.as_str()).unwrap_or_else(|| unit["name"].as_str().unwrap());
+        let expected = match signed {
+            0 => "—".to_owned(),
+            _ => {
+                let hundredths = (signed - late) * 10_000 / signed;
+                format!("{}.{:02}%", hundredths / 100, hundredths % 100)
+            }
+        };
+        // The appendix's row: the name and its 17 figures, the new one last.
+        let row = text.lines().find(|l| {
+            let cells: Vec<&str> = l.split_whitespace().collect();
+            cells.first() == Some(&short) && cells.len() == 18
+        });
+        let Some(row) = row else { continue };
+        assert_eq!(row.split_whitespace().last(), Some(expected.as_str()), "{short}: {row}");
+        checked += 1;
+    }
+    assert!(checked >= 40, "only {checked} rows found");
+}
