@@ -56,6 +56,8 @@ pub enum Kind {
     /// not a figure (many of them: the month was written for another
     /// definition).
     Shape,
+    /// A value left blank (`~`) to fill in: a new month has hundreds.
+    Blank,
 }
 
 /// The warnings an office may acknowledge in month.yaml, by code, with what
@@ -240,12 +242,12 @@ impl fmt::Display for Diagnostic {
         match (self.code.as_deref(), self.severity) {
             (Some(code), Severity::Warning) => writeln!(
                 f,
-                "{pad} = note: if it is right as it stands, say why in month.yaml: `acknowledge: {{ {code}: 理由 }}`"
+                "{pad} = note: if it is right as it stands, say why in month.yaml, under `acknowledge:`: `{code}: 理由`"
             )?,
             (Some(code), Severity::Error) => writeln!(
                 f,
                 "{pad} = note: a final bulletin is not built while a figure is in question: correct it, or say \
-                 why it is right in month.yaml: `acknowledge: {{ {code}: 理由 }}`"
+                 why it is right in month.yaml, under `acknowledge:`: `{code}: 理由`"
             )?,
             (None, _) => {}
         }

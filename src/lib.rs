@@ -107,11 +107,14 @@ pub fn check_issue(dir: &Path, options: CheckOptions) -> Result<(Issue, Vec<Diag
     if !dir.is_dir() {
         return Err(Failure::Operational(Error::Missing { what: "month folder", path: dir.to_owned() }));
     }
-    let (issue, mut diagnostics) = read_issue(dir)?;
+    let checked = read_issue(dir)?;
+    let (issue, mut diagnostics) = (checked.month, checked.diagnostics);
     // Warnings that count as errors: all of them with --strict; those that
     // question a figure in a final bulletin, which goes out signed (a draft
-    // may still be built with them).
-    let is_final = issue.as_ref().is_some_and(|month| month.is_final());
+    // may still be built with them) — also beside other errors, so that a
+    // figure in question does not turn from a warning into an error once
+    // they are fixed.
+    let is_final = checked.is_final;
     let is_error = |d: &Diagnostic| options.strict || (is_final && d.code.is_some());
     if diagnostics.iter().any(|d| !d.is_error() && is_error(d)) {
         for diagnostic in diagnostics.iter_mut().filter(|d| is_error(d)) {
@@ -128,14 +131,13 @@ pub fn check_issue(dir: &Path, options: CheckOptions) -> Result<(Issue, Vec<Diag
 /// A month folder read and checked under its office's definition, taken
 /// as published: the month where its figures have no error, and every
 /// diagnostic (warnings that a final bulletin must settle stay warnings).
-pub fn read_issue(dir: &Path) -> Result<(Option<Issue>, Vec<Diagnostic>), Failure> {
+pub fn read_issue(dir: &Path) -> Result<month::office::Checked, Failure> {
     let definition = office_definition(dir)?;
     let files = month::validate::MonthFiles::read(dir)
         .map_err(|err| Failure::Operational(Error::io("read the month folder", dir, err)))?;
-    let checked = month::office::check_files(&files, definition.definition);
-    let mut diagnostics = checked.diagnostics;
-    diagnostics.splice(0..0, definition.warnings);
-    Ok((checked.month, diagnostics))
+    let mut checked = month::office::check_files(&files, definition.definition);
+    checked.diagnostics.splice(0..0, definition.warnings);
+    Ok(checked)
 }
 
 /// A month's office definition and its warnings.
@@ -303,7 +305,8 @@ fn prepare<'a>(dir: &Path, month: &Issue, resources: &Resources) -> Result<rende
         return Err(Failure::Data(vec![diagnostic]));
     }
     let document = month.document()?;
-    let data = serde_json::to_value(&document).map_err(|err| Error::Render { message: err.to_string() })?;
+    let mut data = serde_json::to_value(&document).map_err(|err| Error::Render { message: err.to_string() })?;
+    render::glyphs::drop_invisible(&mut data);
     check_glyphs(dir, &month.sources, &data, resources)?;
     Ok(render::pdf::office_job(&document, &data, &month.sources)?)
 }

@@ -121,6 +121,23 @@ fn a_character_without_a_glyph_is_an_error_at_its_place() {
     assert_eq!(data_only.status.code(), Some(0), "{}", String::from_utf8_lossy(&data_only.stderr));
 }
 
+/// Invisible characters pasted along with text (a zero-width space from a
+/// web page, a byte-order mark) never stop a build: they are dropped, and
+/// the text around them prints as typed.
+#[test]
+fn invisible_pasted_characters_are_dropped() {
+    let scratch = Scratch::new("cases-invisible");
+    let month = march_copy(&scratch);
+    fs::write(month.join("cases/02-粘贴.txt"), "粘贴的\u{200B}案例\n\n市民\u{200B}反映\u{2060}问题\u{FEFF}已解决。\n")
+        .unwrap();
+    let out = Scratch::new("cases-invisible-out");
+    let output = bulletin(&["build", month.to_str().unwrap(), "--out", out.str()]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = squeeze(&pdf_text(&out.path().join("2020-03.pdf")));
+    assert!(text.contains("粘贴的案例") && text.contains("市民反映问题已解决。"), "{text}");
+    assert!(!text.contains('\u{200B}'), "a zero-width space printed");
+}
+
 #[test]
 fn nothing_in_the_cases_folder_goes_missing_unseen() {
     let scratch = Scratch::new("cases-folder");

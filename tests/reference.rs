@@ -104,7 +104,7 @@ fn the_definitions_checks_hold_and_its_warning_is_acknowledged() {
         "{stderr}"
     );
     assert!(stderr.contains("city.yaml:5:14"), "at the district's tickets: {stderr}");
-    assert!(stderr.contains("`acknowledge: { tickets-total: 理由 }`"), "{stderr}");
+    assert!(stderr.contains("under `acknowledge:`: `tickets-total: 理由`"), "{stderr}");
 }
 
 /// Every table row and every line of text of the (corrected) reference is

@@ -58,6 +58,13 @@ fn new_month_lists_what_is_left_then_builds_once_filled() {
     );
     assert!(report.contains("cases/01-案例.txt:2:8: error: the case is not written yet"), "{report}");
     assert_eq!(report.lines().filter(|l| l.contains(": error:")).count(), 593 + 1, "{report}");
+    // Read by a person: three blanks of each file in full, then one line for the rest.
+    let human = bulletin(&["check", month.to_str().unwrap()]);
+    let human = String::from_utf8_lossy(&human.stderr);
+    assert!(human.contains(&format!("error: {} more values of", 43 * 13 - 3)), "{human}");
+    assert!(human.contains("units.yaml are not filled in yet (lines 11–"), "{human}");
+    assert!(human.contains("594 errors in the data"), "{human}");
+    assert!(human.lines().count() < 150, "{} lines", human.lines().count());
 
     // Filled in (every figure 0, a case, a date) it checks and builds.
     for name in ["units.yaml", "city.yaml", "tickets.yaml"] {

@@ -118,6 +118,16 @@ pub fn run(
             bulletin::archive::batch::Outcome::Failed(failure) => {
                 code = code.max(fail(Fail::month(dir, failure, report_args.format)));
                 failed += 1;
+                // A PDF of an earlier build stays as it was: say that it is not this one.
+                let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                for pdf in [out.join(format!("{name}.pdf")), out.join(format!("{name}.draft.pdf"))] {
+                    if human && pdf.is_file() {
+                        say(format!(
+                            "kept {} from an earlier build: it does not show the month as it is now",
+                            pdf.display()
+                        ));
+                    }
+                }
             }
         }
         if let Some(bar) = &bar {

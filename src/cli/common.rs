@@ -11,12 +11,30 @@ use clap::ValueEnum;
 
 #[derive(clap::Args)]
 pub struct ResourceArgs {
-    /// The folder of Typst layouts and sentence templates.
-    #[arg(long, default_value = "layouts")]
+    /// The folder of Typst layouts and mail templates (default: `layouts`
+    /// in the current folder, else the project's the tool was built from).
+    #[arg(long, default_value_os_t = resource_dir("layouts"))]
     pub layouts: PathBuf,
-    /// The folder of bundled fonts; no other font is ever used.
-    #[arg(long, default_value = "fonts")]
+    /// The folder of bundled fonts; no other font is ever used (default:
+    /// `fonts` in the current folder, else the project's).
+    #[arg(long, default_value_os_t = resource_dir("fonts"))]
     pub fonts: PathBuf,
+}
+
+/// `name` in the current folder when it is there, else in the project the
+/// binary was built from (so that an installed `bulletin` works in any
+/// office's folder), else `name` (whose absence the command then reports).
+fn resource_dir(name: &str) -> PathBuf {
+    let here = PathBuf::from(name);
+    if here.is_dir() {
+        return here;
+    }
+    let built = Path::new(env!("CARGO_MANIFEST_DIR")).join(name);
+    if built.is_dir() {
+        built
+    } else {
+        here
+    }
 }
 
 #[derive(clap::Args)]
@@ -189,12 +207,33 @@ pub fn month_dirs_under(root: &Path) -> Result<Vec<PathBuf>, Fail> {
 }
 
 pub fn print_diagnostics(diagnostics: &[Diagnostic], format: Format) {
+    // A new month's blanks: a few of each file in full, then one line for
+    // the rest, so that the other problems are not lost among hundreds.
+    const BLANKS_SHOWN: usize = 3;
+    let mut blanks: std::collections::BTreeMap<&Path, Vec<usize>> = std::collections::BTreeMap::new();
     for diagnostic in diagnostics {
+        let blank = diagnostic.kind == bulletin::diag::Kind::Blank;
         match format {
+            Format::Human if blank => {
+                let lines = blanks.entry(&diagnostic.file).or_default();
+                lines.push(diagnostic.line.unwrap_or(0));
+                if lines.len() <= BLANKS_SHOWN {
+                    eprintln!("{diagnostic}");
+                }
+            }
             Format::Human => eprintln!("{diagnostic}"),
             Format::Short => eprintln!("{}", diagnostic.short()),
             Format::Json => println!("{}", diagnostic.to_json()),
         }
+    }
+    for (file, lines) in blanks.iter().filter(|(_, lines)| lines.len() > BLANKS_SHOWN) {
+        let (first, last) = (lines[BLANKS_SHOWN], lines.last().copied().unwrap_or(0));
+        eprintln!(
+            "error: {} more values of {} are not filled in yet (lines {first}–{last}): fill in every `~`; \
+             `--format short` lists them one a line\n",
+            lines.len() - BLANKS_SHOWN,
+            file.display()
+        );
     }
 }
 

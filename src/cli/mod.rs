@@ -60,9 +60,10 @@ pub enum Command {
         /// Month folders such as `months/2020-03`. Without any: every month
         /// folder under `months/`.
         months: Vec<PathBuf>,
-        /// Check only the month's files, not that its text derives and
-        /// prints with the layouts' sentences and the bundled fonts (which
-        /// needs --layouts and --fonts).
+        /// Check only the month's files. Without it, `check` also lays the
+        /// bulletin out as data, to find a sentence that does not render or
+        /// a character the bundled fonts lack (that part reads --layouts
+        /// and --fonts).
         #[arg(long)]
         data_only: bool,
         #[command(flatten)]
@@ -106,10 +107,11 @@ pub enum Command {
     },
     /// Start a new month: `MONTHS/YYYY-MM` from the latest existing month.
     ///
-    /// Units, groups, districts, category names, the topic's wording and the
-    /// rules carry over; every figure is left empty (`~`), the sign-off date
-    /// too, and a case template waits in cases/. `bulletin check` on the new
-    /// folder then lists exactly what is left to fill in.
+    /// The units and groups, the names of the lists' items, the office's
+    /// texts (names, titles) and the rules carry over; every figure is left
+    /// empty (`~`), the sign-off date too, and each text or case the
+    /// sections need waits to be written. `bulletin check` on the new folder
+    /// then lists exactly what is left to fill in.
     New {
         /// The new month, e.g. 2020-04.
         period: String,
@@ -118,8 +120,9 @@ pub enum Command {
         months: PathBuf,
     },
     /// Fill one unit group's figures in `MONTHS/YYYY-MM/units.yaml` from the
-    /// platform's spreadsheet export (xlsx or csv; a header row as in the
-    /// appendix: 部门名称, 签收总数, 未按时签收数, …, 总分).
+    /// platform's spreadsheet export (xlsx, xls, ods or csv; a header row
+    /// naming the units' column and each figure by its label in
+    /// bulletin.yaml, as Furong's appendix: 部门名称, 签收总数, …, 总分).
     ///
     /// Rows are matched to units by full or short name. Unmatched rows,
     /// units missing from the sheet and malformed cells are reported with
@@ -231,7 +234,8 @@ pub enum Command {
         report: ReportArgs,
     },
     /// Check that a PDF is the one the office signed. Exit 0 when it is, 1
-    /// when it is not (changed, another key, no signature).
+    /// when it is not (changed, another key, no signature), 2 when it cannot
+    /// tell (no public key, a file that cannot be read).
     Verify {
         /// The PDF, e.g. `out/2020-03.pdf`.
         pdf: PathBuf,

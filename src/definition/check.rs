@@ -262,6 +262,9 @@ impl Checker<'_> {
                 }
                 Err((message, hint)) => {
                     self.error(&path(&["rules", name]), message).hint = Some(hint);
+                    // Named all the same, so that the figures that use it
+                    // are not also told there is no such rule.
+                    out.insert(name.clone(), super::DEFAULT_RULE);
                 }
             }
         }
@@ -596,7 +599,7 @@ impl Checker<'_> {
             Err(_) if !text.contains(' ') => {
                 let hint = unknown_hint(text, ctx.rules.keys().map(String::as_str), "rules");
                 self.error(&path(&rule_at), format!("there is no rule `{text}`")).hint =
-                    Some(format!("{hint} A rule may also be written in place: half_up 2"));
+                    Some(format!("{hint}; a rule may also be written in place: half_up 2"));
                 None
             }
             Err((message, hint)) => {

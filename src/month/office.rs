@@ -51,6 +51,19 @@ pub struct OfficeMonth {
 pub struct Checked {
     pub month: Option<OfficeMonth>,
     pub diagnostics: Vec<Diagnostic>,
+    /// month.yaml holds a complete sign-off record (a final bulletin), as
+    /// far as it could be read: known also of a month with errors.
+    pub is_final: bool,
+}
+
+/// Whether a sign-off record holds every field the office requires, and a date.
+pub fn is_complete(signoff: &Signoff, fields: &[crate::definition::SignoffField]) -> bool {
+    use crate::definition::SignoffField;
+    fields.iter().all(|field| match field {
+        SignoffField::Issuer => signoff.issuer.is_some(),
+        SignoffField::Date => signoff.date.is_some(),
+        SignoffField::ApprovedBy => signoff.approved_by.is_some(),
+    }) && signoff.date.is_some()
 }
 
 /// Checks an office's month folder under `definition`.
@@ -160,27 +173,34 @@ pub fn check_files(files: &MonthFiles, definition: Arc<Definition>) -> Checked {
         let own: Vec<&str> = definition.checks.iter().filter_map(|c| c.code.as_deref()).collect();
         diagnostics = validate::acknowledge(file, &header.acknowledge, &own, diagnostics, judged);
     }
-    if let Some(note) = another_definition(&files.dir, &diagnostics) {
+    let bundled = Arc::ptr_eq(&definition, &crate::definition::furong());
+    if let Some(note) = another_definition(&files.dir, &diagnostics, bundled) {
         diagnostics.push(note);
     }
     diagnostics.sort_by_key(Diagnostic::sort_key);
     let month = month.filter(|_| !diagnostics.iter().any(Diagnostic::is_error));
-    Checked { month, diagnostics }
+    let is_final = header.as_ref().is_some_and(|h| is_complete(&h.signoff, &definition.office.signoff));
+    Checked { month, diagnostics, is_final }
 }
 
 /// A month written for another definition (the example `init` copied,
 /// once the office made the definition its own) fails on nearly every key:
 /// say so once, at its month.yaml.
-fn another_definition(dir: &std::path::Path, diagnostics: &[Diagnostic]) -> Option<Diagnostic> {
+fn another_definition(dir: &std::path::Path, diagnostics: &[Diagnostic], bundled: bool) -> Option<Diagnostic> {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let misfits = diagnostics.iter().filter(|d| d.is_error() && d.kind == crate::diag::Kind::Shape).count();
     (misfits >= 10 && misfits * 2 >= errors).then(|| {
-        Diagnostic::warning(dir.join(MONTH_FILE), format!(
+        let message = format!(
             "{misfits} of the {errors} errors are keys the office's definition does not have, or needs: this month was written for another definition"
-        ))
-        .with_hint(
-            "if it is the example `bulletin init` copied, delete the folder; else start the month anew with `bulletin new`",
-        )
+        );
+        let hint = if bundled {
+            "no bulletin.yaml was found beside the month folder or beside `months/`, so the bundled definition \
+             (Furong's) was used: put the office's bulletin.yaml there, or name it in month.yaml's `definition:`"
+        } else {
+            "check that the office's own bulletin.yaml is beside `months/` (or named by month.yaml's `definition:`); \
+             a month `bulletin init` copied as an example may be deleted, a new one started with `bulletin new`"
+        };
+        Diagnostic::warning(dir.join(MONTH_FILE), message).with_hint(hint)
     })
 }
 

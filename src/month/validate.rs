@@ -182,8 +182,18 @@ pub(crate) fn check_signoff(
         let Some(date) = parse_date(given) else {
             let message =
                 if given.trim().is_empty() { "the sign-off date is empty".to_owned() } else { format!("`{given}` is not a date") };
-            v.error(file, &path, None, message).hint =
-                Some("write the date as YYYY-MM-DD, e.g. 2020-04-17; while the month is a draft, leave `date:` out".into());
+            // Written as a date, but its month has no such day (2020-04-31), or there is no such month.
+            let parts: Vec<u32> = given.trim().split('-').filter_map(|p| p.parse().ok()).collect();
+            let hint = match parts.as_slice() {
+                [year, month @ 1..=12, day] if given.trim().len() == 10 => format!(
+                    "{year}年{month}月 has {} days, not {day}",
+                    days_in_month(*year as i32, *month as u8)
+                ),
+                [_, month, _] if given.trim().len() == 10 => format!("there is no month {month}: write YYYY-MM-DD"),
+                _ => "write the date as YYYY-MM-DD, e.g. 2020-04-17; while the month is a draft, leave `date:` out"
+                    .to_owned(),
+            };
+            v.error(file, &path, None, message).hint = Some(hint);
             return None;
         };
         if let Some(period) = period {

@@ -230,7 +230,8 @@ fn office_pages(
     problems.extend(history.warnings.iter().cloned());
     let mut pages = Vec::with_capacity(sheets.len());
     for sheet in &sheets {
-        let context = serde_json::to_value(sheet).map_err(|err| Error::Render { message: err.to_string() })?;
+        let mut context = serde_json::to_value(sheet).map_err(|err| Error::Render { message: err.to_string() })?;
+        glyphs::drop_invisible(&mut context);
         let missing = glyphs::missing_in(&context, &resources.world.fonts);
         if !missing.is_empty() {
             return Err(Failure::Data(glyphs::diagnostics(month_dir, &month.sources, &missing)));

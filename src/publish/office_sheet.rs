@@ -16,7 +16,7 @@ use serde_json::{Map, Value as Json};
 use crate::archive::months::archived_months;
 use crate::definition::{Formula, ScopeKey, SheetFigures, Source};
 use crate::diag::Diagnostic;
-use crate::month::office::OfficeMonth;
+use crate::month::office::{self, OfficeMonth};
 use crate::month::types::Period;
 use crate::render::document::{template_value, PeriodFigures, SignoffText};
 use crate::Error;
@@ -128,7 +128,7 @@ impl History {
                 continue;
             }
             match crate::read_issue(&dir) {
-                Ok((Some(archived), _)) => history.add(&archived, &names),
+                Ok(office::Checked { month: Some(archived), .. }) => history.add(&archived, &names),
                 _ => history.warnings.push(
                     Diagnostic::warning(
                         dir.join("month.yaml"),

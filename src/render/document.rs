@@ -168,11 +168,7 @@ impl OfficeMonth {
 
     /// Whether the month carries every sign-off field its office requires.
     pub fn is_final(&self) -> bool {
-        self.definition.office.signoff.iter().all(|field| match field {
-            SignoffField::Issuer => self.signoff.issuer.is_some(),
-            SignoffField::Date => self.signoff.date.is_some(),
-            SignoffField::ApprovedBy => self.signoff.approved_by.is_some(),
-        }) && self.signoff.date.is_some()
+        office::is_complete(&self.signoff, &self.definition.office.signoff)
     }
 
     /// The sign-off fields still missing for a final bulletin (keys of month.yaml).

@@ -10,6 +10,25 @@ use serde_json::Value;
 use crate::diag::Diagnostic;
 use crate::render::world::Fonts;
 
+/// Characters that take no room and draw nothing (a zero-width space, a
+/// joiner, a soft hyphen, a byte-order mark, direction marks), pasted along
+/// with text from web pages and chat apps: no editor shows them to fix.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// Drops the invisible characters from every string in `value`: they
+/// would print as nothing at best and as an empty box at worst.
+pub fn drop_invisible(value: &mut Value) {
+    match value {
+        Value::String(text) if text.chars().any(is_invisible) => text.retain(|c| !is_invisible(c)),
+        Value::Array(items) => items.iter_mut().for_each(drop_invisible),
+        Value::Object(map) => map.values_mut().for_each(drop_invisible),
+        _ => {}
+    }
+}
+
 /// The characters of the strings in `value` that no bundled font covers.
 pub fn missing_in(value: &Value, fonts: &Fonts) -> BTreeSet<char> {
     fn walk(value: &Value, out: &mut BTreeSet<char>) {

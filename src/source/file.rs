@@ -203,6 +203,11 @@ impl Validator {
                 schema::Problem::MissingKey { .. } => {
                     diagnostic.at_field(&file.text, &problem.path, label.as_deref()).of_shape()
                 }
+                schema::Problem::NotFilled { .. } => {
+                    let mut d = diagnostic.at_field(&file.text, &problem.path, label.as_deref());
+                    d.kind = crate::diag::Kind::Blank;
+                    d
+                }
                 _ => diagnostic.at_field(&file.text, &problem.path, label.as_deref()),
             };
             let mut hint = hint;
