@@ -288,3 +288,22 @@ fn a_figure_in_question_stops_the_final_but_not_the_draft() {
     assert!(stderr(&draft).contains("warning: satisfaction 0.9941 looks like a fraction"), "{}", stderr(&draft));
     assert!(out.join("2020-03.draft.pdf").exists());
 }
+
+/// A month that checks with warnings says how many, so that "ok" is not
+/// read as "nothing to look at".
+#[test]
+fn check_counts_the_warnings_of_a_month_that_passes() {
+    let scratch = Scratch::new("cli-ok-warnings");
+    let month = copy_march(&scratch);
+    let clean = bulletin(&["check", month.to_str().unwrap()]);
+    assert!(stderr(&clean).trim_end().ends_with("2020-03: ok"), "{}", stderr(&clean));
+    // Without its date the month is a draft: one warning says so.
+    let month_yaml = month.join("month.yaml");
+    let text = fs::read_to_string(&month_yaml).unwrap();
+    let line = text.lines().find(|l| l.trim_start().starts_with("date: 2020-04-17")).unwrap().to_owned();
+    edit(&month_yaml, &format!("{line}\n"), "");
+    let draft = bulletin(&["check", month.to_str().unwrap()]);
+    assert_eq!(draft.status.code(), Some(0), "{}", stderr(&draft));
+    assert!(stderr(&draft).contains("warning: the sign-off record lacks date"), "{}", stderr(&draft));
+    assert!(stderr(&draft).trim_end().ends_with("2020-03: ok, with 1 warning"), "{}", stderr(&draft));
+}

@@ -36,7 +36,11 @@ pub fn run(months: Vec<PathBuf>, resources: Option<&ResourceArgs>, report_args: 
             Ok(warnings) => {
                 print_diagnostics(&warnings, report_args.format);
                 if !matches!(report_args.format, Format::Json) {
-                    eprintln!("{}: ok", dir.display());
+                    match warnings.len() {
+                        0 => eprintln!("{}: ok", dir.display()),
+                        1 => eprintln!("{}: ok, with 1 warning", dir.display()),
+                        n => eprintln!("{}: ok, with {n} warnings", dir.display()),
+                    }
                 }
             }
             Err(failure) => code = code.max(Fail::month(dir, failure, report_args.format).report()),
