@@ -216,7 +216,8 @@ pub fn sheets(month: &OfficeMonth, history: &History) -> Result<Vec<UnitSheet>, 
         let lists = lists_naming(month, i);
         let points = history.points(&unit.id);
 
-        let mut fields = month.member(&ScopeKey::Unit, i);
+        let member = month.member(&ScopeKey::Unit, i);
+        let mut fields = member.clone();
         fields.insert("group_size".into(), group_size.into());
         // Every selection of units, none where it does not name the unit.
         let mut on: BTreeMap<&str, Option<&SheetList>> = definition
@@ -245,15 +246,16 @@ pub fn sheets(month: &OfficeMonth, history: &History) -> Result<Vec<UnitSheet>, 
                 blocks.push(SheetBlock::Heading { text: render(heading, &context, &format!("parts[{p}].heading"))? });
             }
             if let Some(prose) = &part.prose {
-                let paragraphs =
-                    crate::month::office::paragraphs(&render(prose, &context, &format!("parts[{p}].prose"))?);
+                let paragraphs = office::paragraphs(&render(prose, &context, &format!("parts[{p}].prose"))?);
                 if definition.sheet.declared {
                     lead.get_or_insert_with(|| paragraphs.clone());
                 }
                 blocks.extend(paragraphs.into_iter().map(|text| SheetBlock::Paragraph { text }));
             }
             match &part.figures {
-                Some(SheetFigures::All) => blocks.push(SheetBlock::Figures { figures: every_figure(month, i) }),
+                Some(SheetFigures::All) => {
+                    blocks.push(SheetBlock::Figures { figures: every_figure(month, i, &member, group_size) })
+                }
                 Some(SheetFigures::Named(named)) => {
                     let carried = definition.group_measures(group);
                     let figures = named
@@ -261,7 +263,7 @@ pub fn sheets(month: &OfficeMonth, history: &History) -> Result<Vec<UnitSheet>, 
                         .filter(|(name, _)| !scope.measures.contains_key(name) || carried.contains(&name))
                         .map(|(name, label)| SheetFigure {
                             label: label.clone(),
-                            value: figure(month, i, name, group_size),
+                            value: figure(month, i, &member, name, group_size),
                         })
                         .collect();
                     blocks.push(SheetBlock::Figures { figures });
@@ -301,9 +303,9 @@ pub fn sheets(month: &OfficeMonth, history: &History) -> Result<Vec<UnitSheet>, 
 
 /// A unit's figure as its sheet shows it: as in the bulletin's tables,
 /// a rank with the number of units it is among (`3 / 10`).
-fn figure(month: &OfficeMonth, i: usize, name: &str, group_size: usize) -> String {
+fn figure(month: &OfficeMonth, i: usize, member: &Map<String, Json>, name: &str, group_size: usize) -> String {
     let definition = &month.definition;
-    let value = month.cell(&ScopeKey::Unit, i, name);
+    let value = month.cell(&ScopeKey::Unit, i, member, name);
     match definition.scope(&ScopeKey::Unit).derived.get(name).map(|d| &d.formula) {
         Some(Formula::Rank { within_group, .. }) if value != "—" => {
             let of = if *within_group { group_size } else { month.input.units.len() };
@@ -315,22 +317,22 @@ fn figure(month: &OfficeMonth, i: usize, name: &str, group_size: usize) -> Strin
 
 /// Every figure the unit's group carries, in the definition's order: its
 /// measures (a count split by channel with its parts, `99（12345热线87、
-/// 政民互动12）`), then the figures derived from them.
-fn every_figure(month: &OfficeMonth, i: usize) -> Vec<SheetFigure> {
+/// 政民互动12）`), then the figures derived from them. `member`: the
+/// unit's fields ([`OfficeMonth::member`]).
+fn every_figure(month: &OfficeMonth, i: usize, member: &Map<String, Json>, group_size: usize) -> Vec<SheetFigure> {
     let definition = &month.definition;
     let scope = definition.scope(&ScopeKey::Unit);
     let unit = &month.input.units[i];
-    let group_size = month.input.units.iter().filter(|u| u.group == unit.group).count();
     let carried = definition.group_measures(&month.input.groups[unit.group]);
     let mut figures = Vec::new();
     for (name, measure) in scope.measures_in_order().filter(|(name, _)| carried.contains(name)) {
-        let mut value = month.cell(&ScopeKey::Unit, i, name);
+        let mut value = month.cell(&ScopeKey::Unit, i, member, name);
         if measure.by_channels && value != "—" {
             let parts: Vec<String> = definition
                 .channels
                 .iter()
                 .map(|(code, channel)| {
-                    format!("{channel}{}", month.cell(&ScopeKey::Unit, i, &format!("{name}.{code}")))
+                    format!("{channel}{}", month.cell(&ScopeKey::Unit, i, member, &format!("{name}.{code}")))
                 })
                 .collect();
             value = format!("{value}（{}）", parts.join("、"));
@@ -338,7 +340,7 @@ fn every_figure(month: &OfficeMonth, i: usize) -> Vec<SheetFigure> {
         figures.push(SheetFigure { label: measure.label.clone(), value });
     }
     for (name, derived) in scope.derived_in_order() {
-        figures.push(SheetFigure { label: derived.label.clone(), value: figure(month, i, name, group_size) });
+        figures.push(SheetFigure { label: derived.label.clone(), value: figure(month, i, member, name, group_size) });
     }
     figures
 }

@@ -354,9 +354,10 @@ impl OfficeMonth {
                             .iter()
                             .enumerate()
                             .map(|(row, &i)| {
+                                let fields = self.member(&scope, i);
                                 let cell = |value: &str| match value {
                                     "index" => (row + 1).to_string(),
-                                    _ => self.cell(&scope, i, value),
+                                    _ => self.cell(&scope, i, &fields, value),
                                 };
                                 table.columns.iter().map(|c| cell(&c.value)).collect()
                             })
@@ -455,8 +456,9 @@ impl OfficeMonth {
     }
 
     /// A table cell: the figure as shown, a percentage with its `%`.
-    pub(crate) fn cell(&self, scope: &ScopeKey, member: usize, value: &str) -> String {
-        let fields = self.member(scope, member);
+    /// `fields`: the member as [`Self::member`] gives it, made once for all
+    /// its cells.
+    pub(crate) fn cell(&self, scope: &ScopeKey, member: usize, fields: &Map<String, Json>, value: &str) -> String {
         let s = self.definition.scope(scope);
         let base = value.split('.').next().unwrap_or(value);
         let is_percent = s.derived.get(value).is_some_and(|d| matches!(d.formula, Formula::Percent(_)))
@@ -477,11 +479,7 @@ impl OfficeMonth {
     /// A figure of a member as shown, without a percentage's `%`; none
     /// where it has no value.
     pub(crate) fn shown(&self, scope: &ScopeKey, member: usize, name: &str) -> Option<String> {
-        self.output.record(scope, member).get(name).copied().flatten()?;
-        match self.member(scope, member).get(name) {
-            Some(Json::String(text)) => Some(text.clone()),
-            _ => None,
-        }
+        self.output.shown(&self.definition, &self.input, scope, self.output.record(scope, member), name)
     }
 
     /// What the templates see: `period`, `info` (the office's names),
