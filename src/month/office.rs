@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use serde_json::Value as Json;
 
-use crate::definition::{Definition, Location, Measure, MeasureKind, ParamKind, ParamValue, ScopeKey, Section};
+use crate::definition::{Definition, Location, Measure, MeasureKind, ParamKind, ParamValue, ScopeKey, Section, Source};
 use crate::derive::engine::{self, Input, Item, Output, Record, Unit};
 use crate::diag::{closest, Diagnostic};
 use crate::month::raw::{Number, SignoffFile};
@@ -342,8 +342,8 @@ fn published_lists(
         let Some(selection) = definition.selections.get(name).filter(|s| s.published) else { continue };
         let Some(names) = typed.as_array() else { continue };
         let (items, what): (Vec<&str>, &str) = match &selection.from {
-            crate::definition::Source::Units => (input.units.iter().map(|u| u.name.as_str()).collect(), "unit"),
-            crate::definition::Source::List(list) => {
+            Source::Units => (input.units.iter().map(|u| u.name.as_str()).collect(), "unit"),
+            Source::List(list) => {
                 (input.lists.get(list).into_iter().flatten().map(|i| i.name.as_str()).collect(), "item")
             }
         };
@@ -352,8 +352,8 @@ fn published_lists(
         for (i, entry) in names.iter().enumerate() {
             let written = entry.as_str().unwrap_or_default().trim();
             let found = match &selection.from {
-                crate::definition::Source::Units => find_unit(&input.units, written),
-                crate::definition::Source::List(_) => items.iter().position(|n| *n == written).ok_or_else(|| {
+                Source::Units => find_unit(&input.units, written),
+                Source::List(_) => items.iter().position(|n| *n == written).ok_or_else(|| {
                     closest(written, items.iter().copied()).map_or_else(
                         || format!("the items are {}", items.join("、")),
                         |c| format!("did you mean `{c}`?"),
@@ -558,9 +558,6 @@ fn decimal(value: &Json) -> Option<Decimal> {
     serde_json::from_value::<Number>(value.clone()).ok().map(|n| n.0)
 }
 
-/// The office's measures and each list's items, each read where the
-/// definition places it (figures.yaml under its name, unless `at:` says
-/// otherwise); `held` are the files that hold them, as read.
 /// The collections an error was found in: `units` for one in units.yaml,
 /// a list for one in its entries (its file, under its keys).
 fn incomplete(diagnostics: &[Diagnostic], definition: &Definition) -> std::collections::BTreeSet<String> {
@@ -584,6 +581,9 @@ fn incomplete(diagnostics: &[Diagnostic], definition: &Definition) -> std::colle
     found
 }
 
+/// The office's measures and each list's items, each read where the
+/// definition places it (figures.yaml under its name, unless `at:` says
+/// otherwise); `held` are the files that hold them, as read.
 fn read_figures(
     v: &mut Validator,
     held: &BTreeMap<String, (&SourceFile, &Json)>,
@@ -725,7 +725,6 @@ fn find_unit(units: &[Unit], written: &str) -> Result<usize, String> {
     if let Some(i) = units.iter().position(|u| u.id == written || u.name == written || u.short == written) {
         return Ok(i);
     }
-
     let names = units.iter().flat_map(|u| [u.name.as_str(), u.short.as_str()]);
     let shared = |name: &str| name.chars().zip(written.chars()).take_while(|(a, b)| a == b).count();
     let alike =

@@ -34,28 +34,6 @@ pub struct Signoff {
     pub approved_by: Option<String>,
 }
 
-impl Signoff {
-    /// The fields a final bulletin still needs (their keys in month.yaml).
-    pub fn missing(&self) -> Vec<&'static str> {
-        let mut missing = Vec::new();
-        if self.issuer.is_none() {
-            missing.push("issuer");
-        }
-        if self.date.is_none() {
-            missing.push("date");
-        }
-        if self.approved_by.is_none() {
-            missing.push("approved_by");
-        }
-        missing
-    }
-
-    /// The complete record: issuer, date and approver.
-    pub fn complete(&self) -> Option<(&str, Date, &str)> {
-        Some((self.issuer.as_deref()?, self.date?, self.approved_by.as_deref()?))
-    }
-}
-
 /// A unit by position: `groups[group].units[unit]`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct UnitRef {
