@@ -18,6 +18,12 @@ fn new_month_lists_what_is_left_then_builds_once_filled() {
         }
     };
     copy(&common::project().join("months/2020-03"), &months.join("2020-03"));
+    // Schemas kept elsewhere: the new month points where the last one does.
+    let last_month = months.join("2020-03/month.yaml");
+    let text = fs::read_to_string(&last_month).unwrap();
+    let (_, rest) = text.split_once('\n').unwrap();
+    let elsewhere = "# yaml-language-server: $schema=../../../shared/schemas/month.schema.json\n";
+    fs::write(&last_month, format!("{elsewhere}{rest}")).unwrap();
     let months_arg = months.to_str().unwrap();
 
     let made = bulletin(&["new", "2020-04", "--months", months_arg]);
@@ -42,6 +48,7 @@ fn new_month_lists_what_is_left_then_builds_once_filled() {
     assert_eq!(units.matches("      - id: ").count(), 43);
     assert!(units.contains("        name: 隆平高科技园管理委员会\n        short: 隆平高科技园\n"));
     let month_yaml = fs::read_to_string(month.join("month.yaml")).unwrap();
+    assert!(month_yaml.starts_with(elsewhere), "{month_yaml}");
     assert!(month_yaml.contains("period: 2020-04\n"));
     assert!(month_yaml.contains("well_performing_group_order: [区直部门, 街道]"));
 

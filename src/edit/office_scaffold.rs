@@ -42,7 +42,7 @@ pub fn new_month(months: &Path, key: &str, definition: &Definition) -> Result<Pa
     let month = read(MONTH_FILE)?;
     let units = read(UNITS_FILE)?;
     let from = latest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let schema = |name: &str| format!("# yaml-language-server: $schema=../../schemas/{name}.schema.json\n");
+    let schema = |name: &str| schema_line(&files, months, name);
     let mut out: Vec<(String, String)> = Vec::new();
 
     // month.yaml
@@ -255,4 +255,25 @@ fn blank_measures<'a>(
             let _ = writeln!(text, "{indent}{name}: ~   # {}", m.label);
         }
     }
+}
+
+/// The first line of a new month's `name`.yaml that points the editor at
+/// its JSON Schema: where last month's file points (the new folder sits
+/// beside it), else the archive's `schemas/` when there is one, else none.
+fn schema_line(latest: &MonthFiles, months: &Path, name: &str) -> String {
+    const MARKER: &str = "# yaml-language-server: $schema=";
+    let file = format!("{name}.yaml");
+    let carried = latest.files.get(&file).and_then(|bytes| {
+        let text = std::str::from_utf8(bytes).ok()?;
+        let line = text.lines().next()?.strip_prefix(MARKER)?.trim();
+        Some(line.to_owned())
+    });
+    let carried = carried.filter(|to| !to.is_empty()).or_else(|| {
+        let root = months.parent().unwrap_or(Path::new("."));
+        root.join("schemas")
+            .join(format!("{name}.schema.json"))
+            .is_file()
+            .then(|| format!("../../schemas/{name}.schema.json"))
+    });
+    carried.map(|to| format!("{MARKER}{to}\n")).unwrap_or_default()
 }

@@ -218,13 +218,17 @@ fn read(
         if required {
             let placed = definition.office_at.values().chain(definition.list_at.values()).any(|at| at.file == name);
             let hint = if placed && name != FIGURES_FILE {
-                format!("bulletin.yaml places figures in {name} (`at: {name} …`): write it, or place them elsewhere")
+                format!("this office's bulletin.yaml reads figures from {name}: copy last month's {name} here and change its figures")
             } else {
                 let mut names = super::office_schema::file_names(definition);
                 if !files.files.contains_key(UNITS_FILE) && definition.groups.is_empty() {
                     names.retain(|n| n != UNITS_FILE);
                 }
-                format!("this office's month folder holds {} and the text files its sections name", names.join(", "))
+                format!(
+                    "a month of this office holds {} and the texts its sections print: copy the missing file from \
+                     last month's folder, or start a month with every file by `bulletin new YYYY-MM`",
+                    names.join(", ")
+                )
             };
             v.diagnostics.push(Diagnostic::error(&path, "the file is missing").with_hint(hint));
         }

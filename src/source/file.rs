@@ -460,20 +460,21 @@ fn yaml_slip(text: &str, message: &str, location: Option<(usize, usize)>) -> Opt
         // same indentation.
         let first_index = error_line.checked_sub(1)?;
         let indent = leading_key(lines.get(first_index)?)?.0;
-        let mut seen = 0;
+        let mut first = None;
         for (index, line) in lines.iter().enumerate().skip(first_index) {
             match leading_key(line) {
                 Some((at, found)) if at == indent && found == key => {
-                    seen += 1;
-                    if seen == 2 {
-                        return Some(Slip {
-                            line: index + 1,
-                            column: line[..at].chars().count() + 1,
-                            message: format!("`{key}` is given twice here"),
-                            hint: "keep one of the two lines".to_owned(),
-                            field,
-                        });
-                    }
+                    let Some(first) = first else {
+                        first = Some(index + 1);
+                        continue;
+                    };
+                    return Some(Slip {
+                        line: index + 1,
+                        column: line[..at].chars().count() + 1,
+                        message: format!("`{key}` is given twice: on line {first} and here"),
+                        hint: "keep one of the two lines".to_owned(),
+                        field,
+                    });
                 }
                 Some((at, _)) if at < indent && index + 1 > error_line => break,
                 _ => {}
