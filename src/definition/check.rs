@@ -434,9 +434,26 @@ impl Checker<'_> {
             if by_channels && m.kind != raw::MeasureKind::Count {
                 self.error(&path(&by_at), format!("only counts split by channel; `{name}` is not a count"));
             }
+            let aggregate = m.aggregate.unwrap_or(raw::Aggregate::default_for(m.kind));
+            if m.kind.is_text() && aggregate != raw::Aggregate::Last {
+                let at: Vec<&str> = at.iter().copied().chain(["aggregate"]).collect();
+                self.error(
+                    &path(&at),
+                    format!("`{name}` is text: its months aggregate by `last`, not `{}`", aggregate.name()),
+                )
+                .hint = Some("drop `aggregate`: a longer period shows the text of its last month".into());
+            } else if m.kind == raw::MeasureKind::Percent && aggregate == raw::Aggregate::Sum {
+                let at: Vec<&str> = at.iter().copied().chain(["aggregate"]).collect();
+                self.error(&path(&at), format!("`{name}` is a percentage: months' percentages do not add up"))
+                    .hint = Some(
+                    "type the counts it is made of and derive it (`percent: part / whole`): a period recomputes it \
+                     from the summed counts; or aggregate by mean, last, min or max"
+                        .into(),
+                );
+            }
             scope.measures.insert(
                 name.clone(),
-                Measure { label: m.label.clone(), kind: m.kind, rule, required: m.required, by_channels },
+                Measure { label: m.label.clone(), kind: m.kind, rule, required: m.required, by_channels, aggregate },
             );
         }
         // The order the office wrote them in: new months list them so.

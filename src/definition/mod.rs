@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 use crate::diag::Diagnostic;
 use crate::number::{Decimal, FigureRule};
-pub use raw::{MeasureKind, ParamKind, SignoffField};
+pub use raw::{Aggregate, MeasureKind, ParamKind, SignoffField};
 
 pub(crate) use check::parse_rule;
 pub use expr::Expr;
@@ -333,6 +333,8 @@ pub struct Measure {
     pub required: bool,
     /// Split by the office's channels.
     pub by_channels: bool,
+    /// How its monthly values make a longer period's.
+    pub aggregate: Aggregate,
 }
 
 /// A rounding rule: one of the definition's named rules (overridable by a

@@ -288,6 +288,47 @@ pub struct MeasureFile {
     pub by: Option<String>,
     /// 填在月份的哪个文件、哪个键下（只用于本办公室的数字）：文件名，后跟以点分隔的键，如 tickets.yaml topic.tickets；省略时在 figures.yaml 中，键为数字的名称
     pub at: Option<String>,
+    /// 季度、半年、全年等多个月的通报中如何合计各月：sum（相加，件数的默认）、mean（平均，分数和百分数的默认）、
+    /// last（取最后一个月，文字的默认）、min（最低）或 max（最高）。比率不必合计：由合计后的件数重新计算
+    pub aggregate: Option<Aggregate>,
+}
+
+/// How a measure's monthly values make the value of a longer period.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Aggregate {
+    /// 各月相加
+    Sum,
+    /// 各月的平均（精确值，显示时按取舍规则）
+    Mean,
+    /// 最后一个月的值
+    Last,
+    /// 各月中最低的
+    Min,
+    /// 各月中最高的
+    Max,
+}
+
+impl Aggregate {
+    /// What a measure of `kind` aggregates by when its definition is silent.
+    pub fn default_for(kind: MeasureKind) -> Self {
+        match kind {
+            MeasureKind::Count => Aggregate::Sum,
+            MeasureKind::Percent | MeasureKind::Score => Aggregate::Mean,
+            MeasureKind::Text | MeasureKind::Unit => Aggregate::Last,
+        }
+    }
+
+    /// The word `aggregate:` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Aggregate::Sum => "sum",
+            Aggregate::Mean => "mean",
+            Aggregate::Last => "last",
+            Aggregate::Min => "min",
+            Aggregate::Max => "max",
+        }
+    }
 }
 
 fn yes() -> bool {

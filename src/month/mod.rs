@@ -9,5 +9,6 @@ pub mod checks;
 pub mod office;
 pub mod office_schema;
 pub mod raw;
+pub mod span;
 pub mod types;
 pub mod validate;
