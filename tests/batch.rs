@@ -194,7 +194,7 @@ fn a_definition_change_names_the_changed_pdfs_and_a_pinned_month_keeps_its_own()
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("2 built, 1 up to date, 0 failed"), "the pinned month is rebuilt: {stderr}");
     // Each line says which input changed.
-    assert_eq!(stderr.matches("; changed (input changed: the office definition))").count(), 2, "{stderr}");
+    assert_eq!(stderr.matches("; changed, as the office definition changed)").count(), 2, "{stderr}");
     let changed = stderr.lines().find(|l| l.starts_with("changed: ")).unwrap_or_else(|| panic!("{stderr}"));
     assert!(changed.contains("2015-01") && changed.contains("2015-03"), "{changed}");
     assert!(!changed.contains("2015-02") && changed.ends_with("(2 of 2 rebuilt PDFs)"), "{changed}");

@@ -444,7 +444,7 @@ fn a_pinned_month_builds_under_the_definition_it_names() {
     let (pdf, stderr) = build(&month, &out);
     let text = text_of(&pdf);
     assert!(text.contains("一、工作动态") && !text.contains("本月工作动态"), "the pinned definition: {text}");
-    assert!(stderr.contains("; changed (input changed: the month's files, the office definition))"), "{stderr}");
+    assert!(stderr.contains("; changed, as the month's files and the office definition changed)"), "{stderr}");
 }
 
 /// An office that keeps some figures in files of its own (`at:` in the
@@ -549,6 +549,11 @@ fn typical_cases_print_from_a_folder_of_the_month() {
     let text = text_of(&pdf);
     assert!(text.contains("三、典型案例城东片区停水的快速处置1月5日，多名市民来电反映城东片区停水。"), "{text}");
     assert!(text.contains("处置经过") && text.contains("次日恢复供水"), "{text}");
+    // An office that numbers even a single case.
+    edit(&definition, "    cases: 案例\n", "    cases: 案例\n    case_numbers: always\n");
+    let (pdf, _) = build(&month, &out);
+    assert!(text_of(&pdf).contains("三、典型案例（一）城东片区停水的快速处置1月5日"), "{}", text_of(&pdf));
+    edit(&definition, "    case_numbers: always\n", "");
 
     std::fs::write(month.join("案例/02-噪音.txt"), "夜间施工噪音的联合整治\n\n住建、城管联合夜查。\n").unwrap();
     let (pdf, _) = build(&month, &out);
@@ -768,4 +773,33 @@ fn a_figure_added_to_furongs_definition_reaches_its_appendix_without_rust() {
         checked += 1;
     }
     assert!(checked >= 40, "only {checked} rows found");
+}
+
+/// Lines under the title (期号, and 编发单位 with the date from the sign-off
+/// record) and a heading without a number, which leaves the next heading
+/// the number it would have had.
+#[test]
+fn a_subtitle_shows_the_sign_off_and_a_heading_may_go_unnumbered() {
+    let scratch = Scratch::new("xiangyin-subtitle");
+    let office = copy_office("xiangyin", &scratch);
+    let definition = office.join("bulletin.yaml");
+    edit(
+        &definition,
+        "  signoff: [issuer, date]\n",
+        "  signoff: [issuer, date]\n  subtitle: \"（第{{ period.month | cn_num }}期）\\n{{ signoff.issuer }}　{{ signoff.date | cn_date }}\"\n",
+    );
+    edit(&definition, "  - heading: 工作动态\n", "  - heading: 工作动态\n    numbered: false\n");
+    let out = Scratch::new("xiangyin-subtitle-out");
+    let (pdf, _) = build(&office.join("months/2023-01"), &out);
+    let text = text_of(&pdf);
+    assert!(text.contains("运行办理情况通报（第一期）湘阴县热线办2023年2月20日"), "{text}");
+    assert!(!text.contains("一、工作动态") && text.contains("工作动态"), "{text}");
+    assert!(text.contains("一、运行情况"), "the next heading takes 一、: {text}");
+
+    // A name the sign-off does not have is refused at its line.
+    edit(&definition, "{{ signoff.issuer }}", "{{ signoff.issued }}");
+    let (code, stderr) = check(&office.join("months/2023-01"));
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("`issued` is not one of the sign-off"), "{stderr}");
+    assert!(stderr.contains("did you mean `issuer`?"), "{stderr}");
 }

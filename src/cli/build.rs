@@ -74,15 +74,17 @@ pub fn run(
                         say(warning.to_string());
                     }
                     let kind = if result.draft { "draft" } else { "final" };
-                    let why = if result.because.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" (input changed: {})", result.because.join(", "))
+                    let because = match result.because.split_last() {
+                        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+                        _ => result.because.join(""),
                     };
-                    let replaced = match result.replaced {
-                        Replaced::Nothing => String::new(),
-                        Replaced::Same => format!("; unchanged{why}"),
-                        Replaced::Changed => format!("; changed{why}"),
+                    let replaced = match (result.replaced, because.is_empty()) {
+                        (Replaced::Nothing, _) => String::new(),
+                        (Replaced::Same, true) => "; unchanged".to_owned(),
+                        // Rebuilt for a changed input, and the same bytes came out.
+                        (Replaced::Same, false) => format!("; rebuilt as {because} changed, the same bytes"),
+                        (Replaced::Changed, true) => "; changed".to_owned(),
+                        (Replaced::Changed, false) => format!("; changed, as {because} changed"),
                     };
                     say(format!(
                         "built {} ({kind}, {} pages, {} bytes{replaced})",

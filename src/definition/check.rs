@@ -173,10 +173,14 @@ impl Checker<'_> {
                 .collect();
         }
         let sheet = self.sheet(raw.sheet.as_ref(), &scopes);
-        if let Some(title) = &office.as_ref().and_then(|o| o.title.clone()) {
-            let at = path(&["office", "title"]);
-            if self.template(&at, title) {
-                self.probe(&at, title);
+        for key in ["title", "subtitle"] {
+            let source =
+                office.as_ref().and_then(|o| if key == "title" { o.title.clone() } else { o.subtitle.clone() });
+            if let Some(source) = source {
+                let at = path(&["office", key]);
+                if self.template(&at, &source) {
+                    self.probe(&at, &source);
+                }
             }
         }
         Some(Definition {
@@ -221,6 +225,7 @@ impl Checker<'_> {
             city: office.city.clone(),
             main_to: office.main_to.clone().filter(|m| !m.trim().is_empty()),
             title: office.title.clone(),
+            subtitle: office.subtitle.clone().filter(|t| !t.trim().is_empty()),
             signoff: office.signoff.clone(),
         })
     }

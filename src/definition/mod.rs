@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 use crate::diag::Diagnostic;
 use crate::number::{Decimal, FigureRule};
-pub use raw::{Aggregate, MeasureKind, ParamKind, SignoffField};
+pub use raw::{Aggregate, CaseNumbers, MeasureKind, ParamKind, SignoffField};
 
 pub(crate) use check::parse_rule;
 pub use expr::Expr;
@@ -220,6 +220,11 @@ pub struct Section {
     pub level: usize,
     /// The heading opens its first paragraph ("1.基本数据：…").
     pub run_in: bool,
+    /// The heading takes a number of its level (一、); without, it takes
+    /// none and leaves the level's count as it was.
+    pub numbered: bool,
+    /// When the typical cases' titles are numbered.
+    pub case_numbers: CaseNumbers,
     /// Printed after the 落款 on pages of its own, its heading the
     /// appendix's title (§7.3.6: "附件：title" before the 落款).
     pub appendix: bool,
@@ -283,6 +288,8 @@ pub struct Office {
     pub main_to: Option<String>,
     /// The title's template; `None` for the default.
     pub title: Option<String>,
+    /// Lines under the title (期号, 编发单位 and date): a template.
+    pub subtitle: Option<String>,
     pub signoff: Vec<SignoffField>,
 }
 

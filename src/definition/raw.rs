@@ -115,6 +115,11 @@ pub struct SectionFile {
     /// 标题与第一段连排：“1.基本数据：4月份……”（默认另起一行）
     #[serde(default)]
     pub run_in: bool,
+    /// 标题是否加序号（默认加）；false：标题不编号，也不占用本级的序号，如附件中的“乡镇（街道）”
+    #[serde(default = "yes")]
+    pub numbered: bool,
+    /// 典型案例标题的序号（下一级，如（一））：several（有多个案例时才编号，默认）、always（只有一个也编号）或 never
+    pub case_numbers: Option<CaseNumbers>,
     /// 附件：放在落款之后另起一页，标题为附件名称；正文末自动写“附件：名称”（只用于第一层）
     #[serde(default)]
     pub appendix: bool,
@@ -122,7 +127,8 @@ pub struct SectionFile {
     pub attachment: Option<String>,
     /// 只在条件成立时出现，如 office.topic_tickets > 0
     pub when: Option<String>,
-    /// 文字：minijinja 模板，可用 period、office、lists、selections、params；空行分段
+    /// 文字：minijinja 模板，可用 period（year、month、key）、info（name、district、city）、office、lists、selections、params、channels、
+    /// signoff（issuer、date、date_text、approved_by）；空行分段
     pub prose: Option<String>,
     /// 编辑每月写的文字：月份文件夹中的文件名，如 工作动态.txt；空行分段
     pub text: Option<String>,
@@ -136,6 +142,19 @@ pub struct SectionFile {
     /// 下一级的各部分
     #[serde(default)]
     pub sections: Vec<SectionFile>,
+}
+
+/// When the typical cases' titles are numbered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseNumbers {
+    /// 有多个案例时编号，只有一个时只印标题
+    #[default]
+    Several,
+    /// 总是编号
+    Always,
+    /// 从不编号
+    Never,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -183,6 +202,9 @@ pub struct OfficeFile {
     pub main_to: Option<String>,
     /// 通报标题：minijinja 模板，如 {{ period.year }}年{{ period.month }}月份12345热线运行情况通报
     pub title: Option<String>,
+    /// 标题下居中的一行或几行（楷体三号），如期号“（{{ period.year }}年第{{ period.month }}期）”，或编发单位和日期
+    /// “{{ signoff.issuer }}　　{{ signoff.date_text }}”：minijinja 模板，换行处分行
+    pub subtitle: Option<String>,
     /// 正式版须有的签发记录：issuer（发文单位）、date（日期）、approved_by（签发人）
     #[serde(default = "default_signoff")]
     pub signoff: Vec<SignoffField>,

@@ -174,10 +174,12 @@ pub fn check_files(files: &MonthFiles, definition: Arc<Definition>) -> Checked {
         diagnostics = validate::acknowledge(file, &header.acknowledge, &own, diagnostics, judged);
     }
     let bundled = Arc::ptr_eq(&definition, &crate::definition::furong());
-    if let Some(note) = another_definition(&files.dir, &diagnostics, bundled) {
-        diagnostics.push(note);
-    }
+    let note = another_definition(&files.dir, &diagnostics, bundled);
     diagnostics.sort_by_key(Diagnostic::sort_key);
+    // Said first: it explains the errors after it.
+    if let Some(note) = note {
+        diagnostics.insert(0, note);
+    }
     let month = month.filter(|_| !diagnostics.iter().any(Diagnostic::is_error));
     let is_final = header.as_ref().is_some_and(|h| is_complete(&h.signoff, &definition.office.signoff));
     Checked { month, diagnostics, is_final }

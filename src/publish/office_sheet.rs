@@ -232,7 +232,6 @@ pub fn sheets(month: &OfficeMonth, history: &History) -> Result<Vec<UnitSheet>, 
         context.push(("on", Context::from_serialize(&on)));
         context.push(("tied", Context::from_serialize(ties(month, i))));
         context.push(("history", Context::from_serialize(points)));
-        context.push(("signoff", Context::from_serialize(&signoff)));
         let context = Context::from_iter(context);
 
         let title = match &definition.sheet.title {

@@ -11,7 +11,7 @@ use minijinja::Value as Context;
 use serde::Serialize;
 use serde_json::{json, Map, Value as Json};
 
-use crate::definition::{Formula, MeasureKind, ParamValue, Rows, ScopeKey, Section, SignoffField, Source};
+use crate::definition::{CaseNumbers, Formula, MeasureKind, ParamValue, Rows, ScopeKey, Section, SignoffField, Source};
 use crate::derive::engine;
 use crate::month::office::{self, OfficeMonth};
 use crate::Error;
@@ -25,6 +25,8 @@ const DEFAULT_TITLE: &str = "{{ info.district }}12345热线{{ period.year }}年{
 #[derive(Clone, Debug, Serialize)]
 pub struct Document {
     pub title: String,
+    /// Lines under the title, when the office prints any.
+    pub subtitle: Option<String>,
     pub period: PeriodFigures,
     pub district: String,
     pub main_to: Option<String>,
@@ -207,6 +209,10 @@ impl OfficeMonth {
                 "`office.title` of bulletin.yaml",
             )?,
         };
+        let subtitle = match &self.definition.office.subtitle {
+            Some(source) => Some(render(source, "`office.subtitle` of bulletin.yaml")?).filter(|t| !t.is_empty()),
+            None => None,
+        };
         let mut blocks = Vec::new();
         let mut appendices = Vec::new();
         let mut counters = Counters::default();
@@ -243,6 +249,7 @@ impl OfficeMonth {
         };
         Ok(Document {
             title,
+            subtitle,
             period: self.period_figures(),
             district: self.definition.office.district.clone(),
             main_to: self.definition.office.main_to.clone(),
@@ -294,7 +301,7 @@ impl OfficeMonth {
             }
             let mut lead = None;
             if let Some(heading) = &section.heading {
-                let number = counters.next(section.level);
+                let number = if section.numbered { counters.next(section.level) } else { String::new() };
                 let heading = render(heading, &what)?;
                 if section.run_in {
                     // A heading that ends in its own colon keeps it; an empty
@@ -315,12 +322,18 @@ impl OfficeMonth {
             for paragraph in paragraphs {
                 out.push(Block::Paragraph { lead: lead.take(), text: paragraph });
             }
-            // Each case under a heading of the next level: numbered when
-            // there are several, its title alone when there is one.
+            // Each case under a heading of the next level: by default
+            // numbered when there are several, its title alone when there
+            // is one.
             let cases = cases.map_or(&[][..], Vec::as_slice);
+            let numbered = match section.case_numbers {
+                CaseNumbers::Several => cases.len() > 1,
+                CaseNumbers::Always => true,
+                CaseNumbers::Never => false,
+            };
             for case in cases {
                 let level = (section.level + 1).min(4);
-                let number = if cases.len() > 1 { counters.next(level) } else { String::new() };
+                let number = if numbered { counters.next(level) } else { String::new() };
                 out.push(Block::Heading { level, number, text: case.title.clone() });
                 out.extend(case.blocks.iter().map(|part| Block::Case { part: part.clone() }));
             }
@@ -527,6 +540,15 @@ impl OfficeMonth {
             .collect();
         let channels: Map<String, Json> = d.channels.iter().map(|(k, v)| (k.clone(), Json::from(v.clone()))).collect();
         let info = json!({ "name": d.office.name, "district": d.office.district, "city": d.office.city });
+        // The sign-off record as far as it is filled in (a draft's may be
+        // empty): the issuer defaults to the office, as the 落款 does.
+        let date = self.signoff.date;
+        let signoff = json!({
+            "issuer": self.signoff.issuer.clone().unwrap_or_else(|| d.office.name.clone()),
+            "date": date.map(|t| format!("{:04}-{:02}-{:02}", t.year, t.month, t.day)),
+            "date_text": date.map(|t| format!("{}年{}月{}日", t.year, t.month, t.day)).unwrap_or_default(),
+            "approved_by": self.signoff.approved_by.clone().unwrap_or_default(),
+        });
         vec![
             ("period", Context::from_serialize(self.period_figures())),
             ("info", Context::from_serialize(info)),
@@ -535,6 +557,7 @@ impl OfficeMonth {
             ("selections", Context::from(selections)),
             ("params", Context::from_serialize(params)),
             ("channels", Context::from_serialize(channels)),
+            ("signoff", Context::from_serialize(signoff)),
         ]
     }
 }

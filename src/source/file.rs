@@ -194,7 +194,20 @@ impl Validator {
         let found = schema::check(&json, schema);
         for problem in &found {
             let (message, hint) = problem.describe();
-            let label = name_along(&json, &problem.path);
+            // The member (定王台街道) and, for a value, its figure's label (回访数).
+            let member = name_along(&json, &problem.path);
+            let figure = match problem.problem {
+                schema::Problem::WrongType { .. }
+                | schema::Problem::BelowMinimum { .. }
+                | schema::Problem::AboveMaximum { .. }
+                | schema::Problem::NotAllowed { .. }
+                | schema::Problem::NotDecimal { .. } => schema::label_at(schema, &problem.path),
+                _ => None,
+            };
+            let label = match (figure, member) {
+                (Some(figure), Some(member)) => Some(format!("{figure}, {member}")),
+                (figure, member) => figure.or(member),
+            };
             let diagnostic = Diagnostic::error(&file.path, message);
             let mut diagnostic = match problem.problem {
                 schema::Problem::UnknownKey { .. } => {

@@ -329,6 +329,31 @@ pub fn check(value: &Value, schema: &Value) -> Vec<Found> {
     found
 }
 
+/// The Chinese label of the field at `path`, as its schema describes it
+/// (a measure's `label:`), when that is a name, not a sentence of help.
+pub fn label_at(schema: &Value, path: &[Segment]) -> Option<String> {
+    // An optional field's schema: its branch that is not `null`.
+    fn typed(node: &Value) -> &Value {
+        let branches = node.get("anyOf").or_else(|| node.get("oneOf")).and_then(Value::as_array);
+        let branch = branches.and_then(|b| b.iter().find(|b| b.get("type").and_then(Value::as_str) != Some("null")));
+        branch.unwrap_or(node)
+    }
+    let mut node = schema;
+    for segment in path {
+        let here = typed(node);
+        node = match segment {
+            Segment::Key(key) => here
+                .get("properties")
+                .and_then(|p| p.get(key))
+                .or_else(|| here.get("additionalProperties").filter(|v| v.is_object()))?,
+            Segment::Index(_) => here.get("items")?,
+        };
+    }
+    let label = node.get("description").or_else(|| typed(node).get("description"))?.as_str()?;
+    let is_name = label.chars().count() <= 12 && !label.contains(['：', '，', '。', '；', '（', ':', ',', ' ']);
+    is_name.then(|| label.to_owned())
+}
+
 fn walk(value: &Value, schema: &Value, path: &mut Vec<Segment>, out: &mut Vec<Found>) {
     let push = |out: &mut Vec<Found>, path: &[Segment], problem| out.push(Found { path: path.to_vec(), problem });
     if let Some(branches) = schema.get("anyOf").or_else(|| schema.get("oneOf")).and_then(Value::as_array) {

@@ -172,6 +172,12 @@ impl Checker<'_> {
                         Some("give the cases a part of their own".into());
                 }
             }
+            if s.case_numbers.is_some() && s.cases.is_none() {
+                self.error(&key(at, "case_numbers"), "`case_numbers` belongs to a `cases` part".into());
+            }
+            if !s.numbered && s.heading.is_none() {
+                self.error(&key(at, "numbered"), "`numbered` belongs to a part with a `heading`".into());
+            }
             if s.optional && s.text.is_none() && s.cases.is_none() {
                 self.error(&key(at, "optional"), "`optional` belongs to a `text` or a `cases` part".into());
             }
@@ -192,6 +198,8 @@ impl Checker<'_> {
                 heading: s.heading.clone(),
                 level,
                 run_in: s.run_in,
+                numbered: s.numbered,
+                case_numbers: s.case_numbers.unwrap_or_default(),
                 appendix: s.appendix,
                 attachment: s.attachment.clone(),
                 when,

@@ -10,8 +10,9 @@ use std::sync::{Arc, Mutex};
 
 use minijinja::value::{Enumerator, Object, ObjectRepr, Value};
 
-use super::{unknown_hint, Checker, Entry};
+use super::{Checker, Entry};
 use crate::definition::{ParamKind, ScopeKey};
+use crate::diag::closest;
 use crate::source::locate::Segment;
 
 /// A name a template asked for that the definition does not have.
@@ -65,6 +66,19 @@ impl Object for Names {
         f.write_str("1")
     }
 }
+
+/// The top-level names of the templates' context, by how messages call
+/// them.
+const TOP: [(&str, &str); 8] = [
+    ("the period", "period"),
+    ("info (the office's names)", "info"),
+    ("the office", "office"),
+    ("the lists", "lists"),
+    ("the selections", "selections"),
+    ("the parameters", "params"),
+    ("the channels", "channels"),
+    ("the sign-off", "signoff"),
+];
 
 impl Checker<'_> {
     /// The context the templates see, with every name the definition
@@ -140,6 +154,7 @@ impl Checker<'_> {
             ("selections", names("the selections", selections)),
             ("params", names("the parameters", params)),
             ("channels", names("the channels", channels)),
+            ("signoff", names("the sign-off", fixed(&["issuer", "date", "date_text", "approved_by"]))),
         ];
         if let Some(trend) = sheet {
             top.push(("unit", figures(&ScopeKey::Unit, "the unit", &["id", "name", "short", "group", "group_size"])));
@@ -155,7 +170,6 @@ impl Checker<'_> {
             let point: Vec<&str> =
                 ["key", "year", "month"].into_iter().chain(trend.iter().map(String::as_str)).collect();
             top.push(("history", Value::from(vec![names("a month of the history", fixed(&point))])));
-            top.push(("signoff", names("the sign-off", fixed(&["issuer", "date_text"]))));
         }
         names("the templates", top.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
     }
@@ -182,14 +196,27 @@ impl Checker<'_> {
             } else {
                 format!("`{}` is not a figure of {}", u.name, u.owner)
             };
-            let hint = unknown_hint(&u.name, u.known.iter().map(String::as_str), &u.owner);
+            // The owner is a phrase (the templates, the period): its names
+            // are listed as known in it, whatever its number.
+            let hint = match closest(&u.name, u.known.iter().map(String::as_str)) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None if u.known.is_empty() => format!("no names are known in {}", u.owner),
+                None => format!("known in {}: {}", u.owner, u.known.join(", ")),
+            };
             let text = self.file.text.clone();
             let diagnostic = self.error(at, message);
             diagnostic.hint = Some(hint);
-            // Point at the name itself where the template's lines show it.
+            // Point at the name itself where the template's lines show it:
+            // after its owner's key (`period.zzz`, not an `info.zzz` before it)
+            // where the owner is one of the top-level names.
             if let Some(line) = diagnostic.line {
                 let lines = source.lines().count().max(1) + 1;
-                if let Some((l, column)) = find_name(&text, line, lines, &u.name) {
+                let owner_key = TOP.iter().find(|(owner, _)| *owner == u.owner).map(|(_, key)| *key);
+                let qualified = owner_key.and_then(|key| {
+                    let (l, column) = find_name(&text, line, lines, &format!("{key}.{}", u.name))?;
+                    Some((l, column + key.chars().count() + 1))
+                });
+                if let Some((l, column)) = qualified.or_else(|| find_name(&text, line, lines, &u.name)) {
                     *diagnostic = diagnostic.clone().at(&text, l, column);
                 }
             }
