@@ -135,7 +135,18 @@ pub fn read_issue(dir: &Path) -> Result<month::office::Checked, Failure> {
     let definition = office_definition(dir)?;
     let files = month::validate::MonthFiles::read(dir)
         .map_err(|err| Failure::Operational(Error::io("read the month folder", dir, err)))?;
-    let mut checked = month::office::check_files(&files, definition.definition);
+    let mut checked = match archive::period::folder_span(dir) {
+        // A quarter, a year, …: its figures are its months'.
+        Some(span) => {
+            let read_month = |month_dir: &Path| match read_issue(month_dir) {
+                Ok(checked) => Ok(checked),
+                Err(Failure::Data(diagnostics)) => Err(diagnostics),
+                Err(Failure::Operational(err)) => Err(vec![Diagnostic::error(month_dir, err.to_string())]),
+            };
+            archive::period::check_period(&files, definition.definition, span, &read_month)
+        }
+        None => month::office::check_files(&files, definition.definition),
+    };
     checked.diagnostics.splice(0..0, definition.warnings);
     Ok(checked)
 }

@@ -127,8 +127,28 @@ pub fn inputs(month: &MonthFiles, resources: &str, options: BuildOptions) -> Inp
         options.check.strict,
         options.require_final
     );
-    let files =
-        month.files.iter().flat_map(|(name, bytes)| [format!("{name}\0{}\0", bytes.len()).into_bytes(), bytes.clone()]);
+    let of = |files: &MonthFiles| -> Vec<Vec<u8>> {
+        files
+            .files
+            .iter()
+            .flat_map(|(name, bytes)| [format!("{name}\0{}\0", bytes.len()).into_bytes(), bytes.clone()])
+            .collect()
+    };
+    let mut files = of(month);
+    // A quarter's figures are its months': their files (and the
+    // definitions they are read under) are its inputs too.
+    if let Some(span) = super::period::folder_span(&month.dir) {
+        let archive = month.dir.parent().unwrap_or(Path::new("."));
+        for period in span.months() {
+            let dir = archive.join(format!("{:04}-{:02}", period.year, period.month));
+            files.push(format!("{}\0", dir.display()).into_bytes());
+            if let Ok(covered) = MonthFiles::read(&dir) {
+                files.extend(of(&covered));
+            }
+            let definition = crate::definition::find_for_month(&dir).and_then(|path| std::fs::read(path).ok());
+            files.extend(definition);
+        }
+    }
     // The office definition the month derives under: a changed rule or
     // formula rebuilds every month it governs.
     let definition = crate::definition::find_for_month(&month.dir).and_then(|path| std::fs::read(path).ok());

@@ -4,4 +4,5 @@
 pub mod batch;
 pub mod generate;
 pub mod months;
+pub mod period;
 pub mod watch;

@@ -164,6 +164,34 @@ impl Checker<'_> {
             })
             .collect();
         let sections = self.sections(&ctx, &raw.sections, &raw.selections, &mut Vec::new(), 0);
+        let mut periods = BTreeMap::new();
+        for (kind, period) in &raw.periods {
+            let mut at = vec![Segment::Key("periods".into()), Segment::Key(kind.clone())];
+            if !crate::definition::PERIOD_KINDS.contains(&kind.as_str()) {
+                let hint = match closest(kind, crate::definition::PERIOD_KINDS) {
+                    Some(close) => format!("did you mean `{close}`?"),
+                    None => format!("a period is one of {}", crate::definition::PERIOD_KINDS.join(", ")),
+                };
+                self.error_at_key(&at, format!("`{kind}` is not a kind of period")).hint = Some(hint);
+                continue;
+            }
+            for (key, source) in [("title", &period.title), ("subtitle", &period.subtitle)] {
+                if let Some(source) = source {
+                    let mut place = at.clone();
+                    place.push(Segment::Key(key.into()));
+                    if self.template(&place, source) {
+                        self.probe(&place, source);
+                    }
+                }
+            }
+            let sections = self.sections(&ctx, &period.sections, &raw.selections, &mut at, 0);
+            let def = crate::definition::PeriodDef {
+                title: period.title.clone(),
+                subtitle: period.subtitle.clone().filter(|t| !t.trim().is_empty()),
+                sections,
+            };
+            periods.insert(kind.clone(), def);
+        }
         if let Some(units) = scopes.get(&ScopeKey::Unit) {
             self.ranks = units
                 .derived
@@ -201,6 +229,7 @@ impl Checker<'_> {
             checks,
             sections,
             sheet,
+            periods,
         })
     }
 

@@ -94,6 +94,31 @@ pub struct Definition {
     /// A member unit's sheet (`bulletin distribute`): the definition's, or
     /// the default one (every figure the unit carries, the lists naming it).
     pub sheet: Sheet,
+    /// Bulletins of several months, by kind (`quarter`, `half`, `year`,
+    /// `months`): each its title and sections, or the monthly ones.
+    pub periods: BTreeMap<String, PeriodDef>,
+}
+
+/// How a bulletin of several months differs from the monthly one.
+#[derive(Clone, Debug, Default)]
+pub struct PeriodDef {
+    pub title: Option<String>,
+    pub subtitle: Option<String>,
+    /// Empty: the monthly sections.
+    pub sections: Vec<Section>,
+}
+
+/// The kinds of period a definition may declare, as `Span::kind` names them.
+pub const PERIOD_KINDS: [&str; 4] = ["quarter", "half", "year", "months"];
+
+impl Definition {
+    /// The sections a bulletin of this kind of period prints.
+    pub fn sections_for(&self, kind: &str) -> &[Section] {
+        match self.periods.get(kind) {
+            Some(period) if !period.sections.is_empty() => &period.sections,
+            _ => &self.sections,
+        }
+    }
 }
 
 /// A unit's one-page sheet: a title and parts, each a heading, sentences,

@@ -48,6 +48,22 @@ pub struct DefinitionFile {
     pub sections: Vec<SectionFile>,
     /// 发给各成员单位的单页（bulletin distribute）：标题和各部分；省略时列出本单位的全部数字和所在名单
     pub sheet: Option<SheetFile>,
+    /// 多个月的通报（名称: 定义）：quarter（季度）、half（半年）、year（全年）、months（若干月，如 1—6月）；
+    /// 数字由存档中各月合计（见 measures 的 aggregate），比率、排名重新计算
+    #[serde(default)]
+    pub periods: BTreeMap<String, PeriodFile>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PeriodFile {
+    /// 标题：minijinja 模板，可用 period（label 如“2020年第一季度”、year、quarter、half、from、to、months）；省略时用 office.title
+    pub title: Option<String>,
+    /// 标题下的一行或几行，同 office.subtitle；省略时用 office.subtitle
+    pub subtitle: Option<String>,
+    /// 通报的各部分，写法同 sections；省略时用月度通报的各部分
+    #[serde(default)]
+    pub sections: Vec<SectionFile>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

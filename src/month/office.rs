@@ -18,6 +18,7 @@ use crate::definition::{Definition, Location, Measure, MeasureKind, ParamKind, P
 use crate::derive::engine::{self, Input, Item, Output, Record, Unit};
 use crate::diag::{closest, Diagnostic};
 use crate::month::raw::{Number, SignoffFile};
+use crate::month::span::Span;
 use crate::month::types::{Case, Period, Signoff, UnitRef};
 use crate::month::validate::{self, MonthFiles};
 use crate::number::{Decimal, Ratio};
@@ -31,7 +32,13 @@ use super::office_schema::{FIGURES_FILE, MONTH_FILE, UNITS_FILE};
 /// A checked month of an office with sections.
 #[derive(Clone, Debug)]
 pub struct OfficeMonth {
+    /// The month reported on; for a bulletin of several months, the last.
     pub period: Period,
+    /// What the bulletin covers: the month, or a quarter, a year, ….
+    pub span: Span,
+    /// For a bulletin of several months, the units (by id) present in only
+    /// some of them, with those months.
+    pub partial: BTreeMap<String, Vec<Period>>,
     pub signoff: Signoff,
     /// The month's own title, replacing the definition's.
     pub title: Option<String>,
@@ -145,6 +152,8 @@ pub fn check_files(files: &MonthFiles, definition: Arc<Definition>) -> Checked {
                 if let Some(Header { period: Some(period), signoff, title, .. }) = header.clone() {
                     month = Some(OfficeMonth {
                         period,
+                        span: Span::Month(period),
+                        partial: BTreeMap::new(),
                         signoff,
                         title,
                         definition: definition.clone(),
@@ -840,7 +849,7 @@ fn list(names: &[&String]) -> String {
 /// The text files the sections name, each in paragraphs (blank lines
 /// between them; the lines of one paragraph joined, as Chinese text needs
 /// no space between them).
-fn read_texts(v: &mut Validator, files: &MonthFiles, sections: &[Section]) -> BTreeMap<String, Vec<String>> {
+pub(crate) fn read_texts(v: &mut Validator, files: &MonthFiles, sections: &[Section]) -> BTreeMap<String, Vec<String>> {
     let mut out = BTreeMap::new();
     for (name, optional) in text_files(sections) {
         let Some(bytes) = files.files.get(&name) else {
@@ -926,7 +935,7 @@ pub fn case_folders(sections: &[Section]) -> Vec<(String, bool)> {
 
 /// Each case folder's cases, parsed; the units a case names resolved
 /// against the month's (by id, full name or short name).
-fn read_cases(
+pub(crate) fn read_cases(
     v: &mut Validator,
     files: &MonthFiles,
     sections: &[Section],

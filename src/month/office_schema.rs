@@ -41,15 +41,42 @@ pub fn for_file(definition: &Definition, file: &str) -> Option<Value> {
     Some(schema)
 }
 
+/// The schema of a period folder's month.yaml (`months/2020-Q1/`): the
+/// period, its title, its sign-off record and its acknowledgements; its
+/// figures are those of the months it covers.
+pub fn for_period(definition: &Definition) -> Value {
+    let mut body = month(definition);
+    if let Some(properties) = body.get_mut("properties").and_then(Value::as_object_mut) {
+        properties.retain(|key, _| ["period", "title", "definition", "signoff", "acknowledge"].contains(&key.as_str()));
+        properties.insert(
+            "period".into(),
+            text("通报期间，须与文件夹名一致：季度 2020-Q1、半年 2020-H1、全年 2020，或若干月 2020-01..2020-06"),
+        );
+    }
+    if let Some(map) = body.as_object_mut() {
+        map.insert("required".into(), json!(["period"]));
+    }
+    let office = &definition.office.name;
+    let mut schema = json!({
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "title": format!("month.yaml — {office}多个月的通报的基本信息"),
+    });
+    merge(&mut schema, body);
+    schema
+}
+
 /// The schemas of all of [`file_names`]: (schema file name, text).
+/// Also `period.schema.json`, for the month.yaml of a period's folder.
 pub fn files(definition: &Definition) -> Vec<(String, String)> {
-    file_names(definition)
+    let mut out: Vec<(String, String)> = file_names(definition)
         .iter()
         .filter_map(|file| {
             let schema = for_file(definition, file)?;
             Some((format!("{}.schema.json", file.trim_end_matches(".yaml")), crate::source::schema::file_text(&schema)))
         })
-        .collect()
+        .collect();
+    out.push(("period.schema.json".to_owned(), crate::source::schema::file_text(&for_period(definition))));
+    out
 }
 
 /// What a file holds, by the keys its figures and lists are placed at.

@@ -125,6 +125,21 @@ impl Span {
         }
     }
 
+    /// How a sentence within the year names it: 3月份, 第一季度, 上半年,
+    /// 全年, 1—6月 (a run across years: its label).
+    pub fn name(self) -> String {
+        let quarter = ["一", "二", "三", "四"];
+        match self {
+            Span::Month(p) => format!("{}月份", p.month),
+            Span::Quarter(_, q) => format!("第{}季度", quarter[usize::from(q - 1)]),
+            Span::Half(_, 1) => "上半年".to_owned(),
+            Span::Half(..) => "下半年".to_owned(),
+            Span::Year(_) => "全年".to_owned(),
+            Span::Range(from, to) if from.year == to.year => format!("{}—{}月", from.month, to.month),
+            Span::Range(..) => self.label(),
+        }
+    }
+
     /// What kind of span it is, as a definition's `periods:` names it.
     pub fn kind(self) -> &'static str {
         match self {
@@ -205,5 +220,8 @@ mod tests {
         assert_eq!(Span::Half(2020, 1).label(), "2020年上半年");
         assert_eq!(Span::Range(p(2020, 1), p(2020, 6)).label(), "2020年1—6月");
         assert_eq!(Span::Range(p(2019, 11), p(2020, 2)).label(), "2019年11月—2020年2月");
+        assert_eq!(Span::Month(p(2020, 3)).name(), "3月份");
+        assert_eq!(Span::Quarter(2020, 1).name(), "第一季度");
+        assert_eq!(Span::Range(p(2020, 1), p(2020, 6)).name(), "1—6月");
     }
 }

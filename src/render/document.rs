@@ -14,6 +14,7 @@ use serde_json::{json, Map, Value as Json};
 use crate::definition::{CaseNumbers, Formula, MeasureKind, ParamValue, Rows, ScopeKey, Section, SignoffField, Source};
 use crate::derive::engine;
 use crate::month::office::{self, OfficeMonth};
+use crate::month::span::Span;
 use crate::Error;
 
 /// The layout an office with sections is compiled with.
@@ -42,9 +43,24 @@ pub struct Document {
 #[derive(Clone, Debug, Serialize)]
 pub struct PeriodFigures {
     pub year: i32,
+    /// The month; of several months, the last.
     pub month: u8,
-    /// `2020-03`
+    /// `2020-03`, `2020-Q1`, `2020-H1`, `2020`, `2020-01..2020-06`
     pub key: String,
+    /// `month`, `quarter`, `half`, `year` or `months`.
+    pub kind: &'static str,
+    /// 2020年3月, 2020年第一季度, 2020年上半年, 2020年, 2020年1—6月
+    pub label: String,
+    /// In a sentence: 3月份, 第一季度, 上半年, 全年, 1—6月
+    pub name: String,
+    /// The first and last month covered (the same for a month).
+    pub from: u8,
+    pub to: u8,
+    /// How many months it covers.
+    pub months: usize,
+    /// The quarter (1–4) or half (1–2); 0 for other kinds.
+    pub quarter: u8,
+    pub half: u8,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -156,7 +172,7 @@ impl Counters {
 impl OfficeMonth {
     /// `2020-03`
     pub fn period_key(&self) -> String {
-        format!("{:04}-{:02}", self.period.year, self.period.month)
+        self.span.to_string()
     }
 
     pub fn district(&self) -> &str {
@@ -202,21 +218,35 @@ impl OfficeMonth {
                 message: format!("{what}: {}", crate::render::narrative::describe(&err)),
             })
         };
+        // A bulletin of several months: its period's title, subtitle and
+        // sections where the definition gives them.
+        let kind = self.span.kind();
+        let period = self.definition.periods.get(kind);
+        let (title_source, title_what) = match period.and_then(|p| p.title.as_deref()) {
+            Some(source) => (source, format!("`periods.{kind}.title` of bulletin.yaml")),
+            None => (
+                self.definition.office.title.as_deref().unwrap_or(DEFAULT_TITLE),
+                "`office.title` of bulletin.yaml".to_owned(),
+            ),
+        };
         let title = match &self.title {
             Some(title) => title.clone(),
-            None => render(
-                self.definition.office.title.as_deref().unwrap_or(DEFAULT_TITLE),
-                "`office.title` of bulletin.yaml",
-            )?,
+            None => render(title_source, &title_what)?,
         };
-        let subtitle = match &self.definition.office.subtitle {
-            Some(source) => Some(render(source, "`office.subtitle` of bulletin.yaml")?).filter(|t| !t.is_empty()),
+        let subtitle = match period.and_then(|p| p.subtitle.as_deref()) {
+            Some(source) => Some((source, format!("`periods.{kind}.subtitle` of bulletin.yaml"))),
+            None => {
+                self.definition.office.subtitle.as_deref().map(|s| (s, "`office.subtitle` of bulletin.yaml".to_owned()))
+            }
+        };
+        let subtitle = match subtitle {
+            Some((source, what)) => Some(render(source, &what)?).filter(|t| !t.is_empty()),
             None => None,
         };
         let mut blocks = Vec::new();
         let mut appendices = Vec::new();
         let mut counters = Counters::default();
-        for (i, section) in self.definition.sections.iter().enumerate() {
+        for (i, section) in self.definition.sections_for(kind).iter().enumerate() {
             if section.appendix {
                 let mut blocks = Vec::new();
                 let what = format!("`sections[{i}].heading` of bulletin.yaml");
@@ -262,10 +292,24 @@ impl OfficeMonth {
     }
 
     pub(crate) fn period_figures(&self) -> PeriodFigures {
+        let (from, to) = self.span.bounds();
+        let (quarter, half) = match self.span {
+            Span::Quarter(_, q) => (q, 0),
+            Span::Half(_, h) => (0, h),
+            _ => (0, 0),
+        };
         PeriodFigures {
             year: self.period.year,
             month: self.period.month,
-            key: format!("{:04}-{:02}", self.period.year, self.period.month),
+            key: self.span.to_string(),
+            kind: self.span.kind(),
+            label: self.span.label(),
+            name: self.span.name(),
+            from: from.month,
+            to: to.month,
+            months: self.span.months().len(),
+            quarter,
+            half,
         }
     }
 
@@ -382,11 +426,38 @@ impl OfficeMonth {
                         side_by_side(columns, rows, table.across)
                     };
                     out.push(Block::Table { columns, rows });
+                    // A period's table of units says whose figures cover fewer months.
+                    if scope == ScopeKey::Unit {
+                        if let Some(note) = self.partial_note(&members) {
+                            out.push(Block::Paragraph { lead: None, text: note });
+                        }
+                    }
                 }
             }
             self.sections(&section.sections, &format!("{at}."), 0, counters, render, out)?;
         }
         Ok(())
+    }
+
+    /// Under a period's table of `units`: "注：X仅统计2020年2—3月。" for
+    /// each unit among them present in only some of the period's months.
+    fn partial_note(&self, units: &[usize]) -> Option<String> {
+        let parts: Vec<String> = units
+            .iter()
+            .filter_map(|&i| {
+                let unit = &self.input.units[i];
+                let months = self.partial.get(&unit.id)?;
+                let (first, last) = (*months.first()?, *months.last()?);
+                let contiguous = usize::try_from(last.index() - first.index() + 1).ok() == Some(months.len());
+                let when = match (first == last, contiguous) {
+                    (true, _) => Span::Month(first).label(),
+                    (false, true) => Span::Range(first, last).label(),
+                    (false, false) => format!("其中{}个月", months.len()),
+                };
+                Some(format!("{}仅统计{when}", unit.name))
+            })
+            .collect();
+        (!parts.is_empty()).then(|| format!("注：{}。", parts.join("；")))
     }
 
     /// A table's rows: their scope and the members, in order.

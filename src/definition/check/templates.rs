@@ -147,7 +147,15 @@ impl Checker<'_> {
         let channels = self.channel_names.iter().map(|c| (c.clone(), one())).collect();
         let fixed = |keys: &[&str]| keys.iter().map(|k| ((*k).to_owned(), one())).collect();
         let mut top = vec![
-            ("period", names("the period", fixed(&["year", "month", "key"]))),
+            (
+                "period",
+                names(
+                    "the period",
+                    fixed(&[
+                        "year", "month", "key", "kind", "label", "name", "from", "to", "months", "quarter", "half",
+                    ]),
+                ),
+            ),
             ("info", names("info (the office's names)", fixed(&["name", "district", "city"]))),
             ("office", figures(&ScopeKey::Office, "the office", &[])),
             ("lists", names("the lists", lists)),

@@ -1,0 +1,208 @@
+//! Bulletins of several months: a quarter's folder (`months/2015-Q1/`,
+//! its month.yaml and cases only) is built from the generated months it
+//! covers. Its counts are the months' sums, its rates the fractions of the
+//! summed counts, its ranks made afresh — each checked here against an
+//! independent computation from the months' own files.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use bulletin::definition::ScopeKey;
+use common::Scratch;
+
+/// Three generated months (2015-01..03) and the quarter's folder beside them.
+fn archive(scratch: &Scratch) -> PathBuf {
+    let base = bulletin::month::validate::MonthFiles::read(&common::project().join("months/2020-03")).unwrap();
+    let months = scratch.path().join("months");
+    bulletin::archive::generate::write(&months, &bulletin::archive::generate::generate(&base, 3)).unwrap();
+    let quarter = months.join("2015-Q1");
+    fs::create_dir_all(quarter.join("cases")).unwrap();
+    fs::write(
+        quarter.join("month.yaml"),
+        "period: 2015-Q1\nsignoff:\n  issuer: 长沙市芙蓉区12345市民服务热线办公室\n  date: 2015-04-10\n  approved_by: 张三\n",
+    )
+    .unwrap();
+    fs::write(quarter.join("cases/01-季度.txt"), "一季度供水保障的联动处置\n\n各部门联动处置停水诉求。\n").unwrap();
+    months
+}
+
+/// A unit's raw counts in a month, from its units.yaml as written.
+fn counts(month: &Path) -> BTreeMap<String, BTreeMap<String, i128>> {
+    let text = fs::read_to_string(month.join("units.yaml")).unwrap();
+    let yaml: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    let mut out = BTreeMap::new();
+    for group in yaml["groups"].as_sequence().unwrap() {
+        for unit in group["units"].as_sequence().unwrap() {
+            let id = unit["id"].as_str().unwrap().to_owned();
+            let figures = unit
+                .as_mapping()
+                .unwrap()
+                .iter()
+                .filter_map(|(k, v)| Some((k.as_str()?.to_owned(), v.as_i64().map(i128::from)?)))
+                .collect();
+            out.insert(id, figures);
+        }
+    }
+    out
+}
+
+/// `numerator / denominator` in per cent, rounded half up to 2 places, as
+/// the definition's `satisfaction: half_up 2` shows it.
+fn percent_half_up(numerator: i128, denominator: i128) -> String {
+    let hundredths = (numerator * 10_000 * 2 + denominator) / (denominator * 2);
+    format!("{}.{:02}", hundredths / 100, hundredths % 100)
+}
+
+/// A score as written (`65.5`, `70`), in tenths.
+fn tenths(text: &str) -> i128 {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, "0"));
+    whole.parse::<i128>().unwrap() * 10 + fraction[..1].parse::<i128>().unwrap()
+}
+
+#[test]
+fn a_quarter_sums_its_months_and_derives_afresh() {
+    let scratch = Scratch::new("periods-quarter");
+    let months = archive(&scratch);
+    let checked = bulletin::read_issue(&months.join("2015-Q1")).unwrap();
+    let errors: Vec<String> = checked.diagnostics.iter().map(|d| d.to_string()).collect();
+    let quarter = checked.month.unwrap_or_else(|| panic!("{}", errors.join("\n")));
+    assert_eq!(quarter.span.to_string(), "2015-Q1");
+
+    let each: Vec<_> = ["2015-01", "2015-02", "2015-03"].iter().map(|m| counts(&months.join(m))).collect();
+    // Scores per unit, from the months' units.yaml as text (decimals).
+    let scores: Vec<BTreeMap<String, i128>> = ["2015-01", "2015-02", "2015-03"]
+        .iter()
+        .map(|m| {
+            let text = fs::read_to_string(months.join(m).join("units.yaml")).unwrap();
+            let yaml: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+            let mut out = BTreeMap::new();
+            for group in yaml["groups"].as_sequence().unwrap() {
+                for unit in group["units"].as_sequence().unwrap() {
+                    let score = match &unit["score"] {
+                        serde_yaml::Value::Number(n) => n.to_string(),
+                        other => panic!("a score: {other:?}"),
+                    };
+                    out.insert(unit["id"].as_str().unwrap().to_owned(), tenths(&score));
+                }
+            }
+            out
+        })
+        .collect();
+
+    let definition = &quarter.definition;
+    let mut checked_units = 0;
+    for (i, unit) in quarter.input.units.iter().enumerate() {
+        let sum = |figure: &str| each.iter().map(|m| m[&unit.id][figure]).sum::<i128>();
+        for figure in ["signed", "visited", "satisfied", "late_completed"] {
+            let value = unit.values[figure].and_then(|v| v.to_integer());
+            assert_eq!(value, Some(sum(figure)), "{} {figure}", unit.name);
+        }
+        let record = quarter.output.record(&ScopeKey::Unit, i);
+        let shown = quarter.output.shown(definition, &quarter.input, &ScopeKey::Unit, record, "satisfaction");
+        let expected = (sum("visited") > 0).then(|| percent_half_up(sum("satisfied"), sum("visited")));
+        assert_eq!(shown, expected, "{}: the rate of the summed counts", unit.name);
+
+        // The rank within the group by the mean score: 1 + the units of the
+        // group whose mean (the sum of three, each in tenths) is higher.
+        let total = |id: &str| scores.iter().map(|m| m[id]).sum::<i128>();
+        let higher = quarter
+            .input
+            .units
+            .iter()
+            .filter(|other| other.group == unit.group && total(&other.id) > total(&unit.id))
+            .count();
+        let rank = record["rank"].and_then(|v| v.to_integer());
+        assert_eq!(rank, Some(higher as i128 + 1), "{}'s rank in its group", unit.name);
+        checked_units += 1;
+    }
+    assert_eq!(checked_units, 43);
+    // The office's own figures: summed from tickets.yaml of each month.
+    let completed: i128 = ["2015-01", "2015-02", "2015-03"]
+        .iter()
+        .map(|m| {
+            let text = fs::read_to_string(months.join(m).join("tickets.yaml")).unwrap();
+            let yaml: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+            i128::from(yaml["completed"].as_i64().unwrap())
+        })
+        .sum();
+    assert_eq!(quarter.input.office["completed"].and_then(|v| v.to_integer()), Some(completed));
+
+    // The PDF: named after the quarter, titled and worded by it.
+    let out = Scratch::new("periods-quarter-out");
+    let built = common::bulletin(&["build", months.join("2015-Q1").to_str().unwrap(), "--out", out.str()]);
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    let text = common::squeeze(&common::pdf_text(&out.path().join("2015-Q1.pdf")));
+    assert!(text.contains("2015年第一季度芙蓉区“12345”市民服务热线工作情况通报"), "{text}");
+    assert!(text.contains("第一季度，我区“12345”市民服务热线工作满意度"), "{text}");
+    assert!(text.contains(&format!("办结工单{completed}件")), "{text}");
+    assert!(text.contains("街道（2015年第一季度）"), "{text}");
+}
+
+#[test]
+fn a_missing_month_and_a_unit_of_some_months_are_said() {
+    let scratch = Scratch::new("periods-gaps");
+    let months = archive(&scratch);
+    // A unit that only February and March have: taken out of January.
+    let january = months.join("2015-01/units.yaml");
+    let text = fs::read_to_string(&january).unwrap();
+    let mut yaml: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    let group = yaml["groups"][1]["units"].as_sequence_mut().unwrap();
+    let gone = group.pop().unwrap();
+    let name = gone["name"].as_str().unwrap().to_owned();
+    fs::write(&january, serde_yaml::to_string(&yaml).unwrap()).unwrap();
+    let checked = bulletin::read_issue(&months.join("2015-01")).unwrap();
+    assert!(checked.month.is_some(), "January still checks: {:?}", checked.diagnostics);
+
+    let out = Scratch::new("periods-gaps-out");
+    let built = common::bulletin(&["build", months.join("2015-Q1").to_str().unwrap(), "--out", out.str()]);
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    let text = common::squeeze(&common::pdf_text(&out.path().join("2015-Q1.pdf")));
+    assert!(text.contains(&format!("注：{name}仅统计2015年2—3月。")), "{text}");
+
+    // Without February the quarter cannot be made, and says which month.
+    fs::rename(months.join("2015-02"), scratch.path().join("2015-02")).unwrap();
+    let checked = common::bulletin(&["check", months.join("2015-Q1").to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&checked.stderr);
+    assert_eq!(checked.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("2015-Q1 covers 2015-02, which the archive does not have"), "{stderr}");
+    assert!(stderr.contains("month.yaml:1:9"), "at the period: {stderr}");
+
+    // A period that does not match its folder.
+    fs::rename(scratch.path().join("2015-02"), months.join("2015-02")).unwrap();
+    let month_yaml = months.join("2015-Q1/month.yaml");
+    let text = fs::read_to_string(&month_yaml).unwrap();
+    fs::write(&month_yaml, text.replace("period: 2015-Q1", "period: 2015-Q2")).unwrap();
+    let checked = common::bulletin(&["check", months.join("2015-Q1").to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&checked.stderr);
+    assert!(stderr.contains("period 2015-Q2 does not match the folder name `2015-Q1`"), "{stderr}");
+}
+
+/// `build --all` builds the quarter beside its months, and rebuilds it when
+/// one of them changes: the months' files are its inputs.
+#[test]
+fn a_quarter_is_rebuilt_when_one_of_its_months_changes() {
+    let scratch = Scratch::new("periods-batch");
+    let months = archive(&scratch);
+    let out = Scratch::new("periods-batch-out");
+    let all = || {
+        let output = common::bulletin(&["build", "--all", months.to_str().unwrap(), "--out", out.str()]);
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert!(output.status.success(), "{stderr}");
+        stderr
+    };
+    let first = all();
+    assert!(first.contains("4 built, 0 up to date"), "{first}");
+    assert!(out.path().join("2015-Q1.pdf").is_file());
+    assert!(all().contains("0 built, 4 up to date"));
+    let tickets = months.join("2015-02/tickets.yaml");
+    let text = fs::read_to_string(&tickets).unwrap();
+    let yaml: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    let completed = yaml["completed"].as_i64().unwrap();
+    fs::write(&tickets, text.replacen(&format!("completed: {completed}"), &format!("completed: {}", completed - 1), 1))
+        .unwrap();
+    let again = all();
+    assert!(again.contains("2 built, 2 up to date"), "February and the quarter: {again}");
+}
