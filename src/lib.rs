@@ -132,17 +132,40 @@ pub fn check_issue(dir: &Path, options: CheckOptions) -> Result<(Issue, Vec<Diag
 /// as published: the month where its figures have no error, and every
 /// diagnostic (warnings that a final bulletin must settle stay warnings).
 pub fn read_issue(dir: &Path) -> Result<month::office::Checked, Failure> {
+    let mut checked = read_checked(dir)?;
+    // 同比 and 环比: the base periods' figures, from the archive beside it.
+    if let Some(month) = checked.month.as_mut().filter(|m| m.definition.compare.is_some()) {
+        let read_month = |month_dir: &Path| month_of(month_dir, read_checked(month_dir));
+        let archive = archive::months::archive_root(dir);
+        let base = |span| archive::period::base_figures(span, &archive, &month.definition, &read_month).map(Arc::new);
+        month.bases =
+            month::office::Bases { previous: base(month.span.previous()), year_before: base(month.span.year_before()) };
+    }
+    Ok(checked)
+}
+
+/// A month folder's reading, as a period's reader takes it.
+fn month_of(
+    dir: &Path,
+    read: Result<month::office::Checked, Failure>,
+) -> Result<month::office::Checked, Vec<Diagnostic>> {
+    match read {
+        Ok(checked) => Ok(checked),
+        Err(Failure::Data(diagnostics)) => Err(diagnostics),
+        Err(Failure::Operational(err)) => Err(vec![Diagnostic::error(dir, err.to_string())]),
+    }
+}
+
+/// [`read_issue`] without the comparisons' bases: what a period's months
+/// and a base period are read by.
+fn read_checked(dir: &Path) -> Result<month::office::Checked, Failure> {
     let definition = office_definition(dir)?;
     let files = month::validate::MonthFiles::read(dir)
         .map_err(|err| Failure::Operational(Error::io("read the month folder", dir, err)))?;
     let mut checked = match archive::period::folder_span(dir) {
         // A quarter, a year, …: its figures are its months'.
         Some(span) => {
-            let read_month = |month_dir: &Path| match read_issue(month_dir) {
-                Ok(checked) => Ok(checked),
-                Err(Failure::Data(diagnostics)) => Err(diagnostics),
-                Err(Failure::Operational(err)) => Err(vec![Diagnostic::error(month_dir, err.to_string())]),
-            };
+            let read_month = |month_dir: &Path| month_of(month_dir, read_checked(month_dir));
             archive::period::check_period(&files, definition.definition, span, &read_month)
         }
         None => month::office::check_files(&files, definition.definition),

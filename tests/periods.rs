@@ -206,3 +206,110 @@ fn a_quarter_is_rebuilt_when_one_of_its_months_changes() {
     let again = all();
     assert!(again.contains("2 built, 2 up to date"), "February and the quarter: {again}");
 }
+
+/// 同比 and 环比 from the archive: a definition that declares `compare:`
+/// sees each figure's change against the month before and the same month
+/// a year before, in words; no base month says so, a zero base gives no
+/// rate, a percentage moves in 百分点.
+#[test]
+fn comparisons_read_the_months_before_from_the_archive() {
+    let scratch = Scratch::new("periods-compare");
+    let base = bulletin::month::validate::MonthFiles::read(&common::project().join("months/2020-03")).unwrap();
+    let months = scratch.path().join("months");
+    bulletin::archive::generate::write(&months, &bulletin::archive::generate::generate(&base, 13)).unwrap();
+    let definition = std::fs::read_to_string(common::project().join("bulletin.yaml")).unwrap();
+    let section = "  - heading: 同比环比\n    prose: >-\n      本月办结工单{{ office.completed }}件，同比{{ office.yoy.completed | change(\"件\") }}，环比{{ office.mom.completed | change(\"件\") }}。{% for d in lists.city %}{{ d.name }}同比{{ d.yoy.tickets | change(\"件\") }}，满意度同比{{ d.yoy.satisfaction | change }}；{% endfor %}\n";
+    let at = definition.find("\nsheet:").unwrap();
+    let definition =
+        format!("{}\n{section}\ncompare: {{ rule: half_up 2 trim }}\n{}", &definition[..at], &definition[at..]);
+    fs::write(scratch.path().join("bulletin.yaml"), definition).unwrap();
+    // 雨花区 had no tickets a year before 2016-01.
+    let city = months.join("2015-01/city.yaml");
+    let yaml: serde_yaml::Value = serde_yaml::from_str(&fs::read_to_string(&city).unwrap()).unwrap();
+    let old = yaml["districts"][4]["tickets"].as_i64().unwrap();
+    let text = fs::read_to_string(&city).unwrap();
+    fs::write(&city, text.replacen(&format!("tickets: {old}"), "tickets: 0", 1)).unwrap();
+
+    let completed = |month: &str| -> i64 {
+        let text = fs::read_to_string(months.join(month).join("tickets.yaml")).unwrap();
+        serde_yaml::from_str::<serde_yaml::Value>(&text).unwrap()["completed"].as_i64().unwrap()
+    };
+    let district = |month: &str, i: usize| -> (i64, String) {
+        let text = fs::read_to_string(months.join(month).join("city.yaml")).unwrap();
+        let yaml: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+        let d = &yaml["districts"][i];
+        let satisfaction = match &d["satisfaction"] {
+            serde_yaml::Value::Number(n) => n.to_string(),
+            other => panic!("{other:?}"),
+        };
+        (d["tickets"].as_i64().unwrap(), satisfaction)
+    };
+    // The words, computed here: 减少101件，减幅6.44% (half up, trailing zeros trimmed).
+    let words = |now: i64, base: i64| -> String {
+        let diff = now - base;
+        if diff == 0 {
+            return "持平".into();
+        }
+        let (moved, rate_word) = if diff < 0 { ("减少", "减幅") } else { ("增加", "增幅") };
+        if base == 0 {
+            return format!("{moved}{}件", diff.abs());
+        }
+        let hundredths = (diff.abs() as i128 * 10_000 * 2 + base as i128) / (base as i128 * 2);
+        let rate = format!("{}.{:02}", hundredths / 100, hundredths % 100);
+        let rate = rate.trim_end_matches('0').trim_end_matches('.');
+        format!("{moved}{}件，{rate_word}{rate}%", diff.abs())
+    };
+
+    let out = Scratch::new("periods-compare-out");
+    let build = |month: &str| -> String {
+        let built = common::bulletin(&["build", months.join(month).to_str().unwrap(), "--out", out.str()]);
+        assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+        common::squeeze(&common::pdf_text(&out.path().join(format!("{month}.pdf"))))
+    };
+    let text = build("2016-01");
+    let (now, year_ago, month_ago) = (completed("2016-01"), completed("2015-01"), completed("2015-12"));
+    let sentence = format!("本月办结工单{now}件，同比{}，环比{}。", words(now, year_ago), words(now, month_ago));
+    assert!(text.contains(&sentence), "{sentence} in:\n{text}");
+    let (tickets, _) = district("2016-01", 4);
+    assert!(text.contains(&format!("雨花区同比增加{tickets}件，")), "a zero base gives no rate: {text}");
+    // A percentage moves in 百分点.
+    let (_, now_satisfaction) = district("2016-01", 0);
+    let (_, then_satisfaction) = district("2015-01", 0);
+    let points = |s: &str| -> i64 {
+        let (whole, fraction) = s.split_once('.').unwrap_or((s, ""));
+        whole.parse::<i64>().unwrap() * 100 + format!("{fraction:0<2}")[..2].parse::<i64>().unwrap()
+    };
+    let moved = points(&now_satisfaction) - points(&then_satisfaction);
+    let expected = match moved {
+        0 => "持平".to_owned(),
+        m => format!("{}{}.{:02}个百分点", if m < 0 { "下降" } else { "上升" }, m.abs() / 100, m.abs() % 100),
+    };
+    assert!(
+        text.contains(&format!(
+            "芙蓉区同比{}，满意度同比{expected}；",
+            words(district("2016-01", 0).0, district("2015-01", 0).0)
+        )),
+        "{expected} in:\n{text}"
+    );
+
+    // The archive's first month has neither base.
+    let text = build("2015-01");
+    assert!(text.contains("同比上年同期无数据，环比上期无数据。"), "{text}");
+
+    // A base month's change rebuilds the months compared with it.
+    let all = || {
+        let output = common::bulletin(&["build", "--all", months.to_str().unwrap(), "--out", out.str()]);
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert!(output.status.success(), "{stderr}");
+        stderr
+    };
+    all();
+    assert!(all().contains("0 built, 13 up to date"));
+    let tickets = months.join("2015-12/tickets.yaml");
+    let december = completed("2015-12");
+    let text = fs::read_to_string(&tickets).unwrap();
+    fs::write(&tickets, text.replacen(&format!("completed: {december}"), &format!("completed: {}", december - 1), 1))
+        .unwrap();
+    let again = all();
+    assert!(again.contains("2 built, 11 up to date"), "2015-12 and 2016-01, which compares with it: {again}");
+}

@@ -15,6 +15,8 @@ use std::sync::{mpsc, Mutex};
 
 use sha2::{Digest, Sha256};
 
+use crate::month::span::Span;
+use crate::month::types::Period;
 use crate::month::validate::MonthFiles;
 use crate::{BuildOptions, Built, Error, Failure, Resources};
 
@@ -135,11 +137,21 @@ pub fn inputs(month: &MonthFiles, resources: &str, options: BuildOptions) -> Inp
             .collect()
     };
     let mut files = of(month);
-    // A quarter's figures are its months': their files (and the
-    // definitions they are read under) are its inputs too.
-    if let Some(span) = super::period::folder_span(&month.dir) {
+    // A quarter's figures are its months', and a comparison's base is
+    // the months before: their files (and the definitions they are read
+    // under) are inputs too.
+    let span = super::period::folder_span(&month.dir);
+    let mut related: Vec<Period> = span.map(|s| s.months()).unwrap_or_default();
+    let own = crate::definition::find_for_month(&month.dir).and_then(|p| crate::definition::load_shared(&p).ok());
+    let compares = own.and_then(|shared| shared.definition).is_some_and(|d| d.compare.is_some());
+    let this = span.or_else(|| crate::month::types::parse_period(&month.name).map(Span::Month));
+    if let (true, Some(this)) = (compares, this) {
+        related.extend(this.previous().months());
+        related.extend(this.year_before().months());
+    }
+    if !related.is_empty() {
         let archive = month.dir.parent().unwrap_or(Path::new("."));
-        for period in span.months() {
+        for period in related {
             let dir = archive.join(format!("{:04}-{:02}", period.year, period.month));
             files.push(format!("{}\0", dir.display()).into_bytes());
             if let Ok(covered) = MonthFiles::read(&dir) {

@@ -166,6 +166,7 @@ pub fn check_period(
                         texts,
                         cases,
                         sources,
+                        bases: Default::default(),
                     });
                 }
             }
@@ -176,4 +177,33 @@ pub fn check_period(
     }
     let diagnostics = v.diagnostics;
     Checked { month, diagnostics, is_final }
+}
+
+/// The figures of `span` from the months of `archive`, for a comparison:
+/// a month's as read, several months' aggregated under `definition`;
+/// `None` where a month is missing or has errors (no base, never a
+/// made-up one).
+pub fn base_figures(
+    span: Span,
+    archive: &Path,
+    definition: &Definition,
+    read_month: &dyn Fn(&Path) -> Result<Checked, Vec<Diagnostic>>,
+) -> Option<crate::month::office::Base> {
+    let mut months = Vec::new();
+    for period in span.months() {
+        let dir = archive.join(format!("{:04}-{:02}", period.year, period.month));
+        let month = read_month(&dir).ok()?.month?;
+        months.push((period, month));
+    }
+    let (input, output) = match months.as_slice() {
+        [(_, only)] => (only.input.clone(), only.output.clone()),
+        _ => {
+            let covered: Vec<Month> =
+                months.iter().map(|(p, m)| Month { period: *p, input: &m.input, definition: &m.definition }).collect();
+            let aggregated = aggregate::aggregate(definition, &covered).ok()?;
+            let output = engine::evaluate(definition, &aggregated.input).ok()?;
+            (aggregated.input, output)
+        }
+    };
+    Some(crate::month::office::Base { span, input, output })
 }

@@ -36,6 +36,7 @@ pub(super) fn check_bytes(path: &Path, bytes: &[u8]) -> Loaded {
             names: BTreeMap::new(),
             param_kinds: BTreeMap::new(),
             channel_names: Vec::new(),
+            compares: false,
             labels: BTreeMap::new(),
             selection_scopes: BTreeMap::new(),
             ranks: BTreeSet::new(),
@@ -84,6 +85,9 @@ struct Checker<'a> {
     selection_scopes: BTreeMap<String, ScopeKey>,
     /// The units' derived figures that are ranks (a sheet's `tied.rank`).
     ranks: BTreeSet<String>,
+    /// The definition compares with the archive (`compare:`): members
+    /// offer `yoy` and `mom` to the templates.
+    compares: bool,
 }
 
 /// What a formula is being read for, and where it sits.
@@ -132,6 +136,7 @@ impl Checker<'_> {
         let params = self.params(&raw.params, &groups);
         self.param_kinds = params.iter().map(|(k, p)| (k.clone(), p.kind)).collect();
         self.channel_names = channels.iter().map(|(k, _)| k.clone()).collect();
+        self.compares = raw.compare.is_some();
         let raw_scopes = raw_scopes(&raw);
         self.gather(&raw_scopes);
 
@@ -164,6 +169,12 @@ impl Checker<'_> {
             })
             .collect();
         let sections = self.sections(&ctx, &raw.sections, &raw.selections, &mut Vec::new(), 0);
+        let compare = raw.compare.as_ref().map(|c| match &c.rule {
+            Some(text) => {
+                self.rule_ref(&ctx, &["compare"], text).unwrap_or(RuleRef::Inline(crate::definition::COMPARE_RULE))
+            }
+            None => RuleRef::Inline(crate::definition::COMPARE_RULE),
+        });
         let mut periods = BTreeMap::new();
         for (kind, period) in &raw.periods {
             let mut at = vec![Segment::Key("periods".into()), Segment::Key(kind.clone())];
@@ -230,6 +241,7 @@ impl Checker<'_> {
             sections,
             sheet,
             periods,
+            compare,
         })
     }
 

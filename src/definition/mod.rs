@@ -97,7 +97,13 @@ pub struct Definition {
     /// Bulletins of several months, by kind (`quarter`, `half`, `year`,
     /// `months`): each its title and sections, or the monthly ones.
     pub periods: BTreeMap<String, PeriodDef>,
+    /// 同比 and 环比 from the archive, when declared: the rule a change's
+    /// rate is shown by.
+    pub compare: Option<RuleRef>,
 }
+
+/// How a change's rate is shown when the definition names no rule: 6.44, 25.
+pub const COMPARE_RULE: FigureRule = FigureRule::new(2, crate::number::Rounding::HalfUp, crate::number::Style::Trim);
 
 /// How a bulletin of several months differs from the monthly one.
 #[derive(Clone, Debug, Default)]

@@ -52,6 +52,16 @@ pub struct DefinitionFile {
     /// 数字由存档中各月合计（见 measures 的 aggregate），比率、排名重新计算
     #[serde(default)]
     pub periods: BTreeMap<String, PeriodFile>,
+    /// 同比和环比：工具从存档中读出上期（环比）和上年同期（同比）的数字；模板中写 office.yoy.tickets、
+    /// c.mom.count，或 {{ office.yoy.tickets | change("件") }}（“减少101件，减幅6.44%”）
+    pub compare: Option<CompareFile>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CompareFile {
+    /// 增幅、减幅的取舍规则：rules 中的名称，或直接写规则；默认 half_up 2 trim（6.44、25）
+    pub rule: Option<String>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

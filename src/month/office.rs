@@ -51,6 +51,26 @@ pub struct OfficeMonth {
     pub cases: BTreeMap<String, Vec<Case>>,
     /// The files the month was made from, in name order: attached to the PDF.
     pub sources: Vec<(String, Vec<u8>)>,
+    /// The archive's figures it is compared with (同比, 环比), when its
+    /// definition compares.
+    pub bases: Bases,
+}
+
+/// The periods a bulletin is compared with, each where the archive has it.
+#[derive(Clone, Debug, Default)]
+pub struct Bases {
+    /// The period just before (环比).
+    pub previous: Option<Arc<Base>>,
+    /// The same period a year before (同比).
+    pub year_before: Option<Arc<Base>>,
+}
+
+/// A base period's figures, derived under the definition it was read under.
+#[derive(Debug)]
+pub struct Base {
+    pub span: Span,
+    pub input: Input,
+    pub output: engine::Output,
 }
 
 /// The outcome of checking an office's month.
@@ -162,6 +182,7 @@ pub fn check_files(files: &MonthFiles, definition: Arc<Definition>) -> Checked {
                         texts,
                         cases,
                         sources: used_files(files, &definition),
+                        bases: Bases::default(),
                     });
                 }
             }

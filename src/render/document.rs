@@ -15,6 +15,8 @@ use crate::definition::{CaseNumbers, Formula, MeasureKind, ParamValue, Rows, Sco
 use crate::derive::engine;
 use crate::month::office::{self, OfficeMonth};
 use crate::month::span::Span;
+use crate::number::Ratio;
+use crate::render::compare;
 use crate::Error;
 
 /// The layout an office with sections is compiled with.
@@ -572,12 +574,69 @@ impl OfficeMonth {
         Context::from_iter(self.context_entries())
     }
 
+    /// A member as the templates see it: its figures, and where the
+    /// definition compares, its `yoy` (同比) and `mom` (环比) changes.
+    fn template_member(&self, scope: &ScopeKey, member: usize) -> Context {
+        let fields = self.member(scope, member);
+        let Some(rule) = &self.definition.compare else { return template_value(fields) };
+        let rule = self.definition.rule(rule, &self.input.rules);
+        let bases = [
+            ("yoy", self.bases.year_before.as_deref(), "上年同期无数据"),
+            ("mom", self.bases.previous.as_deref(), "上期无数据"),
+        ];
+        let extra = bases.map(|(key, base, missing)| (key, self.changes(scope, member, base, &rule, missing)));
+        template_value_with(fields, extra)
+    }
+
+    /// Each numeric figure of a member against the same member of `base`
+    /// (the office; a unit by id; a list item by name).
+    fn changes(
+        &self,
+        scope: &ScopeKey,
+        member: usize,
+        base: Option<&office::Base>,
+        rule: &crate::number::FigureRule,
+        missing: &'static str,
+    ) -> Context {
+        let record = self.output.record(scope, member);
+        let theirs: Option<&engine::Record> = base.and_then(|b| match scope {
+            ScopeKey::Office => Some(&b.output.office),
+            ScopeKey::Unit => {
+                let id = &self.input.units[member].id;
+                let at = b.input.units.iter().position(|u| &u.id == id)?;
+                b.output.units.get(at)
+            }
+            ScopeKey::List(list) if self.definition.unnamed.contains(list) => None,
+            ScopeKey::List(list) => {
+                let name = &self.input.lists[list][member].name;
+                let at = b.input.lists.get(list)?.iter().position(|item| &item.name == name)?;
+                b.output.lists.get(list)?.get(at)
+            }
+        });
+        let s = self.definition.scope(scope);
+        let changes = record
+            .iter()
+            .map(|(name, now)| {
+                let show = |value: Ratio| {
+                    let shown: engine::Record = [(name.clone(), Some(value))].into();
+                    self.output.shown(&self.definition, &self.input, scope, &shown, name)
+                };
+                let base_part = name.split('.').next().unwrap_or(name);
+                let points = s.derived.get(name).is_some_and(|d| matches!(d.formula, Formula::Percent(_)))
+                    || s.measures.get(base_part).is_some_and(|m| m.kind == MeasureKind::Percent);
+                let before = theirs.map(|r| r.get(name).copied().flatten());
+                (name.clone(), compare::Change::new(*now, before, &show, rule, points, missing))
+            })
+            .collect();
+        compare::changes(changes)
+    }
+
     /// The templates' context as named parts, for a caller that adds its own
     /// (the unit sheet's `unit`, `on`, …).
     pub(crate) fn context_entries(&self) -> Vec<(&'static str, Context)> {
         let d = &self.definition;
         let members = |scope: &ScopeKey, indices: &mut dyn Iterator<Item = usize>| -> Context {
-            Context::from(indices.map(|i| template_value(self.member(scope, i))).collect::<Vec<_>>())
+            Context::from(indices.map(|i| self.template_member(scope, i)).collect::<Vec<_>>())
         };
         let lists: BTreeMap<&str, Context> = self
             .input
@@ -623,7 +682,7 @@ impl OfficeMonth {
         vec![
             ("period", Context::from_serialize(self.period_figures())),
             ("info", Context::from_serialize(info)),
-            ("office", template_value(self.member(&ScopeKey::Office, 0))),
+            ("office", self.template_member(&ScopeKey::Office, 0)),
             ("lists", Context::from(lists)),
             ("selections", Context::from(selections)),
             ("params", Context::from_serialize(params)),
@@ -686,6 +745,11 @@ fn side_by_side(
 /// offers its parts, as in formulas: `{{ office.received }}`,
 /// `{{ office.received.hotline }}`, `{{ office.received.total }}`.
 pub(crate) fn template_value(fields: Map<String, Json>) -> Context {
+    template_value_with(fields, [])
+}
+
+/// [`template_value`] with further entries (a member's `yoy`, `mom`).
+fn template_value_with<const N: usize>(fields: Map<String, Json>, extra: [(&str, Context); N]) -> Context {
     let mut plain = BTreeMap::new();
     let mut parts: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     for (key, value) in fields {
@@ -702,6 +766,9 @@ pub(crate) fn template_value(fields: Map<String, Json>) -> Context {
     for (measure, parts) in parts {
         let total = plain.get(&measure).map(|v| v.to_string()).unwrap_or_else(|| "—".into());
         plain.insert(measure, Context::from_object(Split { total, parts }));
+    }
+    for (key, value) in extra {
+        plain.insert(key.to_owned(), value);
     }
     Context::from(plain)
 }

@@ -20,7 +20,49 @@ pub fn environment() -> Environment<'static> {
     env.add_filter("percent", percent_filter);
     env.add_filter("signed", signed_filter);
     env.add_filter("series", series_filter);
+    env.add_filter("change", change_filter);
     env
+}
+
+/// A change in words (同比/环比, from a member's `yoy` or `mom`):
+/// `{{ office.yoy.tickets | change("件") }}` → 减少101件，减幅6.44%;
+/// 增加5件 where the base is zero; 持平; a percentage's 上升0.5个百分点;
+/// 上年同期无数据 (or 上期无数据) where the archive has no base.
+fn change_filter(value: Value, unit: Option<String>) -> Result<String, TemplateError> {
+    let attr = |name: &str| value.get_attr(name).ok().filter(|v| !v.is_undefined());
+    let text = |name: &str| attr(name).map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned));
+    let flag = |name: &str| attr(name).is_some_and(|v| v.is_true());
+    let (Some(diff), Some(rate)) = (text("diff"), text("rate")) else {
+        return Err(TemplateError::new(
+            ErrorKind::InvalidOperation,
+            "`change` takes a figure's 同比 or 环比, e.g. office.yoy.tickets",
+        ));
+    };
+    let missing = text("missing").unwrap_or_default();
+    Ok(change_words(flag("known"), &diff, &rate, flag("points"), &missing, &unit.unwrap_or_default()))
+}
+
+/// The words of a change: see [`change_filter`].
+pub(crate) fn change_words(known: bool, diff: &str, rate: &str, points: bool, missing: &str, unit: &str) -> String {
+    if !known {
+        return missing.to_owned();
+    }
+    let digits = diff.trim_start_matches('-');
+    if digits == "—" {
+        return "—".to_owned();
+    }
+    if digits.chars().all(|c| c == '0' || c == '.') {
+        return "持平".to_owned();
+    }
+    let down = diff.starts_with('-');
+    if points {
+        return format!("{}{digits}个百分点", if down { "下降" } else { "上升" });
+    }
+    let moved = format!("{}{digits}{unit}", if down { "减少" } else { "增加" });
+    match rate.trim_start_matches('-') {
+        "—" => moved,
+        rate => format!("{moved}，{}{rate}%", if down { "减幅" } else { "增幅" }),
+    }
 }
 
 /// A shown change in words: `"-9.48" | signed("增幅", "减幅")` → `减幅9.48`,

@@ -116,6 +116,29 @@ impl Checker<'_> {
                 };
                 entries.insert(name.clone(), value);
             }
+            // 同比 and 环比 of each numeric figure (`office.yoy.tickets.rate`).
+            if self.compares {
+                let numeric: Vec<String> = self
+                    .names
+                    .get(scope)
+                    .into_iter()
+                    .flatten()
+                    .filter(|(_, entry)| !matches!(entry, Entry::Measure(kind, _) if kind.is_text()))
+                    .map(|(name, _)| name.clone())
+                    .collect();
+                for (key, what) in [("yoy", "同比"), ("mom", "环比")] {
+                    let changes = numeric
+                        .iter()
+                        .map(|name| {
+                            let parts = ["base", "diff", "rate", "known", "points", "missing"]
+                                .map(|k| (k.to_owned(), one()))
+                                .into();
+                            (name.clone(), names(&format!("the {what} of `{name}`"), parts))
+                        })
+                        .collect();
+                    entries.insert(key.to_owned(), names(&format!("the {what} ({key}) of {owner}"), changes));
+                }
+            }
             members(owner, entries)
         };
         let unit = figures(&ScopeKey::Unit, "the units", &["id", "name", "short", "group"]);
@@ -207,6 +230,10 @@ impl Checker<'_> {
             // The owner is a phrase (the templates, the period): its names
             // are listed as known in it, whatever its number.
             let hint = match closest(&u.name, u.known.iter().map(String::as_str)) {
+                _ if ["yoy", "mom"].contains(&u.name.as_str()) && !self.compares => {
+                    "同比 (yoy) and 环比 (mom) come from the archive once bulletin.yaml declares `compare: {}`"
+                        .to_owned()
+                }
                 Some(close) => format!("did you mean `{close}`?"),
                 None if u.known.is_empty() => format!("no names are known in {}", u.owner),
                 None => format!("known in {}: {}", u.owner, u.known.join(", ")),
