@@ -796,6 +796,17 @@ fn a_subtitle_shows_the_sign_off_and_a_heading_may_go_unnumbered() {
     assert!(!text.contains("一、工作动态") && text.contains("工作动态"), "{text}");
     assert!(text.contains("一、运行情况"), "the next heading takes 一、: {text}");
 
+    // Issues numbered from a first month: 2017-01 is 总第1期, 2023-01 总第73期.
+    edit(
+        &definition,
+        "（第{{ period.month | cn_num }}期）",
+        "{{ period.year }}年第{{ period.number }}期（总第{{ period.total }}期）",
+    );
+    let text = std::fs::read_to_string(&definition).unwrap();
+    std::fs::write(&definition, format!("{text}\nnumbering: {{ from: 2017-01, first: 1 }}\n")).unwrap();
+    let (pdf, _) = build(&office.join("months/2023-01"), &out);
+    assert!(text_of(&pdf).contains("运行办理情况通报2023年第1期（总第73期）"), "{}", text_of(&pdf));
+
     // A name the sign-off does not have is refused at its line.
     edit(&definition, "{{ signoff.issuer }}", "{{ signoff.issued }}");
     let (code, stderr) = check(&office.join("months/2023-01"));

@@ -175,6 +175,14 @@ impl Checker<'_> {
             }
             None => RuleRef::Inline(crate::definition::COMPARE_RULE),
         });
+        let numbering = raw.numbering.as_ref().and_then(|n| match crate::month::types::parse_period(&n.from) {
+            Some(from) => Some((from, n.first)),
+            None => {
+                self.error(&path(&["numbering", "from"]), format!("`{}` is not a month", n.from)).hint =
+                    Some("write the month of the first issue counted as YYYY-MM, e.g. 2017-01".into());
+                None
+            }
+        });
         let mut periods = BTreeMap::new();
         for (kind, period) in &raw.periods {
             let mut at = vec![Segment::Key("periods".into()), Segment::Key(kind.clone())];
@@ -242,6 +250,7 @@ impl Checker<'_> {
             sheet,
             periods,
             compare,
+            numbering,
         })
     }
 

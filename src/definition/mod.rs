@@ -100,6 +100,8 @@ pub struct Definition {
     /// 同比 and 环比 from the archive, when declared: the rule a change's
     /// rate is shown by.
     pub compare: Option<RuleRef>,
+    /// 总第N期: the month whose issue is number `.1`, one more each month.
+    pub numbering: Option<(crate::month::types::Period, u32)>,
 }
 
 /// How a change's rate is shown when the definition names no rule: 6.44, 25.

@@ -55,6 +55,18 @@ pub struct DefinitionFile {
     /// 同比和环比：工具从存档中读出上期（环比）和上年同期（同比）的数字；模板中写 office.yoy.tickets、
     /// c.mom.count，或 {{ office.yoy.tickets | change("件") }}（“减少101件，减幅6.44%”）
     pub compare: Option<CompareFile>,
+    /// 期号：总第几期由月份推算，如 { from: 2017-01, first: 1 }：2017年1月为总第1期，每月加一；
+    /// 模板中写 period.number（年内第几期，即月份）和 period.total（总第几期）
+    pub numbering: Option<NumberingFile>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NumberingFile {
+    /// 总第 first 期的月份，YYYY-MM
+    pub from: String,
+    /// 该月的总期号
+    pub first: u32,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -63,6 +63,15 @@ pub struct PeriodFigures {
     /// The quarter (1–4) or half (1–2); 0 for other kinds.
     pub quarter: u8,
     pub half: u8,
+    /// The issue's number within its year (第5期): its month, quarter or
+    /// half; 1 for a year.
+    pub number: u8,
+    /// 总第N期, where the definition numbers its issues (`numbering:`) and
+    /// the month is not before the first: from the month alone, so that a
+    /// rebuilt old month keeps its number. Left out (an error where a
+    /// template asks for it) rather than printed as "none".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -312,6 +321,16 @@ impl OfficeMonth {
             months: self.span.months().len(),
             quarter,
             half,
+            number: match self.span {
+                Span::Month(p) => p.month,
+                Span::Quarter(_, n) | Span::Half(_, n) => n,
+                Span::Year(_) => 1,
+                Span::Range(..) => to.month,
+            },
+            total: match (self.span, self.definition.numbering) {
+                (Span::Month(p), Some((from, first))) if p >= from => Some(p.index() - from.index() + i64::from(first)),
+                _ => None,
+            },
         }
     }
 
