@@ -133,13 +133,19 @@ pub fn check_issue(dir: &Path, options: CheckOptions) -> Result<(Issue, Vec<Diag
 /// diagnostic (warnings that a final bulletin must settle stay warnings).
 pub fn read_issue(dir: &Path) -> Result<month::office::Checked, Failure> {
     let mut checked = read_checked(dir)?;
-    // 同比 and 环比: the base periods' figures, from the archive beside it.
-    if let Some(month) = checked.month.as_mut().filter(|m| m.definition.compare.is_some()) {
+    // 同比 and 环比: the base periods' figures, from the archive beside it;
+    // 本年累计: the year's months up to this one, for the parts that show it.
+    if let Some(month) = checked.month.as_mut() {
+        let (compares, to_date) = (month.definition.compare.is_some(), month.definition.uses_year_to_date());
         let read_month = |month_dir: &Path| month_of(month_dir, read_checked(month_dir));
         let archive = archive::months::archive_root(dir);
         let base = |span| archive::period::base_figures(span, &archive, &month.definition, &read_month).map(Arc::new);
-        month.bases =
-            month::office::Bases { previous: base(month.span.previous()), year_before: base(month.span.year_before()) };
+        let year_to_date = month.span.year_to_date();
+        month.bases = month::office::Bases {
+            previous: compares.then(|| base(month.span.previous())).flatten(),
+            year_before: compares.then(|| base(month.span.year_before())).flatten(),
+            year_to_date: (to_date && year_to_date != month.span).then(|| base(year_to_date)).flatten(),
+        };
     }
     Ok(checked)
 }

@@ -313,3 +313,41 @@ fn comparisons_read_the_months_before_from_the_archive() {
     let again = all();
     assert!(again.contains("2 built, 11 up to date"), "2015-12 and 2016-01, which compares with it: {again}");
 }
+
+/// A part over the year to date (`over: year_to_date`) shows the year's
+/// months summed, beside the month's own parts, in one numbering.
+#[test]
+fn a_part_shows_the_year_to_date_beside_the_month() {
+    let scratch = Scratch::new("periods-ytd");
+    let months = archive(&scratch);
+    let definition = fs::read_to_string(common::project().join("bulletin.yaml")).unwrap();
+    let part = "  - heading: 本年累计情况\n    over: year_to_date\n    prose: \"{{ period.name }}，全区办结工单{{ office.completed }}件。\"\n";
+    let definition = definition.replacen("\nsections:\n", &format!("\nsections:\n{part}"), 1);
+    fs::write(scratch.path().join("bulletin.yaml"), definition).unwrap();
+    let completed = |month: &str| -> i64 {
+        let text = fs::read_to_string(months.join(month).join("tickets.yaml")).unwrap();
+        serde_yaml::from_str::<serde_yaml::Value>(&text).unwrap()["completed"].as_i64().unwrap()
+    };
+    let out = Scratch::new("periods-ytd-out");
+    let build = |month: &str| common::bulletin(&["build", months.join(month).to_str().unwrap(), "--out", out.str()]);
+    let built = build("2015-03");
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    let text = common::squeeze(&common::pdf_text(&out.path().join("2015-03.pdf")));
+    let sum = completed("2015-01") + completed("2015-02") + completed("2015-03");
+    assert!(text.contains(&format!("一、本年累计情况1—3月，全区办结工单{sum}件。")), "{text}");
+    assert!(text.contains("二、全市排名情况3月份，我区"), "the month's own parts follow: {text}");
+    let built = build("2015-01");
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    let text = common::squeeze(&common::pdf_text(&out.path().join("2015-01.pdf")));
+    assert!(
+        text.contains(&format!("1月份，全区办结工单{}件。", completed("2015-01"))),
+        "January is its own year to date: {text}"
+    );
+
+    // Without February the year to date cannot be made.
+    fs::rename(months.join("2015-02"), scratch.path().join("2015-02")).unwrap();
+    let built = build("2015-03");
+    let stderr = String::from_utf8_lossy(&built.stderr);
+    assert!(!built.status.success());
+    assert!(stderr.contains("shows the year to date (2015年1—3月), and the archive lacks a month of it"), "{stderr}");
+}

@@ -143,11 +143,16 @@ pub fn inputs(month: &MonthFiles, resources: &str, options: BuildOptions) -> Inp
     let span = super::period::folder_span(&month.dir);
     let mut related: Vec<Period> = span.map(|s| s.months()).unwrap_or_default();
     let own = crate::definition::find_for_month(&month.dir).and_then(|p| crate::definition::load_shared(&p).ok());
-    let compares = own.and_then(|shared| shared.definition).is_some_and(|d| d.compare.is_some());
+    let own = own.and_then(|shared| shared.definition);
     let this = span.or_else(|| crate::month::types::parse_period(&month.name).map(Span::Month));
-    if let (true, Some(this)) = (compares, this) {
-        related.extend(this.previous().months());
-        related.extend(this.year_before().months());
+    if let (Some(own), Some(this)) = (own, this) {
+        if own.compare.is_some() {
+            related.extend(this.previous().months());
+            related.extend(this.year_before().months());
+        }
+        if own.uses_year_to_date() {
+            related.extend(this.year_to_date().months());
+        }
     }
     if !related.is_empty() {
         let archive = month.dir.parent().unwrap_or(Path::new("."));

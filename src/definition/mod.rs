@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 use crate::diag::Diagnostic;
 use crate::number::{Decimal, FigureRule};
-pub use raw::{Aggregate, CaseNumbers, MeasureKind, ParamKind, SignoffField};
+pub use raw::{Aggregate, CaseNumbers, MeasureKind, Over, ParamKind, SignoffField};
 
 pub(crate) use check::parse_rule;
 pub use expr::Expr;
@@ -120,6 +120,15 @@ pub struct PeriodDef {
 pub const PERIOD_KINDS: [&str; 4] = ["quarter", "half", "year", "months"];
 
 impl Definition {
+    /// Whether a part shows the year's figures up to the month (`over:
+    /// year_to_date`), which are then read from the archive.
+    pub fn uses_year_to_date(&self) -> bool {
+        fn any(sections: &[Section]) -> bool {
+            sections.iter().any(|s| s.over == Over::YearToDate || any(&s.sections))
+        }
+        any(&self.sections) || self.periods.values().any(|p| any(&p.sections))
+    }
+
     /// The sections a bulletin of this kind of period prints.
     pub fn sections_for(&self, kind: &str) -> &[Section] {
         match self.periods.get(kind) {
@@ -258,6 +267,8 @@ pub struct Section {
     pub numbered: bool,
     /// When the typical cases' titles are numbered.
     pub case_numbers: CaseNumbers,
+    /// The figures it shows: the period's, or the year's up to it.
+    pub over: Over,
     /// Printed after the 落款 on pages of its own, its heading the
     /// appendix's title (§7.3.6: "附件：title" before the 落款).
     pub appendix: bool,

@@ -156,6 +156,9 @@ pub struct SectionFile {
     /// 标题是否加序号（默认加）；false：标题不编号，也不占用本级的序号，如附件中的“乡镇（街道）”
     #[serde(default = "yes")]
     pub numbered: bool,
+    /// 本部分（连同其下各部分）的数字取自：month（本月，默认）或 year_to_date（本年累计，如 1—6月：
+    /// 由存档中本年各月合计）；period 随之为累计期间（period.name 为“1—6月”）
+    pub over: Option<Over>,
     /// 典型案例标题的序号（下一级，如（一））：several（有多个案例时才编号，默认）、always（只有一个也编号）或 never
     pub case_numbers: Option<CaseNumbers>,
     /// 附件：放在落款之后另起一页，标题为附件名称；正文末自动写“附件：名称”（只用于第一层）
@@ -180,6 +183,17 @@ pub struct SectionFile {
     /// 下一级的各部分
     #[serde(default)]
     pub sections: Vec<SectionFile>,
+}
+
+/// Which figures a part shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Over {
+    /// 本期的数字
+    #[default]
+    Month,
+    /// 本年累计：本年1月至本月各月的合计
+    YearToDate,
 }
 
 /// When the typical cases' titles are numbered.

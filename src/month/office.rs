@@ -63,6 +63,9 @@ pub struct Bases {
     pub previous: Option<Arc<Base>>,
     /// The same period a year before (同比).
     pub year_before: Option<Arc<Base>>,
+    /// The year up to the period's last month (本年累计), for the parts
+    /// that show it; none where it is the period itself.
+    pub year_to_date: Option<Arc<Base>>,
 }
 
 /// A base period's figures, derived under the definition it was read under.

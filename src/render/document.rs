@@ -11,7 +11,9 @@ use minijinja::Value as Context;
 use serde::Serialize;
 use serde_json::{json, Map, Value as Json};
 
-use crate::definition::{CaseNumbers, Formula, MeasureKind, ParamValue, Rows, ScopeKey, Section, SignoffField, Source};
+use crate::definition::{
+    CaseNumbers, Formula, MeasureKind, Over, ParamValue, Rows, ScopeKey, Section, SignoffField, Source,
+};
 use crate::derive::engine;
 use crate::month::office::{self, OfficeMonth};
 use crate::month::span::Span;
@@ -349,6 +351,28 @@ impl OfficeMonth {
         for (i, section) in sections.iter().enumerate() {
             let at = format!("{base}sections[{}]", first + i);
             let what = format!("`{at}` of bulletin.yaml");
+            // A part of the year to date: laid out from those figures, with
+            // the same heading numbers.
+            if section.over == Over::YearToDate && self.span != self.span.year_to_date() {
+                let view = self.year_to_date_view().ok_or_else(|| Error::Render {
+                    message: format!(
+                        "{what} shows the year to date ({}), and the archive lacks a month of it or one has errors: \
+                         build it once every month of the year so far is in the archive and passes `bulletin check`",
+                        self.span.year_to_date().label()
+                    ),
+                })?;
+                let context = view.context();
+                let env = crate::render::narrative::environment();
+                let render = |source: &str, what: &str| -> Result<String, Error> {
+                    env.render_str(source, &context).map(|t| t.trim().to_owned()).map_err(|err| Error::Template {
+                        path: self.definition.path.clone(),
+                        message: format!("{what}: {}", crate::render::narrative::describe(&err)),
+                    })
+                };
+                let part = Section { over: Over::Month, ..section.clone() };
+                view.sections(std::slice::from_ref(&part), base, first + i, counters, &render, out)?;
+                continue;
+            }
             if let Some(when) = &section.when {
                 let holds = engine::holds(&self.definition, &self.input, &self.output, when)
                     .map_err(|overflow| Error::Render { message: overflow.to_string() })?;
@@ -458,6 +482,20 @@ impl OfficeMonth {
             self.sections(&section.sections, &format!("{at}."), 0, counters, render, out)?;
         }
         Ok(())
+    }
+
+    /// The bulletin as its year to date: the figures of the year's months
+    /// up to its own; none where the archive could not give them.
+    fn year_to_date_view(&self) -> Option<OfficeMonth> {
+        let base = self.bases.year_to_date.as_ref()?;
+        Some(OfficeMonth {
+            span: self.span.year_to_date(),
+            input: base.input.clone(),
+            output: base.output.clone(),
+            partial: BTreeMap::new(),
+            bases: office::Bases::default(),
+            ..self.clone()
+        })
     }
 
     /// Under a period's table of `units`: "注：X仅统计2020年2—3月。" for

@@ -200,6 +200,7 @@ impl Checker<'_> {
                 run_in: s.run_in,
                 numbered: s.numbered,
                 case_numbers: s.case_numbers.unwrap_or_default(),
+                over: s.over.unwrap_or_default(),
                 appendix: s.appendix,
                 attachment: s.attachment.clone(),
                 when,
