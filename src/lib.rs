@@ -145,7 +145,15 @@ pub fn read_issue(dir: &Path) -> Result<month::office::Checked, Failure> {
             previous: compares.then(|| base(month.span.previous())).flatten(),
             year_before: compares.then(|| base(month.span.year_before())).flatten(),
             year_to_date: (to_date && year_to_date != month.span).then(|| base(year_to_date)).flatten(),
+            trend: Default::default(),
         };
+        // The trend charts' months, up to its own.
+        let window = archive::trend::window(&month.definition, month.span);
+        if !window.is_empty() {
+            let (points, warnings) = archive::trend::points(month, &window, &archive, &read_month);
+            month.bases.trend = Arc::new(points);
+            checked.diagnostics.extend(warnings);
+        }
     }
     Ok(checked)
 }

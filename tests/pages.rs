@@ -3,7 +3,7 @@
 //! size) fails here.
 //!
 //! - The page references: the bundled month (final and draft), a month with
-//!   a long case and one unit sheet, each page rasterised by typst-render
+//!   a long case, a quarter with its charts and two unit sheets, each page rasterised by typst-render
 //!   at a low resolution and compared with `tests/reference/pages/*.png`.
 //!   `BULLETIN_UPDATE=1 cargo test --test pages` rewrites them; look at
 //!   each changed PNG before committing it. A page that differs is written
@@ -254,6 +254,11 @@ fn pages_look_as_their_references() {
     let long = Scratch::new("pages-long");
     let month = month_copy(&long, |m| append_to_case(m, LONG_CASE));
     problems.extend(check_pages("long-case", &bulletin_pages(&month, &resources)));
+
+    // A quarter of generated months, with its trend and bar charts.
+    let quarter = Scratch::new("pages-quarter");
+    let months = common::quarter_archive(&quarter);
+    problems.extend(check_pages("quarter", &bulletin_pages(&months.join("2015-Q1"), &resources)));
 
     problems.extend(check_pages("sheet-mapoling", &sheet_pages("mapoling", &resources)));
     // Both rates at 100%: the on-time ring circles the satisfaction dot.

@@ -8,26 +8,10 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use bulletin::definition::ScopeKey;
 use common::Scratch;
-
-/// Three generated months (2015-01..03) and the quarter's folder beside them.
-fn archive(scratch: &Scratch) -> PathBuf {
-    let base = bulletin::month::validate::MonthFiles::read(&common::project().join("months/2020-03")).unwrap();
-    let months = scratch.path().join("months");
-    bulletin::archive::generate::write(&months, &bulletin::archive::generate::generate(&base, 3)).unwrap();
-    let quarter = months.join("2015-Q1");
-    fs::create_dir_all(quarter.join("cases")).unwrap();
-    fs::write(
-        quarter.join("month.yaml"),
-        "period: 2015-Q1\nsignoff:\n  issuer: 长沙市芙蓉区12345市民服务热线办公室\n  date: 2015-04-10\n  approved_by: 张三\n",
-    )
-    .unwrap();
-    fs::write(quarter.join("cases/01-季度.txt"), "一季度供水保障的联动处置\n\n各部门联动处置停水诉求。\n").unwrap();
-    months
-}
 
 /// A unit's raw counts in a month, from its units.yaml as written.
 fn counts(month: &Path) -> BTreeMap<String, BTreeMap<String, i128>> {
@@ -65,7 +49,7 @@ fn tenths(text: &str) -> i128 {
 #[test]
 fn a_quarter_sums_its_months_and_derives_afresh() {
     let scratch = Scratch::new("periods-quarter");
-    let months = archive(&scratch);
+    let months = common::quarter_archive(&scratch);
     let checked = bulletin::read_issue(&months.join("2015-Q1")).unwrap();
     let errors: Vec<String> = checked.diagnostics.iter().map(|d| d.to_string()).collect();
     let quarter = checked.month.unwrap_or_else(|| panic!("{}", errors.join("\n")));
@@ -144,7 +128,7 @@ fn a_quarter_sums_its_months_and_derives_afresh() {
 #[test]
 fn a_missing_month_and_a_unit_of_some_months_are_said() {
     let scratch = Scratch::new("periods-gaps");
-    let months = archive(&scratch);
+    let months = common::quarter_archive(&scratch);
     // A unit that only February and March have: taken out of January.
     let january = months.join("2015-01/units.yaml");
     let text = fs::read_to_string(&january).unwrap();
@@ -185,7 +169,7 @@ fn a_missing_month_and_a_unit_of_some_months_are_said() {
 #[test]
 fn a_quarter_is_rebuilt_when_one_of_its_months_changes() {
     let scratch = Scratch::new("periods-batch");
-    let months = archive(&scratch);
+    let months = common::quarter_archive(&scratch);
     let out = Scratch::new("periods-batch-out");
     let all = || {
         let output = common::bulletin(&["build", "--all", months.to_str().unwrap(), "--out", out.str()]);
@@ -219,7 +203,7 @@ fn comparisons_read_the_months_before_from_the_archive() {
     bulletin::archive::generate::write(&months, &bulletin::archive::generate::generate(&base, 13)).unwrap();
     let definition = std::fs::read_to_string(common::project().join("bulletin.yaml")).unwrap();
     let section = "  - heading: 同比环比\n    prose: >-\n      本月办结工单{{ office.completed }}件，同比{{ office.yoy.completed | change(\"件\") }}，环比{{ office.mom.completed | change(\"件\") }}。{% for d in lists.city %}{{ d.name }}同比{{ d.yoy.tickets | change(\"件\") }}，满意度同比{{ d.yoy.satisfaction | change }}；{% endfor %}\n";
-    let at = definition.find("\nsheet:").unwrap();
+    let at = definition.find("\nperiods:").unwrap();
     let definition =
         format!("{}\n{section}\ncompare: {{ rule: half_up 2 trim }}\n{}", &definition[..at], &definition[at..]);
     fs::write(scratch.path().join("bulletin.yaml"), definition).unwrap();
@@ -319,7 +303,7 @@ fn comparisons_read_the_months_before_from_the_archive() {
 #[test]
 fn a_part_shows_the_year_to_date_beside_the_month() {
     let scratch = Scratch::new("periods-ytd");
-    let months = archive(&scratch);
+    let months = common::quarter_archive(&scratch);
     let definition = fs::read_to_string(common::project().join("bulletin.yaml")).unwrap();
     let part = "  - heading: 本年累计情况\n    over: year_to_date\n    prose: \"{{ period.name }}，全区办结工单{{ office.completed }}件。\"\n";
     let definition = definition.replacen("\nsections:\n", &format!("\nsections:\n{part}"), 1);
@@ -350,4 +334,102 @@ fn a_part_shows_the_year_to_date_beside_the_month() {
     let stderr = String::from_utf8_lossy(&built.stderr);
     assert!(!built.status.success());
     assert!(stderr.contains("shows the year to date (2015年1—3月), and the archive lacks a month of it"), "{stderr}");
+}
+
+/// The `/Alt` texts of a PDF's tag tree, in the order of its objects, read
+/// with qpdf (Debian package qpdf).
+fn alt_texts(pdf: &Path) -> Vec<String> {
+    fn walk(value: &serde_json::Value, out: &mut Vec<String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, value) in map {
+                    match (key.as_str(), value.as_str()) {
+                        ("/Alt", Some(text)) => out.push(text.trim_start_matches("u:").to_owned()),
+                        _ => walk(value, out),
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    let json = std::process::Command::new("qpdf").arg("--json").arg(pdf).output().expect("qpdf runs");
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).expect("qpdf's JSON");
+    let mut out = Vec::new();
+    walk(&json, &mut out);
+    out.sort_by_key(|text| text.split('　').next().map(str::to_owned));
+    out
+}
+
+/// The quarter's charts (bulletin.yaml `periods.quarter`): two trends of
+/// its months and two bar charts, each numbered, its axis and months in the
+/// text, its every value read out as its alternative text — the values
+/// computed here from the months' own files.
+#[test]
+fn a_quarter_draws_its_months_and_its_rows_as_charts() {
+    let scratch = Scratch::new("periods-charts");
+    let months = common::quarter_archive(&scratch);
+    let out = Scratch::new("periods-charts-out");
+    let built = common::bulletin(&["build", months.join("2015-Q1").to_str().unwrap(), "--out", out.str()]);
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    let pdf = out.path().join("2015-Q1.pdf");
+
+    let each: Vec<_> = ["2015-01", "2015-02", "2015-03"].iter().map(|m| counts(&months.join(m))).collect();
+    let total = |month: &BTreeMap<String, BTreeMap<String, i128>>, figure: &str| -> i128 {
+        month.values().map(|unit| unit[figure]).sum()
+    };
+    let signed: Vec<String> =
+        each.iter().enumerate().map(|(i, m)| format!("{}月{}件", i + 1, total(m, "signed"))).collect();
+    let satisfaction: Vec<String> = each
+        .iter()
+        .enumerate()
+        .map(|(i, m)| format!("{}月{}%", i + 1, percent_half_up(total(m, "satisfied"), total(m, "visited"))))
+        .collect();
+    let alts = alt_texts(&pdf);
+    assert_eq!(alts.len(), 4, "{alts:#?}");
+    assert_eq!(alts[0], format!("图1　2015年第一季度各月工单签收数。各单位签收工单合计：{}。", signed.join("，")));
+    assert_eq!(alts[1], format!("图2　2015年第一季度各月回访满意度。全区回访满意度：{}。", satisfaction.join("，")));
+
+    // The categories: the quarter's six largest, each the sum of its months.
+    let mut categories: BTreeMap<String, i128> = BTreeMap::new();
+    for month in ["2015-01", "2015-02", "2015-03"] {
+        let text = fs::read_to_string(months.join(month).join("tickets.yaml")).unwrap();
+        let yaml: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+        for item in yaml["categories"].as_sequence().unwrap() {
+            *categories.entry(item["name"].as_str().unwrap().to_owned()).or_default() +=
+                item["count"].as_i64().unwrap() as i128;
+        }
+    }
+    let bars =
+        alts[2].strip_prefix("图3　2015年第一季度群众反映突出的问题。").expect("图3's title").trim_end_matches('。');
+    let bars: Vec<(&str, i128)> = bars
+        .split('，')
+        .map(|bar| {
+            let at = bar.find(|c: char| c.is_ascii_digit()).unwrap();
+            (&bar[..at], bar[at..].trim_end_matches('件').parse().unwrap())
+        })
+        .collect();
+    assert_eq!(bars.len(), 6, "{bars:?}");
+    for (name, count) in &bars {
+        assert_eq!(categories[*name], *count, "{name}");
+    }
+    assert!(bars.windows(2).all(|w| w[0].1 >= w[1].1), "largest first: {bars:?}");
+    let sixth = bars[5].1;
+    assert!(categories.values().filter(|&&c| c > sixth).count() < 6, "none larger left out");
+
+    // The streets by score, highest first, as many as the streets.
+    assert!(alts[3].starts_with("图4　2015年第一季度各街道总分。"), "{}", alts[3]);
+    let streets = alts[3].matches('分').count() - 1;
+    assert_eq!(streets, 14, "{}", alts[3]);
+
+    // Numbers and titles, month names and the axes' ticks in the text.
+    let text = common::squeeze(&common::pdf_text(&pdf));
+    for title in
+        ["图1　2015年第一季度各月工单签收数", "图2　2015年第一季度各月回访满意度", "图4　2015年第一季度各街道总分"]
+    {
+        assert!(text.contains(&common::squeeze(title)), "{title} in the text");
+    }
+    assert!(text.contains("1月2月3月"), "the months under the trend");
+    assert!(text.contains("100%98%96%94%92%90%"), "the rates' ticks");
+    assert!(text.contains("0件"), "the counts' axis from zero");
 }

@@ -137,8 +137,8 @@ pub fn inputs(month: &MonthFiles, resources: &str, options: BuildOptions) -> Inp
             .collect()
     };
     let mut files = of(month);
-    // A quarter's figures are its months', and a comparison's base is
-    // the months before: their files (and the definitions they are read
+    // A quarter's figures are its months', a comparison's base and a
+    // trend chart's are the months before: their files (and the definitions they are read
     // under) are inputs too.
     let span = super::period::folder_span(&month.dir);
     let mut related: Vec<Period> = span.map(|s| s.months()).unwrap_or_default();
@@ -153,7 +153,11 @@ pub fn inputs(month: &MonthFiles, resources: &str, options: BuildOptions) -> Inp
         if own.uses_year_to_date() {
             related.extend(this.year_to_date().months());
         }
+        // A trend chart's months.
+        related.extend(super::trend::window(&own, this));
     }
+    related.sort();
+    related.dedup();
     if !related.is_empty() {
         let archive = month.dir.parent().unwrap_or(Path::new("."));
         for period in related {

@@ -5,4 +5,5 @@ pub mod batch;
 pub mod generate;
 pub mod months;
 pub mod period;
+pub mod trend;
 pub mod watch;

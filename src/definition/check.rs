@@ -7,6 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+mod charts;
 mod sections;
 mod sheet;
 mod templates;
@@ -40,6 +41,7 @@ pub(super) fn check_bytes(path: &Path, bytes: &[u8]) -> Loaded {
             labels: BTreeMap::new(),
             selection_scopes: BTreeMap::new(),
             ranks: BTreeSet::new(),
+            built: BTreeMap::new(),
         };
         checker.definition(raw, bytes)
     });
@@ -85,6 +87,9 @@ struct Checker<'a> {
     selection_scopes: BTreeMap<String, ScopeKey>,
     /// The units' derived figures that are ranks (a sheet's `tied.rank`).
     ranks: BTreeSet<String>,
+    /// The figures as checked, by scope, for what the sections read of
+    /// them (a chart's scale).
+    built: BTreeMap<ScopeKey, Scope>,
     /// The definition compares with the archive (`compare:`): members
     /// offer `yoy` and `mom` to the templates.
     compares: bool,
@@ -168,6 +173,7 @@ impl Checker<'_> {
                 (name.clone(), if self.names.contains_key(&list) { list } else { ScopeKey::Unit })
             })
             .collect();
+        self.built = scopes.clone();
         let sections = self.sections(&ctx, &raw.sections, &raw.selections, &mut Vec::new(), 0);
         let compare = raw.compare.as_ref().map(|c| match &c.rule {
             Some(text) => {

@@ -129,6 +129,22 @@ impl Definition {
         any(&self.sections) || self.periods.values().any(|p| any(&p.sections))
     }
 
+    /// The trend charts a bulletin of this kind of period prints, in order:
+    /// their office figures are read from the archive's months.
+    pub fn trend_charts(&self, kind: &str) -> Vec<&Chart> {
+        fn walk<'a>(sections: &'a [Section], out: &mut Vec<&'a Chart>) {
+            for s in sections {
+                if let Some(chart @ Chart { kind: ChartKind::Trend { .. }, .. }) = &s.chart {
+                    out.push(chart);
+                }
+                walk(&s.sections, out);
+            }
+        }
+        let mut out = Vec::new();
+        walk(self.sections_for(kind), &mut out);
+        out
+    }
+
     /// The sections a bulletin of this kind of period prints.
     pub fn sections_for(&self, kind: &str) -> &[Section] {
         match self.periods.get(kind) {
@@ -285,7 +301,98 @@ pub struct Section {
     /// A minijinja template.
     pub prose: Option<String>,
     pub table: Option<Table>,
+    pub chart: Option<Chart>,
     pub sections: Vec<Section>,
+}
+
+/// A chart of a section: its title (a template, numbered 图N by the
+/// tool) and what it draws.
+#[derive(Clone, Debug)]
+pub struct Chart {
+    pub title: String,
+    pub kind: ChartKind,
+}
+
+#[derive(Clone, Debug)]
+pub enum ChartKind {
+    /// Office figures month by month, a line each, over `months` months
+    /// up to the period's last (none: 12 for a month, else the period's).
+    Trend { figures: Vec<(String, String)>, months: Option<usize>, unit: ChartUnit },
+    /// A bar for each row, as long as its figure `value`, named by `label`
+    /// (`name` or `short`).
+    Bars { rows: Rows, value: String, label: String, unit: ChartUnit },
+}
+
+/// What a chart's values are: rates (a scale up to 100) or amounts (a
+/// scale from zero), and the word after each number (件, %, 分, or none).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChartUnit {
+    pub percent: bool,
+    pub suffix: String,
+}
+
+impl ChartUnit {
+    fn of(percent: bool, suffix: &str) -> Self {
+        Self { percent, suffix: suffix.to_owned() }
+    }
+}
+
+/// What a figure of `scope` counts, for a chart: a measure by its kind, a
+/// percentage as a rate, a value by the figures it is made of (件 where
+/// all are counts, 分 where one is a score, no word otherwise), a rank
+/// with no word. None for a text, or a name that is no figure.
+pub fn chart_unit(scopes: &BTreeMap<ScopeKey, Scope>, scope: &ScopeKey, name: &str) -> Option<ChartUnit> {
+    fn walk(scopes: &BTreeMap<ScopeKey, Scope>, scope: &ScopeKey, name: &str, depth: usize) -> Option<ChartUnit> {
+        let figures = scopes.get(scope)?;
+        if let Some(measure) = figures.measures.get(name) {
+            return match measure.kind {
+                MeasureKind::Count => Some(ChartUnit::of(false, "件")),
+                MeasureKind::Percent => Some(ChartUnit::of(true, "%")),
+                MeasureKind::Score => Some(ChartUnit::of(false, "分")),
+                MeasureKind::Text | MeasureKind::Unit => None,
+            };
+        }
+        let derived = figures.derived.get(name)?;
+        let expr = match &derived.formula {
+            Formula::Percent(_) => return Some(ChartUnit::of(true, "%")),
+            Formula::Rank { .. } => return Some(ChartUnit::of(false, "")),
+            Formula::Value(expr) => expr,
+        };
+        // The words of the figures it is made of; a cycle or a deep chain
+        // (refused by the checker anyway) gives none.
+        let words: Vec<String> = expr
+            .figure_names()
+            .iter()
+            .filter(|_| depth < 16)
+            .filter_map(|(path, _)| {
+                // A name of its own scope, else of the members it adds
+                // up (`sum(units, signed)` beside an office's `signed`).
+                let (at, figure) = match path {
+                    [office, figure] if office == "office" => (ScopeKey::Office, figure),
+                    [figure] if figure != name && scopes.get(scope).is_some_and(|s| s.has(figure)) => {
+                        (scope.clone(), figure)
+                    }
+                    [figure] => {
+                        let members = scopes.iter().filter(|(key, _)| *key != scope);
+                        let (key, _) =
+                            members.filter(|(_, s)| s.has(figure)).min_by_key(|(key, _)| **key != ScopeKey::Unit)?;
+                        (key.clone(), figure)
+                    }
+                    _ => return None,
+                };
+                walk(scopes, &at, figure, depth + 1).map(|unit| unit.suffix)
+            })
+            .collect();
+        let suffix = if words.iter().any(|w| w == "分") {
+            "分"
+        } else if !words.is_empty() && words.iter().all(|w| w == "件") {
+            "件"
+        } else {
+            ""
+        };
+        Some(ChartUnit::of(false, suffix))
+    }
+    walk(scopes, scope, name, 0)
 }
 
 #[derive(Clone, Debug)]
@@ -373,6 +480,11 @@ impl Scope {
     /// The derived figures in the order the definition declares them.
     pub fn derived_in_order(&self) -> impl Iterator<Item = (&String, &Derived)> {
         self.derived_order.iter().filter_map(|name| self.derived.get_key_value(name))
+    }
+
+    /// Whether it has a measure or a derived figure of that name.
+    pub fn has(&self, name: &str) -> bool {
+        self.measures.contains_key(name) || self.derived.contains_key(name)
     }
 }
 

@@ -180,6 +180,8 @@ pub struct SectionFile {
     pub optional: bool,
     /// 表格
     pub table: Option<TableFile>,
+    /// 图：走势图（trend，各月的数字连成线）或条形图（bars，各单位或各项的数字）；图号（图1）自动生成
+    pub chart: Option<ChartFile>,
     /// 下一级的各部分
     #[serde(default)]
     pub sections: Vec<SectionFile>,
@@ -225,6 +227,26 @@ pub struct TableFile {
     pub transpose: bool,
     /// 按某项文字合并成行（如 type：每个类型一行）；count 为该类的项数（名单有 count 时为其合计），其余文字以“、”连接，数字相加
     pub by: Option<String>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChartFile {
+    /// 图题，不写图号（“图1”自动生成），如 诉求量月度走势图；minijinja 模板
+    pub title: String,
+    /// 走势图：全区（县）一级的数字的名称，每个一条线，如 [tickets] 或 [satisfaction, on_time_rate]；
+    /// 同一图中或都是件数、或都是百分数；各月的数字取自存档
+    pub trend: Option<Vec<String>>,
+    /// 走势图看几个月（到本期的最后一个月为止）：月度通报默认 12，季度、全年等默认为本期各月
+    pub months: Option<usize>,
+    /// 条形图：每条是什么：units（全部单位）、某个组名、lists 中的名称或 selections 中的名称
+    pub bars: Option<String>,
+    /// 条形图每条的长度：该行的数字（件数、百分数或分数）的名称，如 count、score
+    pub value: Option<String>,
+    /// 条形图每条的名称：name（默认）或 short（单位简称）
+    pub label: Option<String>,
+    /// 轴上和图的说明中数字后的字：默认件数为“件”、百分数为“%”、分数为“分”；写 "" 则不加
+    pub unit: Option<String>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -56,7 +56,8 @@ pub struct OfficeMonth {
     pub bases: Bases,
 }
 
-/// The periods a bulletin is compared with, each where the archive has it.
+/// What the archive gives a bulletin beyond its own files: the periods it
+/// is compared with, each where the archive has it, and its charts' months.
 #[derive(Clone, Debug, Default)]
 pub struct Bases {
     /// The period just before (环比).
@@ -66,6 +67,18 @@ pub struct Bases {
     /// The year up to the period's last month (本年累计), for the parts
     /// that show it; none where it is the period itself.
     pub year_to_date: Option<Arc<Base>>,
+    /// The months its trend charts show, oldest first, ending with its
+    /// last month; empty where it prints no trend.
+    pub trend: Arc<Vec<TrendPoint>>,
+}
+
+/// One month of a trend chart: the office figures the charts show, each as
+/// its month printed it (`4000`, `96.23`), none where the month has no value
+/// or the archive lacks it (or it has errors).
+#[derive(Clone, Debug)]
+pub struct TrendPoint {
+    pub period: Period,
+    pub values: BTreeMap<String, Option<String>>,
 }
 
 /// A base period's figures, derived under the definition it was read under.

@@ -18,6 +18,7 @@ use crate::definition::{Formula, ScopeKey, SheetFigures, Source};
 use crate::diag::Diagnostic;
 use crate::month::office::{self, OfficeMonth};
 use crate::month::types::Period;
+use crate::render::chart::{Axis, Series};
 use crate::render::document::{template_value, PeriodFigures, SignoffText};
 use crate::Error;
 
@@ -69,11 +70,12 @@ pub enum SheetBlock {
     Figures {
         figures: Vec<SheetFigure>,
     },
-    /// Rates month by month, oldest first: a chart and a table.
+    /// Rates month by month, oldest first: a chart (drawn as the
+    /// bulletin's trend charts are) and a table.
     Trend {
         series: Vec<Series>,
         points: Vec<Map<String, Json>>,
-        chart: Chart,
+        chart: Axis,
     },
 }
 
@@ -83,13 +85,6 @@ pub enum SheetBlock {
 pub struct SheetFigure {
     pub label: String,
     pub value: String,
-}
-
-/// One line of a trend: the figure's name (its key in each point) and label.
-#[derive(Clone, Debug, Serialize)]
-pub struct Series {
-    pub key: String,
-    pub label: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -160,33 +155,6 @@ impl History {
     /// The unit's months, oldest first.
     pub fn points(&self, id: &str) -> &[Map<String, Json>] {
         self.by_unit.get(id).map_or(&[], Vec::as_slice)
-    }
-}
-
-/// The vertical scale of the history chart, in whole percent.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Chart {
-    pub low: u32,
-    pub high: u32,
-    pub ticks: Vec<u32>,
-}
-
-impl Chart {
-    /// From the lowest rate shown down to a multiple of 10 (at most 90), up
-    /// to 100; ticks every 2 points on the narrowest scale, every 10 up to a
-    /// 50-point range, every 20 beyond.
-    pub fn for_rates<'a>(rates: impl Iterator<Item = &'a str>) -> Self {
-        let lowest = rates.filter_map(|rate| rate.split('.').next()?.parse::<u32>().ok()).min().unwrap_or(100).min(100);
-        let low = (lowest / 10 * 10).min(90);
-        let step = match 100 - low {
-            0..=10 => 2,
-            11..=50 => 10,
-            _ => 20,
-        };
-        // On the widest scale the bottom is a multiple of the step, so that
-        // the ticks meet 100.
-        let low = low / step * step;
-        Self { low, high: 100, ticks: (low..=100).step_by(step as usize).collect() }
     }
 }
 
@@ -272,8 +240,9 @@ pub fn sheets(month: &OfficeMonth, history: &History) -> Result<Vec<UnitSheet>, 
             if !part.trend.is_empty() {
                 let series: Vec<Series> =
                     part.trend.iter().map(|(key, label)| Series { key: key.clone(), label: label.clone() }).collect();
-                let chart = Chart::for_rates(
+                let chart = Axis::for_rates(
                     points.iter().flat_map(|p| series.iter().filter_map(|s| p.get(&s.key).and_then(Json::as_str))),
+                    "%",
                 );
                 blocks.push(SheetBlock::Trend { series, points: points.to_vec(), chart });
             }
@@ -383,27 +352,4 @@ pub fn known_ids(month_dir: &Path, month: &OfficeMonth) -> BTreeSet<String> {
     let mut known = crate::archive::months::archived_unit_ids(month_dir);
     known.extend(month.input.units.iter().map(|u| u.id.clone()));
     known
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn chart_scale_starts_at_a_multiple_of_ten_below_the_lowest_rate() {
-        let chart = |rates: &[&str]| Chart::for_rates(rates.iter().copied());
-        assert_eq!(chart(&["100.00", "98.50"]), Chart { low: 90, high: 100, ticks: vec![90, 92, 94, 96, 98, 100] });
-        assert_eq!(chart(&["76.92", "100"]).low, 70);
-        assert_eq!(chart(&["76.92"]).ticks, vec![70, 80, 90, 100]);
-        assert_eq!(chart(&["0.00"]).ticks, vec![0, 20, 40, 60, 80, 100]);
-        assert_eq!(chart(&["41"]).ticks, vec![40, 60, 80, 100]);
-        assert_eq!(chart(&["33.3"]).ticks, vec![20, 40, 60, 80, 100]);
-        for lowest in 0..=100 {
-            let chart = chart(&[&lowest.to_string()]);
-            assert_eq!(chart.ticks.last(), Some(&100), "{lowest}");
-            assert_eq!(chart.ticks.first(), Some(&chart.low), "{lowest}");
-            assert!(chart.low <= lowest.min(90), "{lowest}");
-        }
-        assert_eq!(chart(&[]).low, 90);
-    }
 }

@@ -18,6 +18,7 @@ use crate::derive::engine;
 use crate::month::office::{self, OfficeMonth};
 use crate::month::span::Span;
 use crate::number::Ratio;
+use crate::render::chart as render_chart;
 use crate::render::compare;
 use crate::Error;
 
@@ -132,6 +133,10 @@ pub enum Block {
     Case {
         part: crate::month::case::Block,
     },
+    /// A chart, numbered 图N, with its figures as alternative text.
+    Chart {
+        chart: crate::render::chart::Chart,
+    },
 }
 
 /// A run-in heading, set in its level's face (§7.3.3: 黑体, 楷体, 仿宋).
@@ -168,17 +173,27 @@ pub fn heading_number(level: usize, n: usize) -> String {
 
 /// Heading numbers by level: a heading counts up its level and restarts
 /// every deeper one.
+/// Charts are numbered 图1, 图2 … across the whole bulletin.
 #[derive(Default)]
-struct Counters([usize; 4]);
+struct Counters {
+    levels: [usize; 4],
+    charts: usize,
+}
 
 impl Counters {
     fn next(&mut self, level: usize) -> String {
         let at = level.clamp(1, 4) - 1;
-        self.0[at] += 1;
-        for deeper in &mut self.0[at + 1..] {
+        self.levels[at] += 1;
+        for deeper in &mut self.levels[at + 1..] {
             *deeper = 0;
         }
-        heading_number(level, self.0[at])
+        heading_number(level, self.levels[at])
+    }
+
+    /// The next chart's number: 图3.
+    fn next_chart(&mut self) -> String {
+        self.charts += 1;
+        format!("图{}", self.charts)
     }
 }
 
@@ -269,7 +284,10 @@ impl OfficeMonth {
                     None => title.clone(),
                 };
                 let body = Section { heading: None, appendix: false, ..section.clone() };
-                self.sections(std::slice::from_ref(&body), "", i, &mut Counters::default(), &render, &mut blocks)?;
+                // Its headings numbered afresh, its charts on from the body's.
+                let mut own = Counters { charts: counters.charts, ..Counters::default() };
+                self.sections(std::slice::from_ref(&body), "", i, &mut own, &render, &mut blocks)?;
+                counters.charts = own.charts;
                 if !blocks.is_empty() {
                     appendices.push(Appendix { title, note, blocks });
                 }
@@ -479,9 +497,91 @@ impl OfficeMonth {
                     }
                 }
             }
+            if let Some(chart) = &section.chart {
+                let number = counters.next_chart();
+                let title = render(&chart.title, &what)?;
+                out.push(Block::Chart { chart: self.chart(chart, number, title) });
+            }
             self.sections(&section.sections, &format!("{at}."), 0, counters, render, out)?;
         }
         Ok(())
+    }
+
+    /// A chart's data: a trend's months from the archive (this month alone
+    /// where it was read without one), or a bar for each row.
+    fn chart(&self, chart: &crate::definition::Chart, number: String, title: String) -> render_chart::Chart {
+        use crate::definition::ChartKind;
+        let numeric = |value: Option<String>| value.filter(|v| crate::number::Decimal::parse(v).is_some());
+        let (unit, drawing) = match &chart.kind {
+            ChartKind::Trend { figures, months, unit } => {
+                let own;
+                let trend: &[office::TrendPoint] = if self.bases.trend.is_empty() {
+                    own = [office::TrendPoint {
+                        period: self.span.bounds().1,
+                        values: figures.iter().map(|(n, _)| (n.clone(), self.shown(&ScopeKey::Office, 0, n))).collect(),
+                    }];
+                    &own
+                } else {
+                    &self.bases.trend
+                };
+                let length = crate::archive::trend::trend_length(*months, self.span);
+                let trend = &trend[trend.len().saturating_sub(length)..];
+                let years = trend.first().map(|p| p.period.year) != trend.last().map(|p| p.period.year);
+                let points = trend
+                    .iter()
+                    .enumerate()
+                    .map(|(i, point)| {
+                        let mut p = Map::new();
+                        let (year, month) = (point.period.year, point.period.month);
+                        p.insert("key".into(), json!(Span::Month(point.period).to_string()));
+                        p.insert("year".into(), json!(year));
+                        p.insert("month".into(), json!(month));
+                        p.insert("label".into(), json!(render_chart::month_label(year, month, i == 0, years)));
+                        for (name, _) in figures {
+                            let value = numeric(point.values.get(name).cloned().flatten());
+                            p.insert(name.clone(), value.map_or(Json::Null, Json::String));
+                        }
+                        p
+                    })
+                    .collect();
+                let series = figures
+                    .iter()
+                    .map(|(key, label)| render_chart::Series { key: key.clone(), label: label.clone() })
+                    .collect();
+                (unit, render_chart::Drawing::Line { points, series })
+            }
+            ChartKind::Bars { rows, value, label, unit } => {
+                let (scope, members) = self.rows(rows);
+                let bars = members
+                    .iter()
+                    .map(|&i| {
+                        let fields = self.member(&scope, i);
+                        let value = numeric(self.shown(&scope, i, value));
+                        render_chart::Bar {
+                            label: fields.get(label).and_then(Json::as_str).unwrap_or_default().to_owned(),
+                            text: value.as_ref().map_or_else(|| "—".to_owned(), |v| format!("{v}{}", unit.suffix)),
+                            value,
+                        }
+                    })
+                    .collect();
+                (unit, render_chart::Drawing::Bars { bars })
+            }
+        };
+        let values: Vec<String> = match &drawing {
+            render_chart::Drawing::Line { points, series } => points
+                .iter()
+                .flat_map(|p| series.iter().filter_map(|s| p.get(&s.key).and_then(Json::as_str).map(str::to_owned)))
+                .collect(),
+            render_chart::Drawing::Bars { bars } => bars.iter().filter_map(|b| b.value.clone()).collect(),
+        };
+        let values = values.iter().map(String::as_str);
+        // A line of rates on the scale up to 100; amounts, and every bar, from zero.
+        let axis = match (&drawing, unit.percent) {
+            (render_chart::Drawing::Line { .. }, true) => render_chart::Axis::for_rates(values, &unit.suffix),
+            _ => render_chart::Axis::from_zero(values, &unit.suffix),
+        };
+        let alt = render_chart::Chart::describe(&number, &title, &axis, &drawing);
+        render_chart::Chart { number, title, alt, axis, drawing }
     }
 
     /// The bulletin as its year to date: the figures of the year's months

@@ -3,6 +3,7 @@
 //! bundled fonts and layouts (`world`), the glyph check (`glyphs`), and the
 //! PDF written atomically (`pdf`).
 
+pub mod chart;
 pub mod compare;
 pub mod document;
 pub mod filters;

@@ -129,3 +129,20 @@ pub const WELL_PERFORMING: [&str; 14] = [
     "文艺路街道",
     "东湖街道",
 ];
+
+/// Three generated months (2015-01..03) and the quarter's folder beside them.
+pub fn quarter_archive(scratch: &Scratch) -> PathBuf {
+    let base = bulletin::month::validate::MonthFiles::read(&project().join("months/2020-03")).unwrap();
+    let months = scratch.path().join("months");
+    bulletin::archive::generate::write(&months, &bulletin::archive::generate::generate(&base, 3)).unwrap();
+    let quarter = months.join("2015-Q1");
+    std::fs::create_dir_all(quarter.join("cases")).unwrap();
+    std::fs::write(
+        quarter.join("month.yaml"),
+        "period: 2015-Q1\nsignoff:\n  issuer: 长沙市芙蓉区12345市民服务热线办公室\n  date: 2015-04-10\n  approved_by: 张三\n",
+    )
+    .unwrap();
+    std::fs::write(quarter.join("cases/01-季度.txt"), "一季度供水保障的联动处置\n\n各部门联动处置停水诉求。\n")
+        .unwrap();
+    months
+}

@@ -182,14 +182,16 @@ impl Checker<'_> {
                 self.error(&key(at, "optional"), "`optional` belongs to a `text` or a `cases` part".into());
             }
             let table = s.table.as_ref().and_then(|t| self.table(ctx, t, selections, &key(at, "table")));
+            let chart = s.chart.as_ref().and_then(|c| self.chart(ctx, c, selections, &key(at, "chart")));
             let is_empty = s.prose.is_none()
                 && s.text.is_none()
                 && s.cases.is_none()
                 && s.table.is_none()
+                && s.chart.is_none()
                 && s.sections.is_empty();
             if is_empty {
                 self.error_at_key(at, "this part holds nothing".into()).hint =
-                    Some("give it `prose`, `text`, `cases`, `table` or `sections`".into());
+                    Some("give it `prose`, `text`, `cases`, `table`, `chart` or `sections`".into());
             }
             // An appendix's heading is its title: its parts are numbered afresh, from 一、.
             let below = if s.appendix { 0 } else { level };
@@ -208,12 +210,49 @@ impl Checker<'_> {
                 cases: s.cases.clone().map(|f| (f, s.optional)),
                 prose: s.prose.clone(),
                 table,
+                chart,
                 sections,
             });
             at.pop();
             at.pop();
         }
         out
+    }
+
+    /// What a table's or a chart's rows name: every unit, a group, a list
+    /// or a selection; and the scope of their figures.
+    pub(super) fn rows(
+        &mut self,
+        ctx: &Context,
+        name: &str,
+        selections: &BTreeMap<String, raw::SelectionFile>,
+        at: &[Segment],
+    ) -> Option<(Rows, ScopeKey)> {
+        if name == "units" {
+            Some((Rows::Units(None), ScopeKey::Unit))
+        } else if ctx.groups.iter().any(|g| g.name == name) {
+            Some((Rows::Units(Some(name.to_owned())), ScopeKey::Unit))
+        } else if self.names.contains_key(&ScopeKey::List(name.to_owned())) {
+            Some((Rows::List(name.to_owned()), ScopeKey::List(name.to_owned())))
+        } else if let Some(selection) = selections.get(name) {
+            let from = &selection.from;
+            let scope = if self.names.contains_key(&ScopeKey::List(from.clone())) {
+                ScopeKey::List(from.clone())
+            } else {
+                ScopeKey::Unit
+            };
+            Some((Rows::Selection(name.to_owned()), scope))
+        } else {
+            let known: Vec<String> = self
+                .collections()
+                .into_iter()
+                .chain(ctx.groups.iter().map(|g| g.name.clone()))
+                .chain(selections.keys().cloned())
+                .collect();
+            let hint = unknown_hint(name, known.iter().map(String::as_str), "the definition");
+            self.error(at, format!("`{name}` is neither units, a group, a list nor a selection")).hint = Some(hint);
+            None
+        }
     }
 
     fn table(
@@ -228,32 +267,7 @@ impl Checker<'_> {
             p.push(Segment::Key(k.into()));
             p
         };
-        let (rows, scope) = if t.rows == "units" {
-            (Rows::Units(None), ScopeKey::Unit)
-        } else if ctx.groups.iter().any(|g| g.name == t.rows) {
-            (Rows::Units(Some(t.rows.clone())), ScopeKey::Unit)
-        } else if self.names.contains_key(&ScopeKey::List(t.rows.clone())) {
-            (Rows::List(t.rows.clone()), ScopeKey::List(t.rows.clone()))
-        } else if let Some(selection) = selections.get(&t.rows) {
-            let from = &selection.from;
-            let scope = if self.names.contains_key(&ScopeKey::List(from.clone())) {
-                ScopeKey::List(from.clone())
-            } else {
-                ScopeKey::Unit
-            };
-            (Rows::Selection(t.rows.clone()), scope)
-        } else {
-            let known: Vec<String> = self
-                .collections()
-                .into_iter()
-                .chain(ctx.groups.iter().map(|g| g.name.clone()))
-                .chain(selections.keys().cloned())
-                .collect();
-            let hint = unknown_hint(&t.rows, known.iter().map(String::as_str), "the definition");
-            self.error(&key("rows"), format!("`{}` is neither units, a group, a list nor a selection", t.rows)).hint =
-                Some(hint);
-            return None;
-        };
+        let (rows, scope) = self.rows(ctx, &t.rows, selections, &key("rows"))?;
         if t.columns.is_empty() {
             self.error(&key("columns"), "a table needs at least one column".into());
         }
