@@ -433,3 +433,78 @@ fn a_quarter_draws_its_months_and_its_rows_as_charts() {
     assert!(text.contains("100%98%96%94%92%90%"), "the rates' ticks");
     assert!(text.contains("0件"), "the counts' axis from zero");
 }
+
+/// A grade from bands over the score (A from 70, B from 65, C below), and
+/// its movement against the month before (上升 where A follows B), in a
+/// sentence and a table column — each computed here from units.yaml.
+#[test]
+fn grades_come_from_bands_and_move_between_months() {
+    let scratch = Scratch::new("periods-grades");
+    let base = bulletin::month::validate::MonthFiles::read(&common::project().join("months/2020-03")).unwrap();
+    let months = scratch.path().join("months");
+    bulletin::archive::generate::write(&months, &bulletin::archive::generate::generate(&base, 2)).unwrap();
+    let definition = std::fs::read_to_string(common::project().join("bulletin.yaml")).unwrap();
+    let gap = definition.find("    gap: {").unwrap();
+    let definition = format!(
+        "{}    grade: {{ label: 等级, grade: score, bands: [A 70, B 65, C] }}\n{}",
+        &definition[..gap],
+        &definition[gap..]
+    );
+    let section = "  - heading: 各街道等级\n    prose: \"{% for u in selections.streets_by_score %}{{ u.name }}{{ u.grade }}级{{ u.mom.grade | change }}；{% endfor %}\"\n    table:\n      rows: 街道\n      columns:\n        - { value: short }\n        - { value: grade }\n        - { value: mom.grade, label: 升降 }\n";
+    let at = definition.find("\nperiods:").unwrap();
+    let definition = format!("{}\n{section}\ncompare: {{}}\n{}", &definition[..at], &definition[at..]);
+    fs::write(scratch.path().join("bulletin.yaml"), definition).unwrap();
+
+    // Each street's grade in a month, from its score as written.
+    let grades = |month: &str| -> Vec<(String, char)> {
+        let text = fs::read_to_string(months.join(month).join("units.yaml")).unwrap();
+        let yaml: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+        let streets = yaml["groups"].as_sequence().unwrap().iter().find(|g| g["name"] == "街道").unwrap();
+        streets["units"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .map(|unit| {
+                let score = match &unit["score"] {
+                    serde_yaml::Value::Number(n) => tenths(&n.to_string()),
+                    other => panic!("a score: {other:?}"),
+                };
+                let grade = if score >= 700 {
+                    'A'
+                } else if score >= 650 {
+                    'B'
+                } else {
+                    'C'
+                };
+                (unit["name"].as_str().unwrap().to_owned(), grade)
+            })
+            .collect()
+    };
+    let out = Scratch::new("periods-grades-out");
+    let build = |month: &str| -> String {
+        let built = common::bulletin(&["build", months.join(month).to_str().unwrap(), "--out", out.str()]);
+        assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+        let text = common::pdf_text(&out.path().join(format!("{month}.pdf")));
+        let lines: Vec<&str> = text.lines().filter(|line| !common::is_page_number(line)).collect();
+        common::squeeze(&lines.join("\n"))
+    };
+    let text = build("2015-01");
+    for (name, grade) in grades("2015-01") {
+        assert!(text.contains(&format!("{name}{grade}级上期无数据；")), "{name} {grade} in:\n{text}");
+    }
+    let text = build("2015-02");
+    let before: BTreeMap<String, char> = grades("2015-01").into_iter().collect();
+    let mut moved = [0; 3];
+    for (name, grade) in grades("2015-02") {
+        let movement = match grade.cmp(&before[&name]) {
+            std::cmp::Ordering::Less => "上升",
+            std::cmp::Ordering::Greater => "下降",
+            std::cmp::Ordering::Equal => "持平",
+        };
+        moved[["上升", "下降", "持平"].iter().position(|m| *m == movement).unwrap()] += 1;
+        assert!(text.contains(&format!("{name}{grade}级{movement}；")), "{name} {grade} {movement} in:\n{text}");
+    }
+    assert!(moved.iter().filter(|&&n| n > 0).count() >= 2, "the months move the grades both ways or not: {moved:?}");
+    // The table: a column of grades, and one of their movements.
+    assert!(text.contains("简称等级升降"), "the table's head in:\n{text}");
+}

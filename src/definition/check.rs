@@ -19,7 +19,7 @@ use super::{
     Scope, ScopeKey, Selection, SortBy, SortKey, Source, FIGURES_FILE, FILE_NAME,
 };
 use crate::diag::{closest, Diagnostic};
-use crate::number::{Decimal, FigureRule, Rounding, Style, MAX_SCALE};
+use crate::number::{Decimal, FigureRule, Ratio, Rounding, Style, MAX_SCALE};
 use crate::source::file::{SourceFile, Validator};
 use crate::source::locate::Segment;
 use crate::source::schema::FileKind;
@@ -695,14 +695,14 @@ impl Checker<'_> {
         d: &raw::DerivedFile,
         reads: &mut Vec<(ScopeKey, String)>,
     ) -> Option<Derived> {
-        let given: Vec<&str> = [("value", &d.value), ("percent", &d.percent), ("rank", &d.rank)]
+        let given: Vec<&str> = [("value", &d.value), ("percent", &d.percent), ("rank", &d.rank), ("grade", &d.grade)]
             .iter()
             .filter(|(_, v)| v.is_some())
             .map(|(k, _)| *k)
             .collect();
         if given.len() != 1 {
             let message = if given.is_empty() {
-                "a derived figure needs a formula: `value`, `percent` or `rank`".to_owned()
+                "a derived figure needs a formula: `value`, `percent`, `rank` or `grade`".to_owned()
             } else {
                 format!(
                     "a derived figure has one formula, not {}",
@@ -720,7 +720,13 @@ impl Checker<'_> {
         };
         let kind = given[0];
         let formula_at: Vec<&str> = at.iter().copied().chain([kind]).collect();
-        let text = d.value.as_ref().or(d.percent.as_ref()).or(d.rank.as_ref()).expect("one is given");
+        let text =
+            d.value.as_ref().or(d.percent.as_ref()).or(d.rank.as_ref()).or(d.grade.as_ref()).expect("one is given");
+        if d.bands.is_some() && kind != "grade" {
+            let b: Vec<&str> = at.iter().copied().chain(["bands"]).collect();
+            self.error(&path(&b), "`bands` belong to a grade".into()).hint =
+                Some("write `grade: score` beside them: the figure the bands grade".into());
+        }
         if d.within.is_some() && kind != "rank" {
             let w: Vec<&str> = at.iter().copied().chain(["within"]).collect();
             self.error(&path(&w), "`within` belongs to a rank".into());
@@ -728,6 +734,10 @@ impl Checker<'_> {
         if d.published && kind == "rank" {
             let p: Vec<&str> = at.iter().copied().chain(["published"]).collect();
             self.error(&path(&p), "a rank is never typed as published: the tool ranks".into());
+        }
+        if d.published && kind == "grade" {
+            let p: Vec<&str> = at.iter().copied().chain(["published"]).collect();
+            self.error(&path(&p), "a grade is never typed as published: the tool grades by its bands".into());
         }
         let formula = match kind {
             "rank" => {
@@ -755,6 +765,13 @@ impl Checker<'_> {
                 }
                 Formula::Rank { key, desc, within_group }
             }
+            "grade" => {
+                let place = Place { scope, path: path(&formula_at), offset: 0 };
+                let key = self.formula(&place, text, Ty::Number, reads);
+                let bands_at: Vec<&str> = at.iter().copied().chain(["bands"]).collect();
+                let bands = self.bands(scope, &bands_at, d.bands.as_deref(), reads);
+                Formula::Grade { key: key?, bands: bands? }
+            }
             _ => {
                 let place = Place { scope, path: path(&formula_at), offset: 0 };
                 let e = self.formula(&place, text, Ty::Number, reads)?;
@@ -772,6 +789,73 @@ impl Checker<'_> {
             zero: d.zero.clone().unwrap_or_else(|| "—".to_owned()),
             published: d.published,
         })
+    }
+
+    /// A grade's bands, highest first: "A 90" (A from 90), the last maybe a
+    /// name alone (the rest); two at least, names once each, literal
+    /// thresholds falling.
+    fn bands(
+        &mut self,
+        scope: &ScopeKey,
+        at: &[&str],
+        bands: Option<&[String]>,
+        reads: &mut Vec<(ScopeKey, String)>,
+    ) -> Option<Vec<super::Band>> {
+        let Some(bands) = bands else {
+            self.error_at_key(&path(&at[..at.len() - 1]), "a grade needs its `bands`".into()).hint =
+                Some("e.g. `bands: [A 90, B 80, C 60, D]`: A from 90, B from 80, …, D below".into());
+            return None;
+        };
+        if bands.len() < 2 {
+            self.error(&path(at), "a grade needs two bands at least".into()).hint =
+                Some("e.g. `bands: [合格 60, 不合格]`".into());
+            return None;
+        }
+        let mut out = Vec::new();
+        let mut ok = true;
+        let mut last: Option<Ratio> = None;
+        for (i, band) in bands.iter().enumerate() {
+            let mut band_at = path(at);
+            band_at.push(Segment::Index(i));
+            let (name, from) = match band.trim().split_once(char::is_whitespace) {
+                Some((name, from)) => (name.to_owned(), Some(from.trim())),
+                None => (band.trim().to_owned(), None),
+            };
+            if name.is_empty() {
+                self.error(&band_at, "a band needs a name".into()).hint = Some("write it as `A 90`".into());
+                ok = false;
+                continue;
+            }
+            if out.iter().any(|b: &super::Band| b.name == name) {
+                self.error(&band_at, format!("`{name}` is named twice")).hint = Some("name each band once".into());
+                ok = false;
+            }
+            let is_last = i + 1 == bands.len();
+            if from.is_none() && !is_last {
+                self.error(&band_at, format!("`{name}` has no lower bound, and bands follow it")).hint =
+                    Some("only the last band may take the rest: `B 80`".into());
+                ok = false;
+            }
+            let from = match from {
+                Some(text) => {
+                    let place = Place { scope, path: band_at.clone(), offset: name.chars().count() + 1 };
+                    let e = self.formula(&place, text, Ty::Number, reads);
+                    if let Some(Expr::Number(value)) = &e {
+                        if last.is_some_and(|above| *value >= above) {
+                            self.error(&band_at, format!("`{band}` is not below the band above it")).hint =
+                                Some("list the bands from the highest down: [A 90, B 80, C 60, D]".into());
+                            ok = false;
+                        }
+                        last = Some(*value);
+                    }
+                    ok &= e.is_some();
+                    e
+                }
+                None => None,
+            };
+            out.push(super::Band { name, from });
+        }
+        ok.then_some(out)
     }
 
     /// Parses and types a formula read in `scope`; the derived figures it

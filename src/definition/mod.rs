@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::diag::Diagnostic;
-use crate::number::{Decimal, FigureRule};
+use crate::number::{Decimal, FigureRule, Ratio};
 pub use raw::{Aggregate, CaseNumbers, MeasureKind, Over, ParamKind, SignoffField};
 
 pub(crate) use check::parse_rule;
@@ -356,6 +356,7 @@ pub fn chart_unit(scopes: &BTreeMap<ScopeKey, Scope>, scope: &ScopeKey, name: &s
         let expr = match &derived.formula {
             Formula::Percent(_) => return Some(ChartUnit::of(true, "%")),
             Formula::Rank { .. } => return Some(ChartUnit::of(false, "")),
+            Formula::Grade { .. } => return None,
             Formula::Value(expr) => expr,
         };
         // The words of the figures it is made of; a cycle or a deep chain
@@ -531,6 +532,30 @@ pub enum Formula {
         desc: bool,
         within_group: bool,
     },
+    /// A grade from bands over a key: its value is the band's place (1 for
+    /// the highest), shown as the band's name, so that it sorts, and moves
+    /// (上升 where the place falls).
+    Grade {
+        key: Expr,
+        bands: Vec<Band>,
+    },
+}
+
+/// A band of a grade: its name, and the least key it takes (none: every
+/// key below the bands above).
+#[derive(Clone, Debug)]
+pub struct Band {
+    pub name: String,
+    pub from: Option<Expr>,
+}
+
+impl Formula {
+    /// The name of the band a grade's value stands for.
+    pub fn band_name(&self, value: Ratio) -> Option<&str> {
+        let Formula::Grade { bands, .. } = self else { return None };
+        let place = usize::try_from(value.to_integer()?).ok()?;
+        bands.get(place.checked_sub(1)?).map(|b| b.name.as_str())
+    }
 }
 
 #[derive(Clone, Debug)]

@@ -471,6 +471,11 @@ pub struct DerivedFile {
     pub rank: Option<String>,
     /// 排名的范围：group（组内）或 all（全部，默认）
     pub within: Option<Within>,
+    /// 等级：按此数字（公式）分档，档次见 bands，如 score
+    pub grade: Option<String>,
+    /// 等级的各档，从高到低，“等级 下限”（达到下限即为该等级），末档可不写下限（其余均为该档），
+    /// 如 [A 90, B 80, C 60, D]；下限可为数字或参数，如 "A params.grade_a"
+    pub bands: Option<Vec<String>>,
     /// 取舍规则：rules 中的名称，或直接写规则，如 half_up 2
     pub rule: Option<String>,
     /// 分母为 0 时显示的文字（默认“—”）

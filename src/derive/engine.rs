@@ -367,6 +367,27 @@ pub fn evaluate(definition: &Definition, input: &Input) -> Result<Output, Overfl
                     };
                     ranks(&keys, *desc, group_of)
                 }
+                Formula::Grade { key, bands } => {
+                    let mut values = Vec::with_capacity(members.len());
+                    for &member in &members {
+                        let key = env.eval(key, member).map_err(|()| overflow())?.num();
+                        let mut place = None;
+                        if let Some(key) = key {
+                            for (i, band) in bands.iter().enumerate() {
+                                let from = match &band.from {
+                                    Some(from) => env.eval(from, member).map_err(|()| overflow())?.num(),
+                                    None => None,
+                                };
+                                if band.from.is_none() || from.is_some_and(|from| key >= from) {
+                                    place = Some(Ratio::int(i as i64 + 1));
+                                    break;
+                                }
+                            }
+                        }
+                        values.push(place);
+                    }
+                    values
+                }
             }
         };
         for (member, value) in members.iter().zip(values) {
@@ -626,6 +647,9 @@ impl Output {
     ) -> Option<String> {
         let value = record.get(name).copied().flatten()?;
         let scope_def = definition.scope(scope);
+        if let Some(band) = scope_def.derived.get(name).and_then(|d| d.formula.band_name(value)) {
+            return Some(band.to_owned());
+        }
         // A channel's part (`received.hotline`) is shown as its measure is.
         let base = name.split('.').next().unwrap_or(name);
         let rule = match (scope_def.derived.get(name), scope_def.measures.get(base)) {

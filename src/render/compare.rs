@@ -27,6 +27,9 @@ pub struct Change {
     pub points: bool,
     /// What is said where there is no base: 上年同期无数据, 上期无数据.
     pub missing: &'static str,
+    /// A grade's movement, 上升, 下降 or 持平 (or `missing`); none for a
+    /// figure that is no grade.
+    pub movement: Option<&'static str>,
 }
 
 impl Change {
@@ -55,6 +58,50 @@ impl Change {
             rate: rate.and_then(|r| r.show(rate_rule)).unwrap_or_else(dash),
             points,
             missing,
+            movement: None,
+        }
+    }
+
+    /// A grade (its band's place, 1 the highest) against its base: it
+    /// moves up where the place falls; no difference, no rate.
+    pub fn of_grade(
+        now: Option<Ratio>,
+        base: Option<Option<Ratio>>,
+        show: &dyn Fn(Ratio) -> Option<String>,
+        missing: &'static str,
+    ) -> Self {
+        let known = matches!(base, Some(Some(_)));
+        let movement = match (now, base.flatten()) {
+            (Some(now), Some(base)) if now < base => "上升",
+            (Some(now), Some(base)) if now > base => "下降",
+            (Some(_), Some(_)) => "持平",
+            (None, Some(_)) => "—",
+            _ => missing,
+        };
+        Change {
+            known,
+            base: base.flatten().and_then(show).unwrap_or_else(|| "—".to_owned()),
+            diff: "—".to_owned(),
+            rate: "—".to_owned(),
+            points: false,
+            missing,
+            movement: Some(movement),
+        }
+    }
+
+    /// The change in words without a unit: a grade's movement, else
+    /// 减少101，减幅6.44% and the like.
+    pub fn words(&self, unit: &str) -> String {
+        match self.movement {
+            Some(movement) => movement.to_owned(),
+            None => crate::render::filters::change_words(
+                self.known,
+                &self.diff,
+                &self.rate,
+                self.points,
+                self.missing,
+                unit,
+            ),
         }
     }
 }
@@ -72,24 +119,21 @@ impl Object for Change {
             "rate" => Value::from(self.rate.clone()),
             "points" => Value::from(self.points),
             "missing" => Value::from(self.missing),
+            "movement" => Value::from(self.movement?),
             _ => return None,
         })
     }
 
     fn enumerate(self: &Arc<Self>) -> minijinja::value::Enumerator {
-        minijinja::value::Enumerator::Str(&["known", "base", "diff", "rate", "points", "missing"])
+        match self.movement {
+            Some(_) => minijinja::value::Enumerator::Str(&["known", "base", "movement", "missing"]),
+            None => minijinja::value::Enumerator::Str(&["known", "base", "diff", "rate", "points", "missing"]),
+        }
     }
 
     /// Printed alone, a change is its sentence without a unit.
     fn render(self: &Arc<Self>, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&crate::render::filters::change_words(
-            self.known,
-            &self.diff,
-            &self.rate,
-            self.points,
-            self.missing,
-            "",
-        ))
+        f.write_str(&self.words(""))
     }
 }
 
@@ -128,5 +172,19 @@ mod tests {
         assert_eq!(words(&change(7, None, false), "件"), "上年同期无数据");
         assert_eq!(words(&change(7, Some(None), false), "件"), "上年同期无数据", "a base without the figure");
         assert_eq!(words(&change(97, Some(Some(99)), true), ""), "下降2个百分点");
+    }
+
+    #[test]
+    fn a_grade_moves_up_as_its_place_falls() {
+        let show = |v: Ratio| Some(["A", "B", "C"][v.to_integer()? as usize - 1].to_owned());
+        let grade = |now: Option<i64>, base: Option<Option<i64>>| {
+            Change::of_grade(now.map(Ratio::int), base.map(|b| b.map(Ratio::int)), &show, "上期无数据")
+        };
+        assert_eq!(grade(Some(1), Some(Some(2))).words("件"), "上升", "B to A");
+        assert_eq!(grade(Some(3), Some(Some(2))).words(""), "下降");
+        assert_eq!(grade(Some(2), Some(Some(2))).words(""), "持平");
+        assert_eq!(grade(Some(2), None).words(""), "上期无数据");
+        assert_eq!(grade(Some(2), Some(None)).words(""), "上期无数据");
+        assert_eq!(grade(Some(1), Some(Some(3))).base, "C");
     }
 }

@@ -477,7 +477,9 @@ impl OfficeMonth {
                                 let fields = self.member(&scope, i);
                                 let cell = |value: &str| match value {
                                     "index" => (row + 1).to_string(),
-                                    _ => self.cell(&scope, i, &fields, value),
+                                    _ => self
+                                        .change_cell(&scope, i, value)
+                                        .unwrap_or_else(|| self.cell(&scope, i, &fields, value)),
                                 };
                                 table.columns.iter().map(|c| cell(&c.value)).collect()
                             })
@@ -745,8 +747,21 @@ impl OfficeMonth {
         template_value_with(fields, extra)
     }
 
-    /// Each numeric figure of a member against the same member of `base`
-    /// (the office; a unit by id; a list item by name).
+    /// A table's cell of a change (`yoy.count`, `mom.grade`): its words
+    /// without a unit (减少5，减幅6.44%; a grade's 上升); none for a cell of
+    /// a figure.
+    fn change_cell(&self, scope: &ScopeKey, member: usize, value: &str) -> Option<String> {
+        let (which, name) = value.split_once('.')?;
+        let (base, missing) = match which {
+            "yoy" => (self.bases.year_before.as_deref(), "上年同期无数据"),
+            "mom" => (self.bases.previous.as_deref(), "上期无数据"),
+            _ => return None,
+        };
+        let rule = self.definition.rule(self.definition.compare.as_ref()?, &self.input.rules);
+        let changes = self.change_map(scope, member, base, &rule, missing);
+        Some(changes.get(name).map_or_else(|| missing.to_owned(), |c| c.words("")))
+    }
+
     fn changes(
         &self,
         scope: &ScopeKey,
@@ -755,6 +770,19 @@ impl OfficeMonth {
         rule: &crate::number::FigureRule,
         missing: &'static str,
     ) -> Context {
+        compare::changes(self.change_map(scope, member, base, rule, missing))
+    }
+
+    /// Each numeric figure of a member against the same member of `base`
+    /// (the office; a unit by id; a list item by name).
+    fn change_map(
+        &self,
+        scope: &ScopeKey,
+        member: usize,
+        base: Option<&office::Base>,
+        rule: &crate::number::FigureRule,
+        missing: &'static str,
+    ) -> BTreeMap<String, compare::Change> {
         let record = self.output.record(scope, member);
         let theirs: Option<&engine::Record> = base.and_then(|b| match scope {
             ScopeKey::Office => Some(&b.output.office),
@@ -771,7 +799,7 @@ impl OfficeMonth {
             }
         });
         let s = self.definition.scope(scope);
-        let changes = record
+        record
             .iter()
             .map(|(name, now)| {
                 let show = |value: Ratio| {
@@ -782,10 +810,15 @@ impl OfficeMonth {
                 let points = s.derived.get(name).is_some_and(|d| matches!(d.formula, Formula::Percent(_)))
                     || s.measures.get(base_part).is_some_and(|m| m.kind == MeasureKind::Percent);
                 let before = theirs.map(|r| r.get(name).copied().flatten());
-                (name.clone(), compare::Change::new(*now, before, &show, rule, points, missing))
+                let grade = s.derived.get(name).is_some_and(|d| matches!(d.formula, Formula::Grade { .. }));
+                let change = if grade {
+                    compare::Change::of_grade(*now, before, &show, missing)
+                } else {
+                    compare::Change::new(*now, before, &show, rule, points, missing)
+                };
+                (name.clone(), change)
             })
-            .collect();
-        compare::changes(changes)
+            .collect()
     }
 
     /// The templates' context as named parts, for a caller that adds its own

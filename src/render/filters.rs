@@ -38,6 +38,9 @@ fn change_filter(value: Value, unit: Option<String>) -> Result<String, TemplateE
             "`change` takes a figure's 同比 or 环比, e.g. office.yoy.tickets",
         ));
     };
+    if let Some(movement) = text("movement") {
+        return Ok(movement);
+    }
     let missing = text("missing").unwrap_or_default();
     Ok(change_words(flag("known"), &diff, &rate, flag("points"), &missing, &unit.unwrap_or_default()))
 }

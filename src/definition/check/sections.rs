@@ -300,6 +300,31 @@ impl Checker<'_> {
             let mut c_at = key("columns");
             c_at.push(Segment::Index(i));
             c_at.push(Segment::Key("value".into()));
+            // 同比 or 环比 of a numeric figure: `yoy.count`, `mom.grade`.
+            let change = c.value.split_once('.').filter(|(which, _)| ["yoy", "mom"].contains(which));
+            if let Some((which, name)) = change {
+                let numeric = matches!(figures.get(name), Some(super::Entry::Derived))
+                    || matches!(figures.get(name), Some(super::Entry::Measure(kind, _)) if !kind.is_text());
+                if !self.compares {
+                    self.error(&c_at, format!("`{}` needs the archive's comparisons", c.value)).hint =
+                        Some("declare `compare: {}` in bulletin.yaml".into());
+                    continue;
+                }
+                if !numeric {
+                    let hint =
+                        unknown_hint(name, figures.keys().map(String::as_str), &format!("the rows ({})", scope.name()));
+                    self.error(&c_at, format!("`{name}` is not a numeric figure of the rows to compare")).hint =
+                        Some(hint);
+                    continue;
+                }
+                let label = c.label.clone().unwrap_or_else(|| {
+                    let of =
+                        self.labels.get(&(scope.clone(), name.to_owned())).cloned().unwrap_or_else(|| name.to_owned());
+                    format!("{of}{}", if which == "yoy" { "同比" } else { "环比" })
+                });
+                columns.push(Column { label, group: c.group.clone(), value: c.value.clone(), width: c.width });
+                continue;
+            }
             let label = c.label.clone().or_else(|| self.labels.get(&(scope.clone(), c.value.clone())).cloned());
             let is_part = match c.value.split_once('.') {
                 Some((measure, channel)) => {

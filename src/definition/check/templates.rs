@@ -130,7 +130,7 @@ impl Checker<'_> {
                     let changes = numeric
                         .iter()
                         .map(|name| {
-                            let parts = ["base", "diff", "rate", "known", "points", "missing"]
+                            let parts = ["base", "diff", "rate", "known", "points", "missing", "movement"]
                                 .map(|k| (k.to_owned(), one()))
                                 .into();
                             (name.clone(), names(&format!("the {what} of `{name}`"), parts))
