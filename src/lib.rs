@@ -141,11 +141,17 @@ pub fn read_issue(dir: &Path) -> Result<month::office::Checked, Failure> {
         let archive = archive::months::archive_root(dir);
         let base = |span| archive::period::base_figures(span, &archive, &month.definition, &read_month).map(Arc::new);
         let year_to_date = month.span.year_to_date();
+        // A base the archive lacks may be typed in month.yaml, with a warning.
+        let typed = std::mem::take(&mut month.bases);
+        let choose = month::office::Bases::choose;
+        let said = &mut checked.diagnostics;
+        let previous = compares.then(|| base(month.span.previous())).flatten();
+        let year_before = compares.then(|| base(month.span.year_before())).flatten();
         month.bases = month::office::Bases {
-            previous: compares.then(|| base(month.span.previous())).flatten(),
-            year_before: compares.then(|| base(month.span.year_before())).flatten(),
+            previous: choose(previous, typed.typed_previous.as_ref(), said),
+            year_before: choose(year_before, typed.typed_year_before.as_ref(), said),
             year_to_date: (to_date && year_to_date != month.span).then(|| base(year_to_date)).flatten(),
-            trend: Default::default(),
+            ..Default::default()
         };
         // The trend charts' months, up to its own.
         let window = archive::trend::window(&month.definition, month.span);

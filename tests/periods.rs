@@ -46,6 +46,23 @@ fn tenths(text: &str) -> i128 {
     whole.parse::<i128>().unwrap() * 10 + fraction[..1].parse::<i128>().unwrap()
 }
 
+/// A change in words, computed here: 减少101件，减幅6.44% (half up,
+/// trailing zeros trimmed); 增加5件 from a zero base; 持平.
+fn change_words(now: i64, base: i64) -> String {
+    let diff = now - base;
+    if diff == 0 {
+        return "持平".into();
+    }
+    let (moved, rate_word) = if diff < 0 { ("减少", "减幅") } else { ("增加", "增幅") };
+    if base == 0 {
+        return format!("{moved}{}件", diff.abs());
+    }
+    let hundredths = (diff.abs() as i128 * 10_000 * 2 + base as i128) / (base as i128 * 2);
+    let rate = format!("{}.{:02}", hundredths / 100, hundredths % 100);
+    let rate = rate.trim_end_matches('0').trim_end_matches('.');
+    format!("{moved}{}件，{rate_word}{rate}%", diff.abs())
+}
+
 #[test]
 fn a_quarter_sums_its_months_and_derives_afresh() {
     let scratch = Scratch::new("periods-quarter");
@@ -228,22 +245,6 @@ fn comparisons_read_the_months_before_from_the_archive() {
         };
         (d["tickets"].as_i64().unwrap(), satisfaction)
     };
-    // The words, computed here: 减少101件，减幅6.44% (half up, trailing zeros trimmed).
-    let words = |now: i64, base: i64| -> String {
-        let diff = now - base;
-        if diff == 0 {
-            return "持平".into();
-        }
-        let (moved, rate_word) = if diff < 0 { ("减少", "减幅") } else { ("增加", "增幅") };
-        if base == 0 {
-            return format!("{moved}{}件", diff.abs());
-        }
-        let hundredths = (diff.abs() as i128 * 10_000 * 2 + base as i128) / (base as i128 * 2);
-        let rate = format!("{}.{:02}", hundredths / 100, hundredths % 100);
-        let rate = rate.trim_end_matches('0').trim_end_matches('.');
-        format!("{moved}{}件，{rate_word}{rate}%", diff.abs())
-    };
-
     let out = Scratch::new("periods-compare-out");
     let build = |month: &str| -> String {
         let built = common::bulletin(&["build", months.join(month).to_str().unwrap(), "--out", out.str()]);
@@ -252,7 +253,8 @@ fn comparisons_read_the_months_before_from_the_archive() {
     };
     let text = build("2016-01");
     let (now, year_ago, month_ago) = (completed("2016-01"), completed("2015-01"), completed("2015-12"));
-    let sentence = format!("本月办结工单{now}件，同比{}，环比{}。", words(now, year_ago), words(now, month_ago));
+    let sentence =
+        format!("本月办结工单{now}件，同比{}，环比{}。", change_words(now, year_ago), change_words(now, month_ago));
     assert!(text.contains(&sentence), "{sentence} in:\n{text}");
     let (tickets, _) = district("2016-01", 4);
     assert!(text.contains(&format!("雨花区同比增加{tickets}件，")), "a zero base gives no rate: {text}");
@@ -271,7 +273,7 @@ fn comparisons_read_the_months_before_from_the_archive() {
     assert!(
         text.contains(&format!(
             "芙蓉区同比{}，满意度同比{expected}；",
-            words(district("2016-01", 0).0, district("2015-01", 0).0)
+            change_words(district("2016-01", 0).0, district("2015-01", 0).0)
         )),
         "{expected} in:\n{text}"
     );
@@ -507,4 +509,64 @@ fn grades_come_from_bands_and_move_between_months() {
     assert!(moved.iter().filter(|&&n| n > 0).count() >= 2, "the months move the grades both ways or not: {moved:?}");
     // The table: a column of grades, and one of their movements.
     assert!(text.contains("简称等级升降"), "the table's head in:\n{text}");
+}
+
+/// A base the archive lacks, typed in month.yaml as the bulletin of that
+/// period printed it: used, with a warning that it was not derived; a typed
+/// base of a period the archive holds is left aside, with a warning.
+#[test]
+fn a_typed_base_stands_in_for_a_month_the_archive_lacks() {
+    let scratch = Scratch::new("periods-typed-base");
+    let base = bulletin::month::validate::MonthFiles::read(&common::project().join("months/2020-03")).unwrap();
+    let months = scratch.path().join("months");
+    bulletin::archive::generate::write(&months, &bulletin::archive::generate::generate(&base, 2)).unwrap();
+    let definition = std::fs::read_to_string(common::project().join("bulletin.yaml")).unwrap();
+    let section = "  - heading: 同比环比\n    prose: >-\n      本月办结工单{{ office.completed }}件，同比{{ office.yoy.completed | change(\"件\") }}，环比{{ office.mom.completed | change(\"件\") }}。{% for d in lists.city %}{% if d.name == office.district %}月工单同比{{ d.yoy.tickets | change(\"件\") }}。{% endif %}{% endfor %}\n";
+    let at = definition.find("\nperiods:").unwrap();
+    let definition = format!("{}\n{section}\ncompare: {{}}\n{}", &definition[..at], &definition[at..]);
+    fs::write(scratch.path().join("bulletin.yaml"), definition).unwrap();
+    let completed = |month: &str| -> i64 {
+        let text = fs::read_to_string(months.join(month).join("tickets.yaml")).unwrap();
+        serde_yaml::from_str::<serde_yaml::Value>(&text).unwrap()["completed"].as_i64().unwrap()
+    };
+    let tickets = |month: &str| -> i64 {
+        let text = fs::read_to_string(months.join(month).join("city.yaml")).unwrap();
+        let yaml: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+        let furong = yaml["districts"].as_sequence().unwrap().iter().find(|d| d["name"] == "芙蓉区").unwrap();
+        furong["tickets"].as_i64().unwrap()
+    };
+    // 2015-02: its 同比 base (2014-02) typed, its 环比 base typed too,
+    // though the archive holds 2015-01.
+    let month_yaml = months.join("2015-02/month.yaml");
+    let text = fs::read_to_string(&month_yaml).unwrap();
+    let typed = "bases:\n  year_before:\n    completed: 2000\n    city:\n      芙蓉区: { tickets: 0 }\n  previous:\n    completed: 1\n";
+    fs::write(&month_yaml, format!("{text}\n{typed}")).unwrap();
+
+    let out = Scratch::new("periods-typed-base-out");
+    let built = common::bulletin(&["build", months.join("2015-02").to_str().unwrap(), "--out", out.str()]);
+    let stderr = String::from_utf8_lossy(&built.stderr);
+    assert!(built.status.success(), "{stderr}");
+    assert!(stderr.contains("the 同比 base (2014年2月) is typed here, not derived from the archive"), "{stderr}");
+    assert!(
+        stderr.contains("the archive holds 2015-01: its figures are the 环比 base, and `bases.previous` is left aside"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("month.yaml:"), "at its line: {stderr}");
+    let text = common::squeeze(&common::pdf_text(&out.path().join("2015-02.pdf")));
+    let now = completed("2015-02");
+    let sentence = format!(
+        "本月办结工单{now}件，同比{}，环比{}。月工单同比增加{}件。",
+        change_words(now, 2000),
+        change_words(now, completed("2015-01")),
+        tickets("2015-02")
+    );
+    assert!(text.contains(&sentence), "{sentence} in:\n{text}");
+
+    // A typed base that is no number is an error at its line.
+    let text = fs::read_to_string(&month_yaml).unwrap();
+    fs::write(&month_yaml, text.replace("completed: 2000", "completed: 两千")).unwrap();
+    let checked = common::bulletin(&["check", months.join("2015-02").to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&checked.stderr);
+    assert!(!checked.status.success(), "{stderr}");
+    assert!(stderr.contains("bases.year_before.completed"), "the field named: {stderr}");
 }

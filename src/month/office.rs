@@ -70,6 +70,41 @@ pub struct Bases {
     /// The months its trend charts show, oldest first, ending with its
     /// last month; empty where it prints no trend.
     pub trend: Arc<Vec<TrendPoint>>,
+    /// The bases month.yaml types (`bases.previous`, `bases.year_before`),
+    /// for an archive that lacks the period.
+    pub typed_previous: Option<TypedBase>,
+    pub typed_year_before: Option<TypedBase>,
+}
+
+/// A base typed as published, and what is said when it is used (the
+/// archive lacks the period) or left aside (the archive has it).
+#[derive(Clone, Debug)]
+pub struct TypedBase {
+    pub base: Arc<Base>,
+    pub used: Diagnostic,
+    pub ignored: Diagnostic,
+}
+
+impl Bases {
+    /// The archive's base where it has one, else the typed one; each with
+    /// what is said of a typed base.
+    pub fn choose(
+        archived: Option<Arc<Base>>,
+        typed: Option<&TypedBase>,
+        said: &mut Vec<Diagnostic>,
+    ) -> Option<Arc<Base>> {
+        match (archived, typed) {
+            (Some(archived), Some(typed)) => {
+                said.push(typed.ignored.clone());
+                Some(archived)
+            }
+            (None, Some(typed)) => {
+                said.push(typed.used.clone());
+                Some(typed.base.clone())
+            }
+            (archived, None) => archived,
+        }
+    }
 }
 
 /// One month of a trend chart: the office figures the charts show, each as
@@ -182,8 +217,15 @@ pub fn check_files(files: &MonthFiles, definition: Arc<Definition>) -> Checked {
         match engine::evaluate(&definition, &input) {
             Ok(mut output) => {
                 super::checks::run(&mut v, &definition, &input, &output, &places, &sources);
+                let mut bases = Bases::default();
                 if let (Some(file), Some(json)) = (&month_src, &month_json) {
                     published_lists(&mut v, file, json, &definition, &input, &mut output);
+                    if let Some(Header { period: Some(period), .. }) = &header {
+                        let span = Span::Month(*period);
+                        bases.typed_previous = typed_base(&mut v, file, json, &definition, "previous", span.previous());
+                        bases.typed_year_before =
+                            typed_base(&mut v, file, json, &definition, "year_before", span.year_before());
+                    }
                 }
                 if let Some(Header { period: Some(period), signoff, title, .. }) = header.clone() {
                     month = Some(OfficeMonth {
@@ -198,7 +240,7 @@ pub fn check_files(files: &MonthFiles, definition: Arc<Definition>) -> Checked {
                         texts,
                         cases,
                         sources: used_files(files, &definition),
-                        bases: Bases::default(),
+                        bases,
                     });
                 }
             }
@@ -462,6 +504,68 @@ fn published_lists(
         }
         output.selections.insert(name.clone(), chosen);
     }
+}
+
+/// A base month.yaml types as published (`bases.previous` or
+/// `bases.year_before`): office figures by name, a list's items by name.
+/// The schema has judged the names and kinds.
+fn typed_base(
+    v: &mut Validator,
+    file: &SourceFile,
+    json: &Json,
+    definition: &Definition,
+    which: &str,
+    span: Span,
+) -> Option<TypedBase> {
+    let typed = json.get("bases")?.get(which)?.as_object()?;
+    // A value the schema refused arrives as no number: it is its error.
+    let number = |value: &Json| -> Option<Ratio> {
+        let text = match value {
+            Json::Number(n) => n.to_string(),
+            Json::String(s) => s.trim().to_owned(),
+            _ => return None,
+        };
+        Decimal::parse(&text).map(Ratio::from_decimal)
+    };
+    let mut input = Input::default();
+    let mut output = Output::default();
+    for (name, value) in typed {
+        if let Some(items) = value.as_object().filter(|_| definition.lists.contains_key(name)) {
+            let (mut named, mut records) = (Vec::new(), Vec::new());
+            for (item, figures) in items {
+                let mut record = Record::new();
+                for (figure, value) in figures.as_object().into_iter().flatten() {
+                    record.insert(figure.clone(), number(value));
+                }
+                named.push(Item { name: item.clone(), values: record.clone(), texts: BTreeMap::new() });
+                records.push(record);
+            }
+            input.lists.insert(name.clone(), named);
+            output.lists.insert(name.clone(), records);
+        } else {
+            output.office.insert(name.clone(), number(value));
+        }
+    }
+    input.office = output.office.clone();
+    let at = [key("bases"), key(which)];
+    let what = if which == "previous" { "环比" } else { "同比" };
+    let used = v.warning(
+        file,
+        &at,
+        None,
+        format!("the {what} base ({}) is typed here, not derived from the archive", span.label()),
+    );
+    used.hint = Some(format!("once the archive holds {span}, remove `bases.{which}`: its figures are then derived"));
+    let used = v.diagnostics.pop().expect("just added");
+    let ignored = v.warning(
+        file,
+        &at,
+        None,
+        format!("the archive holds {span}: its figures are the {what} base, and `bases.{which}` is left aside"),
+    );
+    ignored.hint = Some(format!("remove `bases.{which}`"));
+    let ignored = v.diagnostics.pop().expect("just added");
+    Some(TypedBase { base: Arc::new(Base { span, input, output }), used, ignored })
 }
 
 /// A month's rounding rule for `name`: text (`half_up 2`) or its parts

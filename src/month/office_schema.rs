@@ -7,7 +7,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::definition::{Definition, Measure, MeasureKind, ParamKind, ScopeKey};
+use crate::definition::{Definition, Formula, Measure, MeasureKind, ParamKind, ScopeKey};
 
 /// The files of an office's month folder: the issue and its sign-off, the
 /// office's figures (unless its definition places them elsewhere), the
@@ -270,6 +270,9 @@ fn month(definition: &Definition) -> Value {
             with_description(object(published, Vec::new()), "照原通报公布的名单（可省略：通报印工具选出的名单）"),
         );
     }
+    if definition.compare.is_some() {
+        properties.insert("bases".into(), bases(definition));
+    }
     let (placed, mut required) = placed(definition, MONTH_FILE).properties();
     properties.extend(placed);
     required.insert(0, "period".into());
@@ -306,6 +309,42 @@ pub(super) fn measure(definition: &Definition, m: &Measure) -> Value {
         "properties": parts,
         "description": format!("{}：合计，或按渠道分列（{}）", m.label, channel_list(definition)),
     })
+}
+
+/// `bases:` of month.yaml: the 环比 and 同比 bases as the bulletins of
+/// those periods printed them, for an archive that lacks the period: the
+/// office's numeric figures, and each named list's items by name.
+fn bases(definition: &Definition) -> Value {
+    let numeric = |scope: &ScopeKey| -> Map<String, Value> {
+        let s = definition.scope(scope);
+        let measures = s.measures.iter().filter(|(_, m)| !m.kind.is_text()).map(|(n, m)| (n, &m.label));
+        let derived = s
+            .derived
+            .iter()
+            .filter(|(_, d)| !matches!(d.formula, Formula::Rank { .. } | Formula::Grade { .. }))
+            .map(|(n, d)| (n, &d.label));
+        measures.chain(derived).map(|(name, label)| (name.clone(), decimal(label))).collect()
+    };
+    let mut one = numeric(&ScopeKey::Office);
+    for (list, label) in &definition.lists {
+        if definition.unnamed.contains(list) {
+            continue;
+        }
+        let item = object(numeric(&ScopeKey::List(list.clone())), Vec::new());
+        let description = format!("{label}：各项的名称 → 该项的数字");
+        one.insert(list.clone(), json!({ "type": "object", "additionalProperties": item, "description": description }));
+    }
+    let base = object(one, Vec::new());
+    let both = object(
+        [
+            ("previous".to_owned(), with_description(base.clone(), "上期（环比的基数）照上期通报公布的数字")),
+            ("year_before".to_owned(), with_description(base, "上年同期（同比的基数）照上年同期通报公布的数字")),
+        ]
+        .into_iter()
+        .collect(),
+        Vec::new(),
+    );
+    with_description(both, "存档中没有的上期、上年同期：照当期通报填写基数（存档中有该月时以存档为准）")
 }
 
 fn channel_list(definition: &Definition) -> String {
