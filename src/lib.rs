@@ -257,10 +257,18 @@ pub fn office_schemas(office_dir: &Path) -> Result<Vec<(String, String)>, Failur
 /// `bulletin new`: the month `period` under `months`, started from the
 /// latest month there, in the shape of the office's definition.
 pub fn new_month(months: &Path, period: &str) -> Result<PathBuf, Error> {
+    new_issue(months, period).map(|(dir, _)| dir)
+}
+
+/// Starts `months/<period>`: a month from the latest one, or a quarter,
+/// half-year, year or run of months (its month.yaml, texts and cases);
+/// returns the folder, and for a period the months it covers that the
+/// archive lacks yet.
+pub fn new_issue(months: &Path, period: &str) -> Result<(PathBuf, Vec<String>), Error> {
     let scaffold_error = edit::scaffold::scaffold_error;
-    let parsed = month::types::parse_period(period)
-        .ok_or_else(|| scaffold_error(format!("`{period}` is not a month; write it as YYYY-MM, e.g. 2020-04")))?;
-    let key = format!("{:04}-{:02}", parsed.year, parsed.month);
+    let span = month::span::Span::parse(period)
+        .ok_or_else(|| scaffold_error(format!("`{period}` is not a period; write {}", month::span::SPAN_FORMS)))?;
+    let key = span.to_string();
     let target = months.join(&key);
     if target.exists() {
         return Err(scaffold_error(format!("`{}` exists already", target.display())));
@@ -275,7 +283,10 @@ pub fn new_month(months: &Path, period: &str) -> Result<PathBuf, Error> {
             )))
         }
     };
-    edit::office_scaffold::new_month(months, &key, &definition)
+    match span {
+        month::span::Span::Month(_) => Ok((edit::office_scaffold::new_month(months, &key, &definition)?, Vec::new())),
+        span => edit::office_scaffold::new_period(months, span, &definition),
+    }
 }
 
 /// What a build must produce.

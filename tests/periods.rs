@@ -570,3 +570,42 @@ fn a_typed_base_stands_in_for_a_month_the_archive_lacks() {
     assert!(!checked.status.success(), "{stderr}");
     assert!(stderr.contains("bases.year_before.completed"), "the field named: {stderr}");
 }
+
+/// `bulletin new 2015-Q1` starts a quarter's folder: its month.yaml (the
+/// period, the issuer carried over, the date to fill in) and the case its
+/// sections print; once those are written, it builds from its months.
+#[test]
+fn new_starts_a_quarter_from_the_archive() {
+    let scratch = Scratch::new("periods-new");
+    let base = bulletin::month::validate::MonthFiles::read(&common::project().join("months/2020-03")).unwrap();
+    let months = scratch.path().join("months");
+    bulletin::archive::generate::write(&months, &bulletin::archive::generate::generate(&base, 2)).unwrap();
+    let new = common::bulletin(&["new", "2015-Q1", "--months", months.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&new.stderr);
+    assert!(new.status.success(), "{stderr}");
+    assert!(stderr.contains("the archive lacks 1 of its months yet: 2015-03"), "{stderr}");
+    let quarter = months.join("2015-Q1");
+    let month_yaml = fs::read_to_string(quarter.join("month.yaml")).unwrap();
+    assert!(month_yaml.contains("period: 2015-Q1\n"), "{month_yaml}");
+    assert!(month_yaml.contains("issuer: 芙蓉区“12345”市民服务热线办公室"), "{month_yaml}");
+    assert!(month_yaml.contains("$schema=../../schemas/period.schema.json"), "{month_yaml}");
+
+    // Not yet: a month of it, the date and the case are missing.
+    let check = common::bulletin(&["check", quarter.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert!(!check.status.success());
+    assert!(stderr.contains("2015-03"), "the missing month named: {stderr}");
+
+    bulletin::archive::generate::write(&months, &bulletin::archive::generate::generate(&base, 3)).unwrap();
+    fs::write(quarter.join("month.yaml"), month_yaml.replace("date: ~", "date: 2015-04-10 #")).unwrap();
+    let case = fs::read_dir(quarter.join("cases")).unwrap().next().unwrap().unwrap().path();
+    fs::write(&case, "一季度供水保障的联动处置\n\n各部门联动处置停水诉求。\n").unwrap();
+    let out = Scratch::new("periods-new-out");
+    let built = common::bulletin(&["build", quarter.to_str().unwrap(), "--out", out.str()]);
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    assert!(out.path().join("2015-Q1.pdf").is_file());
+
+    // A word that is no period is refused, naming the forms.
+    let wrong = common::bulletin(&["new", "2015-Q5", "--months", months.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("a quarter (2020-Q1)"));
+}

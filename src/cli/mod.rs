@@ -112,8 +112,13 @@ pub enum Command {
     /// empty (`~`), the sign-off date too, and each text or case the
     /// sections need waits to be written. `bulletin check` on the new folder
     /// then lists exactly what is left to fill in.
+    ///
+    /// A quarter (2020-Q1), half-year (2020-H1), year (2020) or run of
+    /// months (2020-01..2020-06) gets a folder with its month.yaml (the
+    /// period and the sign-off) and the texts and cases its sections print:
+    /// its figures are the archived months', added up by `bulletin build`.
     New {
-        /// The new month, e.g. 2020-04.
+        /// The new month, e.g. 2020-04; or a period: 2020-Q1, 2020-H1, 2020, 2020-01..2020-06.
         period: String,
         /// The folder that holds the months.
         #[arg(long, default_value = "months")]

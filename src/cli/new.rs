@@ -6,8 +6,23 @@ use super::common::Fail;
 
 /// Creates `MONTHS/<period>`; notes a month out of sequence.
 pub fn run(months: &Path, period: &str) -> Result<(), Fail> {
-    let dir = bulletin::new_month(months, period)?;
+    let (dir, missing) = bulletin::new_issue(months, period)?;
     eprintln!("created {}", dir.display());
+    if bulletin::month::types::parse_period(period).is_none() {
+        // A period: its figures are the months'.
+        if !missing.is_empty() {
+            eprintln!(
+                "note: the archive lacks {} of its months yet: {}; the period builds once they are in",
+                missing.len(),
+                missing.join(", ")
+            );
+        }
+        eprintln!(
+            "next: fill in the sign-off (and any 【待填写】); `bulletin build {}` adds up its months",
+            dir.display()
+        );
+        return Ok(());
+    }
     let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let from = bulletin::edit::scaffold::latest_month(months, &name);
     let from = from.as_ref().and_then(|f| f.file_name()).map(|n| n.to_string_lossy().into_owned());

@@ -17,6 +17,7 @@ use crate::definition::{Definition, Measure, ScopeKey, SignoffField};
 use crate::edit::scaffold::{case_to_fill, latest_month, parse, rules_block, scaffold_error, yaml_str, TO_FILL};
 use crate::month::office::{case_folders, text_files};
 use crate::month::office_schema::{MONTH_FILE, UNITS_FILE};
+use crate::month::span::Span;
 use crate::month::validate::MonthFiles;
 use crate::Error;
 
@@ -49,32 +50,7 @@ pub fn new_month(months: &Path, key: &str, definition: &Definition) -> Result<Pa
     let mut text = schema("month");
     let _ = writeln!(text, "# 本期通报的基本信息（由 {from} 生成）。");
     let _ = writeln!(text, "period: {key}");
-    text.push_str("\n# 签发记录：齐全才生成正式版（附落款），否则只生成征求意见稿\nsignoff:\n");
-    let signoff = &month["signoff"];
-    for field in &definition.office.signoff {
-        let (name, what) = match field {
-            SignoffField::Issuer => ("issuer", "发文单位"),
-            SignoffField::Date => ("date", "签发日期 YYYY-MM-DD"),
-            SignoffField::ApprovedBy => ("approved_by", "签发人"),
-        };
-        // An issuer carried from a month of another office (an example
-        // copied by `init`) gives way to the definition's office name.
-        let kept = match (field, signoff[name].as_str()) {
-            (SignoffField::Issuer, Some(issuer)) if !issuer.contains(&definition.office.district) => {
-                Some(definition.office.name.as_str())
-            }
-            (SignoffField::Issuer, None) => Some(definition.office.name.as_str()),
-            (_, kept) => kept,
-        };
-        match kept {
-            Some(kept) if *field != SignoffField::Date => {
-                let _ = writeln!(text, "  {name}: {}", yaml_str(kept));
-            }
-            _ => {
-                let _ = writeln!(text, "  {name}: ~             # 待填写：{what}");
-            }
-        }
-    }
+    signoff_block(&mut text, definition, &month["signoff"]);
     let rules = files.files.get(MONTH_FILE).map(|b| rules_block(&String::from_utf8_lossy(b))).unwrap_or_default();
     if !rules.is_empty() {
         text.push('\n');
@@ -162,6 +138,83 @@ pub fn new_month(months: &Path, key: &str, definition: &Definition) -> Result<Pa
         crate::fs::write_atomically(&target.join(name), text.as_bytes())?;
     }
     Ok(target)
+}
+
+/// month.yaml's `signoff:`: the issuer carried over from the latest month,
+/// the date and the other fields left to fill in.
+fn signoff_block(text: &mut String, definition: &Definition, signoff: &Yaml) {
+    text.push_str("\n# 签发记录：齐全才生成正式版（附落款），否则只生成征求意见稿\nsignoff:\n");
+    for field in &definition.office.signoff {
+        let (name, what) = match field {
+            SignoffField::Issuer => ("issuer", "发文单位"),
+            SignoffField::Date => ("date", "签发日期 YYYY-MM-DD"),
+            SignoffField::ApprovedBy => ("approved_by", "签发人"),
+        };
+        // An issuer carried from a month of another office (an example
+        // copied by `init`) gives way to the definition's office name.
+        let kept = match (field, signoff[name].as_str()) {
+            (SignoffField::Issuer, Some(issuer)) if !issuer.contains(&definition.office.district) => {
+                Some(definition.office.name.as_str())
+            }
+            (SignoffField::Issuer, None) => Some(definition.office.name.as_str()),
+            (_, kept) => kept,
+        };
+        match kept {
+            Some(kept) if *field != SignoffField::Date => {
+                let _ = writeln!(text, "  {name}: {}", yaml_str(kept));
+            }
+            _ => {
+                let _ = writeln!(text, "  {name}: ~             # 待填写：{what}");
+            }
+        }
+    }
+}
+
+/// Makes `months/<period>` for a quarter, half-year, year or run of months:
+/// a month.yaml with the period and its sign-off, and the texts and cases
+/// its sections print; its figures are the archived months'. Returns the
+/// folder, and the months it covers that the archive lacks yet.
+pub fn new_period(months: &Path, span: Span, definition: &Definition) -> Result<(PathBuf, Vec<String>), Error> {
+    let key = span.to_string();
+    let target = months.join(&key);
+    let latest = latest_month(months, &key);
+    let files = match &latest {
+        Some(latest) => Some(MonthFiles::read(latest).map_err(|err| Error::io("read", latest, err))?),
+        None => None,
+    };
+    let month = match &files {
+        Some(files) if files.files.contains_key(MONTH_FILE) => parse(files, MONTH_FILE)?,
+        _ => Yaml::Null,
+    };
+    let schema = files
+        .as_ref()
+        .map(|files| schema_line(files, months, "month").replace("month.schema.json", "period.schema.json"))
+        .unwrap_or_default();
+    let mut text = schema;
+    let _ =
+        writeln!(text, "# {}的通报：数字由存档中所含各月合计，比率、排名重新计算；此处只填签发记录。", span.label());
+    // A year alone would read as a number.
+    let _ = writeln!(text, "period: {}", yaml_str(&key));
+    signoff_block(&mut text, definition, &month["signoff"]);
+    let mut out = vec![(MONTH_FILE.to_owned(), text)];
+    let sections = definition.sections_for(span.kind());
+    for (name, optional) in text_files(sections) {
+        if !optional {
+            out.push((name, format!("{TO_FILL}本部分的文字。段落之间空一行。\n")));
+        }
+    }
+    for (folder, optional) in case_folders(sections) {
+        if !optional {
+            out.push(case_to_fill(&folder));
+        }
+    }
+    let missing =
+        span.months().into_iter().map(|p| Span::Month(p).to_string()).filter(|m| !months.join(m).is_dir()).collect();
+    std::fs::create_dir_all(&target).map_err(|err| Error::io("create", &target, err))?;
+    for (name, text) in &out {
+        crate::fs::write_atomically(&target.join(name), text.as_bytes())?;
+    }
+    Ok((target, missing))
 }
 
 /// What a file holds at one level of its keys: the office's measures (in
