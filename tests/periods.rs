@@ -63,18 +63,20 @@ fn change_words(now: i64, base: i64) -> String {
     format!("{moved}{}件，{rate_word}{rate}%", diff.abs())
 }
 
-#[test]
-fn a_quarter_sums_its_months_and_derives_afresh() {
-    let scratch = Scratch::new("periods-quarter");
-    let months = common::quarter_archive(&scratch);
-    let checked = bulletin::read_issue(&months.join("2015-Q1")).unwrap();
+/// `key` (a folder beside its months) checked against its months' own
+/// files: each unit's counts the sums, its satisfaction (half up) and
+/// on-time rate (truncated) the fractions of the sums, its rank in its group
+/// by the mean score made afresh; the office's completed tickets summed; the
+/// PDF titled and worded by the period (`label`, `name`).
+fn sums_its_months(months: &Path, key: &str, covered: &[String], label: &str, name: &str) {
+    let checked = bulletin::read_issue(&months.join(key)).unwrap();
     let errors: Vec<String> = checked.diagnostics.iter().map(|d| d.to_string()).collect();
-    let quarter = checked.month.unwrap_or_else(|| panic!("{}", errors.join("\n")));
-    assert_eq!(quarter.span.to_string(), "2015-Q1");
+    let period = checked.month.unwrap_or_else(|| panic!("{}", errors.join("\n")));
+    assert_eq!(period.span.to_string(), key);
 
-    let each: Vec<_> = ["2015-01", "2015-02", "2015-03"].iter().map(|m| counts(&months.join(m))).collect();
+    let each: Vec<_> = covered.iter().map(|m| counts(&months.join(m))).collect();
     // Scores per unit, from the months' units.yaml as text (decimals).
-    let scores: Vec<BTreeMap<String, i128>> = ["2015-01", "2015-02", "2015-03"]
+    let scores: Vec<BTreeMap<String, i128>> = covered
         .iter()
         .map(|m| {
             let text = fs::read_to_string(months.join(m).join("units.yaml")).unwrap();
@@ -93,23 +95,29 @@ fn a_quarter_sums_its_months_and_derives_afresh() {
         })
         .collect();
 
-    let definition = &quarter.definition;
+    let definition = &period.definition;
     let mut checked_units = 0;
-    for (i, unit) in quarter.input.units.iter().enumerate() {
+    for (i, unit) in period.input.units.iter().enumerate() {
         let sum = |figure: &str| each.iter().map(|m| m[&unit.id][figure]).sum::<i128>();
-        for figure in ["signed", "visited", "satisfied", "late_completed"] {
+        for figure in ["signed", "visited", "satisfied", "completed", "late_completed"] {
             let value = unit.values[figure].and_then(|v| v.to_integer());
             assert_eq!(value, Some(sum(figure)), "{} {figure}", unit.name);
         }
-        let record = quarter.output.record(&ScopeKey::Unit, i);
-        let shown = quarter.output.shown(definition, &quarter.input, &ScopeKey::Unit, record, "satisfaction");
+        let record = period.output.record(&ScopeKey::Unit, i);
+        let shown = |figure: &str| period.output.shown(definition, &period.input, &ScopeKey::Unit, record, figure);
         let expected = (sum("visited") > 0).then(|| percent_half_up(sum("satisfied"), sum("visited")));
-        assert_eq!(shown, expected, "{}: the rate of the summed counts", unit.name);
+        assert_eq!(shown("satisfaction"), expected, "{}: the rate of the summed counts", unit.name);
+        let (done, all) = (sum("completed") - sum("late_completed"), sum("completed"));
+        let truncated = (all > 0).then(|| {
+            let hundredths = done * 10_000 / all;
+            format!("{}.{:02}", hundredths / 100, hundredths % 100)
+        });
+        assert_eq!(shown("on_time_rate"), truncated, "{}: on time, truncated", unit.name);
 
         // The rank within the group by the mean score: 1 + the units of the
-        // group whose mean (the sum of three, each in tenths) is higher.
+        // group whose mean (the sum of the months, each in tenths) is higher.
         let total = |id: &str| scores.iter().map(|m| m[id]).sum::<i128>();
-        let higher = quarter
+        let higher = period
             .input
             .units
             .iter()
@@ -121,7 +129,7 @@ fn a_quarter_sums_its_months_and_derives_afresh() {
     }
     assert_eq!(checked_units, 43);
     // The office's own figures: summed from tickets.yaml of each month.
-    let completed: i128 = ["2015-01", "2015-02", "2015-03"]
+    let completed: i128 = covered
         .iter()
         .map(|m| {
             let text = fs::read_to_string(months.join(m).join("tickets.yaml")).unwrap();
@@ -129,17 +137,49 @@ fn a_quarter_sums_its_months_and_derives_afresh() {
             i128::from(yaml["completed"].as_i64().unwrap())
         })
         .sum();
-    assert_eq!(quarter.input.office["completed"].and_then(|v| v.to_integer()), Some(completed));
+    assert_eq!(period.input.office["completed"].and_then(|v| v.to_integer()), Some(completed));
 
-    // The PDF: named after the quarter, titled and worded by it.
-    let out = Scratch::new("periods-quarter-out");
-    let built = common::bulletin(&["build", months.join("2015-Q1").to_str().unwrap(), "--out", out.str()]);
+    // The PDF: named after the period, titled and worded by it.
+    let out = Scratch::new(&format!("periods-{key}-out"));
+    let built = common::bulletin(&["build", months.join(key).to_str().unwrap(), "--out", out.str()]);
     assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
-    let text = common::squeeze(&common::pdf_text(&out.path().join("2015-Q1.pdf")));
-    assert!(text.contains("2015年第一季度芙蓉区“12345”市民服务热线工作情况通报"), "{text}");
-    assert!(text.contains("第一季度，我区“12345”市民服务热线工作满意度"), "{text}");
+    let text = common::squeeze(&common::pdf_text(&out.path().join(format!("{key}.pdf"))));
+    assert!(text.contains(&format!("{label}芙蓉区“12345”市民服务热线工作情况通报")), "{text}");
+    assert!(text.contains(&format!("{name}，我区“12345”市民服务热线工作满意度")), "{text}");
     assert!(text.contains(&format!("办结工单{completed}件")), "{text}");
-    assert!(text.contains("街道（2015年第一季度）"), "{text}");
+    assert!(text.contains(&format!("街道（{label}）")), "{text}");
+}
+
+fn month_keys(from: u8, to: u8) -> Vec<String> {
+    (from..=to).map(|m| format!("2015-{m:02}")).collect()
+}
+
+#[test]
+fn a_quarter_sums_its_months_and_derives_afresh() {
+    let scratch = Scratch::new("periods-quarter");
+    let months = common::quarter_archive(&scratch);
+    sums_its_months(&months, "2015-Q1", &month_keys(1, 3), "2015年第一季度", "第一季度");
+}
+
+/// A half-year and a year from twelve generated months, their folders
+/// started by `bulletin new`.
+#[test]
+fn a_half_year_and_a_year_sum_their_months() {
+    let scratch = Scratch::new("periods-year");
+    let base = bulletin::month::validate::MonthFiles::read(&common::project().join("months/2020-03")).unwrap();
+    let months = scratch.path().join("months");
+    bulletin::archive::generate::write(&months, &bulletin::archive::generate::generate(&base, 12)).unwrap();
+    for (key, date) in [("2015-H1", "2015-07-10"), ("2015", "2016-01-20")] {
+        let new = common::bulletin(&["new", key, "--months", months.to_str().unwrap()]);
+        assert!(new.status.success(), "{}", String::from_utf8_lossy(&new.stderr));
+        let month_yaml = months.join(key).join("month.yaml");
+        let text = fs::read_to_string(&month_yaml).unwrap();
+        fs::write(&month_yaml, text.replace("date: ~", &format!("date: {date} #"))).unwrap();
+        let case = fs::read_dir(months.join(key).join("cases")).unwrap().next().unwrap().unwrap().path();
+        fs::write(&case, "供水保障的联动处置\n\n各部门联动处置停水诉求。\n").unwrap();
+    }
+    sums_its_months(&months, "2015-H1", &month_keys(1, 6), "2015年上半年", "上半年");
+    sums_its_months(&months, "2015", &month_keys(1, 12), "2015年", "全年");
 }
 
 #[test]
