@@ -28,6 +28,12 @@ f961ebc, the main before the office definition): it is built in a git
 worktree (target/baseline), both binaries build the same archive, made by
 the baseline's own generator, and the table gives one month's and the full
 rebuild's CPU time per month, before and after, and the no-op rebuild.
+
+    python3 scripts/bench.py --periods   # [--runs 7]
+
+times an annual report (`2015`, with its four charts) from 12 generated
+months next to one monthly bulletin of the same archive, in the same run:
+median wall and CPU seconds and peak memory of a cold `bulletin build`.
 """
 
 import argparse
@@ -194,10 +200,38 @@ def baseline(rev, work, months, runs, archive_runs):
     return rows
 
 
+def periods(work, runs):
+    """The annual report of 12 generated months against its December."""
+    archive = work / "periods"
+    shutil.rmtree(archive, ignore_errors=True)
+    run(["cargo", "run", "--release", "-q", "--example", "gen_archive", "--", "--months", "12", "--out", archive])
+    run([BIN, "new", "2015", "--months", archive])
+    month_yaml = archive / "2015" / "month.yaml"
+    month_yaml.write_text(month_yaml.read_text().replace("date: ~", "date: 2016-01-20 #"))
+    for case in (archive / "2015" / "cases").iterdir():
+        case.write_text("全年供水保障的联动处置\n\n各部门联动处置停水诉求。\n")
+    out = work / "periods-out"
+    rows = []
+    measured = {}
+    for label, folder in [("one month (2015-12)", "2015-12"), ("the year (2015, 12 months)", "2015")]:
+        args = [BIN, "build", archive / folder, "--out", out, "--force"]
+        run(args)
+        samples = [timed(args) for _ in range(runs)]
+        wall, cpu, rss = (statistics.median(s[i] for s in samples) for i in range(3))
+        measured[folder] = (wall, cpu, rss)
+        pages = run(["pdfinfo", out / f"{folder}.pdf"]).stdout
+        pages = next((l.split()[-1] for l in pages.splitlines() if l.startswith("Pages:")), "?")
+        rows.append((label, f"{wall:.3f}", f"{cpu:.3f}", f"{rss:.0f}", pages))
+    ratio = measured["2015"][0] / measured["2015-12"][0]
+    return rows, ratio
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--baseline", nargs="?", const="f961ebc", metavar="REV",
                         help="compare with the binary of commit REV instead of the peer (default f961ebc)")
+    parser.add_argument("--periods", action="store_true",
+                        help="time an annual report of 12 months next to one monthly bulletin")
     parser.add_argument("--months", type=int, default=120)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--archive-runs", type=int, default=3, help="full rebuilds of each archive, alternating with the peer")
@@ -208,6 +242,13 @@ def main():
     work = args.work or Path(tempfile.mkdtemp(prefix="bulletin-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     cores = os.cpu_count()
+    if args.periods:
+        rows, ratio = periods(work, args.runs)
+        print(f"{'build (median of ' + str(args.runs) + ')':<28}  {'wall s':>7}  {'CPU s':>7}  {'max RSS MiB':>11}  {'pages':>5}   ({cores} cores)")
+        for label, wall, cpu, rss, pages in rows:
+            print(f"{label:<28}  {wall:>7}  {cpu:>7}  {rss:>11}  {pages:>5}")
+        print(f"the year takes {ratio:.2f}x the month's wall time (target: under 2x)")
+        return
     if args.baseline:
         rows = baseline(args.baseline, work, args.months, args.runs, args.archive_runs)
         width = max(len(r[0]) for r in rows)
