@@ -210,6 +210,31 @@ fn a_missing_month_and_a_unit_of_some_months_are_said() {
     assert_eq!(checked.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("2015-Q1 covers 2015-02, which the archive does not have"), "{stderr}");
     assert!(stderr.contains("month.yaml:1:9"), "at the period: {stderr}");
+    assert!(stderr.contains("periods.quarter.allow_missing: true"), "the way out named: {stderr}");
+
+    // Allowed by the definition: made from January and March, with a
+    // warning, and `period.missing` names February.
+    let definition = fs::read_to_string(common::project().join("bulletin.yaml")).unwrap();
+    let definition = definition.replacen(
+        "  quarter: &longer\n",
+        "  quarter:\n    allow_missing: true\n    sections:\n      - heading: 说明\n        prose: \"{% if period.missing %}本期缺{{ period.missing | join('、') }}的数据；{% endif %}办结工单{{ office.completed }}件。\"\n  longer: &longer\n",
+        1,
+    );
+    let definition =
+        definition.replace("  longer: &longer\n", "  half: &longer\n").replacen("  half: *longer\n", "", 1);
+    fs::write(scratch.path().join("bulletin.yaml"), &definition).unwrap();
+    let built = common::bulletin(&["build", months.join("2015-Q1").to_str().unwrap(), "--out", out.str()]);
+    let stderr = String::from_utf8_lossy(&built.stderr);
+    assert!(built.status.success(), "{stderr}");
+    assert!(stderr.contains("its figures are those of the other months"), "{stderr}");
+    let completed = |month: &str| -> i64 {
+        let text = fs::read_to_string(months.join(month).join("tickets.yaml")).unwrap();
+        serde_yaml::from_str::<serde_yaml::Value>(&text).unwrap()["completed"].as_i64().unwrap()
+    };
+    let text = common::squeeze(&common::pdf_text(&out.path().join("2015-Q1.pdf")));
+    let sentence = format!("本期缺2015年2月的数据；办结工单{}件。", completed("2015-01") + completed("2015-03"));
+    assert!(text.contains(&sentence), "{sentence} in:\n{text}");
+    fs::remove_file(scratch.path().join("bulletin.yaml")).unwrap();
 
     // A period that does not match its folder.
     fs::rename(scratch.path().join("2015-02"), months.join("2015-02")).unwrap();

@@ -97,17 +97,38 @@ pub fn check_period(
             }
         }
     }
+    let allowed = definition.periods.get(span.kind()).is_some_and(|p| p.allow_missing);
     if !missing.is_empty() {
         let folders = missing.iter().map(|m| archive.join(m).display().to_string()).collect::<Vec<_>>();
-        v.error(&file, &at, None, format!("{span} covers {}, which the archive does not have", missing.join(", ")))
-            .hint = Some(format!("a period is made from its archived months: add {}", folders.join(", ")));
+        let message = format!("{span} covers {}, which the archive does not have", missing.join(", "));
+        if allowed && !covered.is_empty() {
+            v.warning(&file, &at, None, format!("{message}: its figures are those of the other months")).hint =
+                Some(format!("`period.missing` names them in the templates; add {} to count them", folders.join(", ")));
+        } else {
+            let hint = if allowed {
+                "the archive has none of its months".to_owned()
+            } else {
+                format!(
+                    "a period is made from its archived months: add {} (or allow it: `periods.{}.allow_missing: true`)",
+                    folders.join(", "),
+                    span.kind()
+                )
+            };
+            v.error(&file, &at, None, message).hint = Some(hint);
+        }
     }
 
     let sections = definition.sections_for(span.kind());
     let texts = read_texts(&mut v, files, sections);
     // A period's cases name units of its last month.
     let last_input = covered.last().map(|(_, m)| m.input.clone()).unwrap_or_default();
-    let cases = read_cases(&mut v, files, sections, &last_input, covered.len() == span.months().len());
+    let cases = read_cases(
+        &mut v,
+        files,
+        sections,
+        &last_input,
+        !covered.is_empty() && covered.len() + missing.len() == span.months().len(),
+    );
     let known: Vec<String> = std::iter::once(MONTH_FILE.to_owned())
         .chain(text_files(sections).into_iter().map(|(name, _)| name))
         .chain(case_folders(sections).into_iter().map(|(name, _)| name))
@@ -157,6 +178,7 @@ pub fn check_period(
                     month = Some(OfficeMonth {
                         period: last,
                         span,
+                        absent: span.months().into_iter().filter(|p| !covered.iter().any(|(c, _)| c == p)).collect(),
                         partial: aggregated.partial,
                         signoff,
                         title,

@@ -214,6 +214,7 @@ impl Checker<'_> {
                 title: period.title.clone(),
                 subtitle: period.subtitle.clone().filter(|t| !t.trim().is_empty()),
                 sections,
+                allow_missing: period.allow_missing,
             };
             periods.insert(kind.clone(), def);
         }

@@ -114,6 +114,9 @@ pub struct PeriodDef {
     pub subtitle: Option<String>,
     /// Empty: the monthly sections.
     pub sections: Vec<Section>,
+    /// A month the archive lacks is a warning, not an error: the period
+    /// is made from the months it has (`period.missing` names the others).
+    pub allow_missing: bool,
 }
 
 /// The kinds of period a definition may declare, as `Span::kind` names them.

@@ -86,6 +86,9 @@ pub struct PeriodFile {
     /// 通报的各部分，写法同 sections；省略时用月度通报的各部分
     #[serde(default)]
     pub sections: Vec<SectionFile>,
+    /// 存档缺少本期的某月时照样生成（提示；数字为已有各月之和，模板中 period.missing 列出所缺各月）；默认 false：报错
+    #[serde(default)]
+    pub allow_missing: bool,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -54,6 +54,9 @@ pub struct OfficeMonth {
     /// The archive's figures it is compared with (同比, 环比), when its
     /// definition compares.
     pub bases: Bases,
+    /// The months of a period the archive lacks, where its definition
+    /// allows them (`allow_missing`): its figures are the others'.
+    pub absent: Vec<Period>,
 }
 
 /// What the archive gives a bulletin beyond its own files: the periods it
@@ -231,6 +234,7 @@ pub fn check_files(files: &MonthFiles, definition: Arc<Definition>) -> Checked {
                     month = Some(OfficeMonth {
                         period,
                         span: Span::Month(period),
+                        absent: Vec::new(),
                         partial: BTreeMap::new(),
                         signoff,
                         title,

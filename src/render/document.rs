@@ -75,6 +75,9 @@ pub struct PeriodFigures {
     /// template asks for it) rather than printed as "none".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    /// The months of the period its figures leave out, where the archive
+    /// lacks them and the definition allows it (2020年2月); empty else.
+    pub missing: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -347,6 +350,7 @@ impl OfficeMonth {
                 Span::Year(_) => 1,
                 Span::Range(..) => to.month,
             },
+            missing: self.absent.iter().map(|&p| Span::Month(p).label()).collect(),
             total: match (self.span, self.definition.numbering) {
                 (Span::Month(p), Some((from, first))) if p >= from => Some(p.index() - from.index() + i64::from(first)),
                 _ => None,

@@ -176,7 +176,7 @@ impl Checker<'_> {
                     "the period",
                     fixed(&[
                         "year", "month", "key", "kind", "label", "name", "from", "to", "months", "quarter", "half",
-                        "number", "total",
+                        "number", "total", "missing",
                     ]),
                 ),
             ),
