@@ -179,6 +179,17 @@ fn month_of(
 /// [`read_issue`] without the comparisons' bases: what a period's months
 /// and a base period are read by.
 fn read_checked(dir: &Path) -> Result<month::office::Checked, Failure> {
+    // A folder meant as a period but misnamed (2020-Q5, 2020-H3): said
+    // once, not as a month with every file missing.
+    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let upper = name.to_ascii_uppercase();
+    let meant_as_period = upper.contains("..") || upper.contains("-Q") || upper.contains("-H");
+    if meant_as_period && month::span::Span::parse(&name).is_none() {
+        let diagnostic =
+            Diagnostic::error(dir, format!("the folder `{}` is named neither as a month nor as a period", name))
+                .with_hint(format!("name it {}", month::span::SPAN_FORMS));
+        return Err(Failure::Data(vec![diagnostic]));
+    }
     let definition = office_definition(dir)?;
     let files = month::validate::MonthFiles::read(dir)
         .map_err(|err| Failure::Operational(Error::io("read the month folder", dir, err)))?;

@@ -497,8 +497,23 @@ fn a_quarter_draws_its_months_and_its_rows_as_charts() {
         assert!(text.contains(&common::squeeze(title)), "{title} in the text");
     }
     assert!(text.contains("1月2月3月"), "the months under the trend");
-    assert!(text.contains("100%98%96%94%92%90%"), "the rates' ticks");
     assert!(text.contains("0件"), "the counts' axis from zero");
+    // The rates' ticks: whole per cents, evenly spaced, up to 100, the
+    // lowest below the lowest month's satisfaction.
+    let lines = common::pdf_text(&pdf);
+    let start = lines.find("全区回访满意度").expect("图2's legend");
+    let chart = &lines[start..start + lines[start..].find("图2").expect("图2's caption")];
+    let mut ticks: Vec<i64> = chart
+        .split_whitespace()
+        .filter_map(|t| t.strip_suffix('%').filter(|n| n.bytes().all(|b| b.is_ascii_digit()))?.parse().ok())
+        .collect();
+    ticks.sort();
+    ticks.dedup();
+    assert!(ticks.len() >= 2 && ticks.last() == Some(&100), "{ticks:?}");
+    assert!(ticks.windows(2).all(|w| w[1] - w[0] == ticks[1] - ticks[0]), "evenly spaced: {ticks:?}");
+    let lowest =
+        satisfaction.iter().map(|s| tenths(s.split('月').nth(1).unwrap().trim_end_matches('%'))).min().unwrap();
+    assert!(i128::from(ticks[0]) * 10 < lowest, "{ticks:?} below {lowest} tenths");
 }
 
 /// A grade from bands over the score (A from 70, B from 65, C below), and
@@ -604,7 +619,7 @@ fn a_typed_base_stands_in_for_a_month_the_archive_lacks() {
     // though the archive holds 2015-01.
     let month_yaml = months.join("2015-02/month.yaml");
     let text = fs::read_to_string(&month_yaml).unwrap();
-    let typed = "bases:\n  year_before:\n    completed: 2000\n    city:\n      芙蓉区: { tickets: 0 }\n  previous:\n    completed: 1\n";
+    let typed = "bases:\n  year_before:\n    completed: 2000\n    city:\n      芙蓉区: { tickets: 0 }\n      雨花: { tickets: 5 }\n  previous:\n    completed: 1\n";
     fs::write(&month_yaml, format!("{text}\n{typed}")).unwrap();
 
     let out = Scratch::new("periods-typed-base-out");
@@ -617,6 +632,8 @@ fn a_typed_base_stands_in_for_a_month_the_archive_lacks() {
         "{stderr}"
     );
     assert!(stderr.contains("month.yaml:"), "at its line: {stderr}");
+    assert!(stderr.contains("`雨花` is not an item of this month's city: its base is not used"), "{stderr}");
+    assert!(stderr.contains("did you mean `雨花区`?"), "{stderr}");
     let text = common::squeeze(&common::pdf_text(&out.path().join("2015-02.pdf")));
     let now = completed("2015-02");
     let sentence = format!(
@@ -634,6 +651,11 @@ fn a_typed_base_stands_in_for_a_month_the_archive_lacks() {
     let stderr = String::from_utf8_lossy(&checked.stderr);
     assert!(!checked.status.success(), "{stderr}");
     assert!(stderr.contains("bases.year_before.completed"), "the field named: {stderr}");
+    // A count is a whole number.
+    fs::write(&month_yaml, text.replace("completed: 2000", "completed: 2000.5")).unwrap();
+    let checked = common::bulletin(&["check", months.join("2015-02").to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&checked.stderr);
+    assert!(!checked.status.success() && stderr.contains("bases.year_before.completed"), "{stderr}");
 }
 
 /// `bulletin new 2015-Q1` starts a quarter's folder: its month.yaml (the

@@ -158,6 +158,12 @@ pub fn inputs(month: &MonthFiles, resources: &str, options: BuildOptions) -> Inp
     }
     related.sort();
     related.dedup();
+    // The office definition the month derives under: a changed rule or
+    // formula rebuilds every month it governs. The related months' own
+    // definitions count as definitions too (most are the same file).
+    let own_path = crate::definition::find_for_month(&month.dir);
+    let definition = own_path.as_ref().and_then(|path| std::fs::read(path).ok());
+    let mut definitions = vec![definition.unwrap_or_else(|| crate::definition::FURONG.as_bytes().to_vec())];
     if !related.is_empty() {
         let archive = month.dir.parent().unwrap_or(Path::new("."));
         for period in related {
@@ -166,19 +172,17 @@ pub fn inputs(month: &MonthFiles, resources: &str, options: BuildOptions) -> Inp
             if let Ok(covered) = MonthFiles::read(&dir) {
                 files.extend(of(&covered));
             }
-            let definition = crate::definition::find_for_month(&dir).and_then(|path| std::fs::read(path).ok());
-            files.extend(definition);
+            let theirs = crate::definition::find_for_month(&dir);
+            if theirs.is_some() && theirs != own_path {
+                definitions.extend(theirs.and_then(|path| std::fs::read(path).ok()));
+            }
         }
     }
-    // The office definition the month derives under: a changed rule or
-    // formula rebuilds every month it governs.
-    let definition = crate::definition::find_for_month(&month.dir).and_then(|path| std::fs::read(path).ok());
-    let definition = definition.unwrap_or_else(|| crate::definition::FURONG.as_bytes().to_vec());
     Inputs {
         tool: digest([tool.into_bytes()]),
         resources: digest([resources.as_bytes().to_vec()]),
         month: digest(files),
-        definition: digest([definition]),
+        definition: digest(definitions),
     }
 }
 

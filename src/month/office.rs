@@ -225,9 +225,11 @@ pub fn check_files(files: &MonthFiles, definition: Arc<Definition>) -> Checked {
                     published_lists(&mut v, file, json, &definition, &input, &mut output);
                     if let Some(Header { period: Some(period), .. }) = &header {
                         let span = Span::Month(*period);
-                        bases.typed_previous = typed_base(&mut v, file, json, &definition, "previous", span.previous());
-                        bases.typed_year_before =
-                            typed_base(&mut v, file, json, &definition, "year_before", span.year_before());
+                        let typed = |v: &mut Validator, which, base| {
+                            typed_base(v, file, json, &definition, &input, which, base)
+                        };
+                        bases.typed_previous = typed(&mut v, "previous", span.previous());
+                        bases.typed_year_before = typed(&mut v, "year_before", span.year_before());
                     }
                 }
                 if let Some(Header { period: Some(period), signoff, title, .. }) = header.clone() {
@@ -518,6 +520,7 @@ fn typed_base(
     file: &SourceFile,
     json: &Json,
     definition: &Definition,
+    input: &Input,
     which: &str,
     span: Span,
 ) -> Option<TypedBase> {
@@ -531,12 +534,28 @@ fn typed_base(
         };
         Decimal::parse(&text).map(Ratio::from_decimal)
     };
-    let mut input = Input::default();
+    let mut base_input = Input::default();
     let mut output = Output::default();
     for (name, value) in typed {
         if let Some(items) = value.as_object().filter(|_| definition.lists.contains_key(name)) {
             let (mut named, mut records) = (Vec::new(), Vec::new());
+            let known: Vec<&str> = input.lists.get(name).into_iter().flatten().map(|i| i.name.as_str()).collect();
             for (item, figures) in items {
+                // An item this month does not have compares with nothing.
+                if !known.contains(&item.as_str()) {
+                    let hint = match closest(item, known.iter().copied()) {
+                        Some(close) => format!("did you mean `{close}`?"),
+                        None => format!("this month's items are {}", known.join("、")),
+                    };
+                    let at = [key("bases"), key(which), key(name), key(item)];
+                    v.warning(
+                        file,
+                        &at,
+                        None,
+                        format!("`{item}` is not an item of this month's {name}: its base is not used"),
+                    )
+                    .hint = Some(hint);
+                }
                 let mut record = Record::new();
                 for (figure, value) in figures.as_object().into_iter().flatten() {
                     record.insert(figure.clone(), number(value));
@@ -544,13 +563,13 @@ fn typed_base(
                 named.push(Item { name: item.clone(), values: record.clone(), texts: BTreeMap::new() });
                 records.push(record);
             }
-            input.lists.insert(name.clone(), named);
+            base_input.lists.insert(name.clone(), named);
             output.lists.insert(name.clone(), records);
         } else {
             output.office.insert(name.clone(), number(value));
         }
     }
-    input.office = output.office.clone();
+    base_input.office = output.office.clone();
     let at = [key("bases"), key(which)];
     let what = if which == "previous" { "环比" } else { "同比" };
     let used = v.warning(
@@ -569,7 +588,7 @@ fn typed_base(
     );
     ignored.hint = Some(format!("remove `bases.{which}`"));
     let ignored = v.diagnostics.pop().expect("just added");
-    Some(TypedBase { base: Arc::new(Base { span, input, output }), used, ignored })
+    Some(TypedBase { base: Arc::new(Base { span, input: base_input, output }), used, ignored })
 }
 
 /// A month's rounding rule for `name`: text (`half_up 2`) or its parts

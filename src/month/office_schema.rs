@@ -317,13 +317,16 @@ pub(super) fn measure(definition: &Definition, m: &Measure) -> Value {
 fn bases(definition: &Definition) -> Value {
     let numeric = |scope: &ScopeKey| -> Map<String, Value> {
         let s = definition.scope(scope);
-        let measures = s.measures.iter().filter(|(_, m)| !m.kind.is_text()).map(|(n, m)| (n, &m.label));
+        let measures = s.measures.iter().filter(|(_, m)| !m.kind.is_text()).map(|(n, m)| {
+            let schema = if m.kind == MeasureKind::Count { count(&m.label) } else { decimal(&m.label) };
+            (n.clone(), schema)
+        });
         let derived = s
             .derived
             .iter()
             .filter(|(_, d)| !matches!(d.formula, Formula::Rank { .. } | Formula::Grade { .. }))
-            .map(|(n, d)| (n, &d.label));
-        measures.chain(derived).map(|(name, label)| (name.clone(), decimal(label))).collect()
+            .map(|(n, d)| (n.clone(), decimal(&d.label)));
+        measures.chain(derived).collect()
     };
     let mut one = numeric(&ScopeKey::Office);
     for (list, label) in &definition.lists {

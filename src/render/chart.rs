@@ -31,30 +31,29 @@ fn bounds(value: &str) -> Option<(i64, i64)> {
 }
 
 impl Axis {
-    /// Rates: from the lowest shown down to a multiple of 10 (at most 90)
-    /// up to 100; a tick every 2 points on the narrowest scale, every 10 up
-    /// to a 50-point range, every 20 beyond. A rate above 100 (a 增幅)
-    /// raises the top to the next multiple of the step.
+    /// Rates: up to 100 (or the next step above a rate beyond it), from a
+    /// point below the lowest rate shown, rounded down to the step; the
+    /// step the smallest of 1, 2, 5, 10 and 20 points that needs at most
+    /// five of them, so that 99.72 and 99.89 stand apart on 98–100 and
+    /// 76.92 sits on 75–100.
     pub fn for_rates<'a>(values: impl Iterator<Item = &'a str>, suffix: &str) -> Self {
         let seen: Vec<(i64, i64)> = values.filter_map(bounds).collect();
-        let lowest = seen.iter().map(|b| b.0).min().unwrap_or(100).clamp(0, 100);
-        let highest = seen.iter().map(|b| b.1).max().unwrap_or(100).max(100);
-        let low = (lowest / 10 * 10).min(90);
-        let step = match highest - low {
-            0..=10 => 2,
-            11..=50 => 10,
-            _ => 20,
+        let (Some(lowest), Some(highest)) = (seen.iter().map(|b| b.0).min(), seen.iter().map(|b| b.1).max()) else {
+            return Self { low: 90, high: 100, ticks: (90..=100).step_by(2).collect(), suffix: suffix.to_owned() };
         };
-        // On the wider scales the bottom is a multiple of the step, so
-        // that the ticks meet 100.
-        let low = low / step * step;
-        let high = (highest + step - 1) / step * step;
+        let below = (lowest.clamp(0, 100) - 1).max(0);
+        let top = highest.max(100);
+        let (low, high, step) = [1, 2, 5, 10, 20]
+            .into_iter()
+            .map(|step| (below / step * step, (top + step - 1) / step * step, step))
+            .find(|(low, high, step)| (high - low) / step <= 5)
+            .unwrap_or((0, (top + 19) / 20 * 20, 20));
         Self { low, high, ticks: (low..=high).step_by(step as usize).collect(), suffix: suffix.to_owned() }
     }
 
     /// Counts and scores: from 0 (or below, for a negative value) to the
     /// highest value rounded up to a step of 1, 2 or 5 times a power of ten,
-    /// about five steps in all.
+    /// seven steps at most (a score of 70 on 0–70 by tens).
     pub fn from_zero<'a>(values: impl Iterator<Item = &'a str>, suffix: &str) -> Self {
         let seen: Vec<(i64, i64)> = values.filter_map(bounds).collect();
         let highest = seen.iter().map(|b| b.1).max().unwrap_or(0).max(0);
@@ -63,7 +62,7 @@ impl Axis {
         let mut step = 1i64;
         'find: loop {
             for factor in [1, 2, 5] {
-                if factor * step * 5 >= span {
+                if factor * step * 7 >= span {
                     step *= factor;
                     break 'find;
                 }
@@ -168,22 +167,23 @@ mod tests {
     }
 
     #[test]
-    fn rates_scale_from_the_lowest_tens_to_one_hundred() {
-        assert_eq!(rates(&["100.00", "98.50"]).ticks, vec![90, 92, 94, 96, 98, 100]);
+    fn rates_scale_from_just_below_the_lowest_to_one_hundred() {
+        assert_eq!(rates(&["100.00", "98.50"]).ticks, vec![97, 98, 99, 100]);
+        assert_eq!(rates(&["99.72", "99.89"]).ticks, vec![98, 99, 100]);
+        assert_eq!(rates(&["96.5", "99"]).ticks, vec![95, 96, 97, 98, 99, 100]);
+        assert_eq!(rates(&["76.92", "100"]).ticks, vec![75, 80, 85, 90, 95, 100]);
         assert_eq!(rates(&["71.3", "99"]).ticks, vec![70, 80, 90, 100]);
         assert_eq!(rates(&["12"]).ticks, vec![0, 20, 40, 60, 80, 100]);
+        assert_eq!(rates(&["0.00"]).ticks, vec![0, 20, 40, 60, 80, 100]);
         assert_eq!(rates(&[]).ticks, vec![90, 92, 94, 96, 98, 100]);
         let over = rates(&["95", "112.5"]);
-        assert_eq!((over.low, over.high, over.ticks.len()), (90, 120, 4));
-        assert_eq!(rates(&["76.92", "100"]).low, 70);
-        assert_eq!(rates(&["0.00"]).ticks, vec![0, 20, 40, 60, 80, 100]);
-        assert_eq!(rates(&["41"]).ticks, vec![40, 60, 80, 100]);
-        assert_eq!(rates(&["33.3"]).ticks, vec![20, 40, 60, 80, 100]);
+        assert_eq!((over.low, over.high), (90, 115));
         for lowest in 0..=100 {
             let axis = rates(&[&lowest.to_string()]);
             assert_eq!(axis.ticks.last(), Some(&100), "{lowest}");
             assert_eq!(axis.ticks.first(), Some(&axis.low), "{lowest}");
-            assert!(axis.low <= lowest.min(90), "{lowest}");
+            assert!(axis.low < lowest.max(1) && axis.low >= 0, "{lowest}: {axis:?}");
+            assert!(axis.ticks.len() <= 6, "{lowest}: {axis:?}");
         }
     }
 
@@ -195,7 +195,8 @@ mod tests {
         assert_eq!(axis(&["3"]).ticks, vec![0, 1, 2, 3]);
         assert_eq!(axis(&["0"]).ticks, vec![0, 1]);
         assert_eq!(axis(&["99.5"]).ticks, vec![0, 20, 40, 60, 80, 100]);
-        assert_eq!(axis(&["-3", "8"]).ticks, vec![-5, 0, 5, 10]);
+        assert_eq!(axis(&["-3", "8"]).ticks, vec![-4, -2, 0, 2, 4, 6, 8]);
+        assert_eq!(axis(&["70", "66.68"]).ticks, vec![0, 10, 20, 30, 40, 50, 60, 70]);
     }
 
     #[test]

@@ -203,10 +203,12 @@ fn full_width_hint(found: &str) -> Option<String> {
     Some(format!("full-width digits (全角数字) are not numbers here: type them half-width, e.g. {half}"))
 }
 
-/// A number written in Chinese numerals (一百五十, 两千零三, 十二), up to
-/// 万s; `None` for any other text.
+/// A number written in Chinese numerals (一百五十, 两千零三, 十二, and
+/// the spoken 七千五 for 7500), up to 万s; `None` for any other text.
 fn chinese_number(text: &str) -> Option<u64> {
     let (mut total, mut section, mut digit) = (0u64, 0u64, None::<u64>);
+    // The unit just before the last digit, and whether a 零 came between.
+    let (mut last_unit, mut zero) = (1u64, false);
     for c in text.chars() {
         let value = "零一二三四五六七八九".find(c).map(|i| (i / 3) as u64).or(match c {
             '〇' => Some(0),
@@ -214,6 +216,7 @@ fn chinese_number(text: &str) -> Option<u64> {
             _ => None,
         });
         if let Some(value) = value {
+            zero |= value == 0;
             digit = Some(value);
             continue;
         }
@@ -224,13 +227,20 @@ fn chinese_number(text: &str) -> Option<u64> {
             '万' => {
                 total = total.checked_add((section + digit.take().unwrap_or(0)).checked_mul(10_000)?)?;
                 section = 0;
+                (last_unit, zero) = (10_000, false);
                 continue;
             }
             _ => return None,
         };
         section = section.checked_add(digit.take().unwrap_or(1).checked_mul(unit)?)?;
+        (last_unit, zero) = (unit, false);
     }
-    let n = total.checked_add(section)?.checked_add(digit.unwrap_or(0))?;
+    // A digit right after a unit counts the next unit down: 七千五 is 7500.
+    let tail = match digit {
+        Some(d) if !zero && last_unit >= 100 => d.checked_mul(last_unit / 10)?,
+        other => other.unwrap_or(0),
+    };
+    let n = total.checked_add(section)?.checked_add(tail)?;
     (!text.is_empty()).then_some(n)
 }
 
@@ -543,6 +553,9 @@ mod tests {
             ("两千零三", Some("write the number in digits: `2003`")),
             ("十二", Some("write the number in digits: `12`")),
             ("三万五千", Some("write the number in digits: `35000`")),
+            ("七千五", Some("write the number in digits: `7500`")),
+            ("一百零五", Some("write the number in digits: `105`")),
+            ("三万五", Some("write the number in digits: `35000`")),
             ("满意", None),
             ("1，393", Some("drop the thousands separator: write `1393`")),
             ("99.41%", Some("write the percentage without the percent sign: `99.41`")),

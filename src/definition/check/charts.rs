@@ -53,8 +53,10 @@ impl Checker<'_> {
                 let label = c.label.clone().unwrap_or_else(|| "name".to_owned());
                 let labels: &[&str] = if scope == ScopeKey::Unit { &["name", "short"] } else { &["name"] };
                 if !labels.contains(&label.as_str()) {
-                    self.error(&key("label"), format!("`{label}` cannot name a bar")).hint =
-                        Some(format!("a bar is named by {}", labels.join(" or ")));
+                    self.error(&key("label"), format!("`{label}` cannot name a bar")).hint = Some(match labels {
+                        [only] => format!("a list's items are named by `{only}` alone: leave `label` out"),
+                        _ => "a unit's bar is named by `name` (the default) or `short`".to_owned(),
+                    });
                 }
                 let Some(value) = &c.value else {
                     self.error_at_key(at, "a bar chart needs a `value`: the figure each bar is as long as".into())
@@ -133,7 +135,8 @@ impl Checker<'_> {
         let figures = self.names.get(scope).cloned().unwrap_or_default();
         let owner = match scope {
             ScopeKey::Office => "the office".to_owned(),
-            other => format!("the rows ({})", other.name()),
+            ScopeKey::Unit => "a unit".to_owned(),
+            other => format!("an item of {}", other.name()),
         };
         let is_text = matches!(figures.get(name), Some(super::Entry::Measure(kind, _)) if kind.is_text());
         if is_text {
