@@ -306,6 +306,8 @@ pub struct BuildOptions {
     pub check: CheckOptions,
     /// Refuse to build a draft: the month must carry a complete sign-off record.
     pub require_final: bool,
+    /// Also write the OFD edition (GB/T 33190) beside the PDF.
+    pub ofd: bool,
 }
 
 /// The PDF's file name: `2020-03.pdf`, or `2020-03.draft.pdf` for a draft.
@@ -409,6 +411,20 @@ fn check_glyphs(
     Err(Failure::Data(diagnostics))
 }
 
+/// What the OFD edition's DocInfo says: the PDF's ident, its title and
+/// issuer, the sign-off date, the keywords the PDF carries.
+fn ofd_info(issue: &Issue) -> Result<publish::ofd::Info, Error> {
+    let document = issue.document()?;
+    let date = document.signoff.as_ref().map(|s| s.date.iso.clone()).unwrap_or_default();
+    Ok(publish::ofd::Info {
+        ident: render::pdf::ident(&document),
+        title: document.title.lines().map(str::trim).collect(),
+        author: document.signoff.as_ref().map_or_else(|| issue.definition.office.name.clone(), |s| s.issuer.clone()),
+        date,
+        keywords: vec!["12345".to_owned(), document.district.clone(), document.period.key.clone()],
+    })
+}
+
 /// Builds the month in `dir` into `out/<period>.pdf` (final, with a
 /// complete sign-off record) or `out/<period>.draft.pdf`. `resources` is
 /// called once the month is valid (so bad data is reported without
@@ -475,6 +491,10 @@ pub fn build(
     let signature = publish::signoff::signature_path(&pdf);
     let stale = signature.exists() && replaced != Replaced::Same;
     crate::fs::write_atomically(&pdf, &rendered.pdf)?;
+    if options.ofd {
+        let package = publish::ofd::package(&rendered.document, &ofd_info(&issue)?)?;
+        crate::fs::write_atomically(&pdf.with_extension("ofd"), &package)?;
+    }
     if stale {
         std::fs::remove_file(&signature).map_err(|err| Error::io("remove the old signature", &signature, err))?;
         warnings.push(

@@ -129,6 +129,9 @@ pub fn inputs(month: &MonthFiles, resources: &str, options: BuildOptions) -> Inp
         options.check.strict,
         options.require_final
     );
+    // An OFD edition asked for is an output of its own: a month built
+    // without one is built again to add it.
+    let tool = if options.ofd { format!("{tool}ofd\0") } else { tool };
     let of = |files: &MonthFiles| -> Vec<Vec<u8>> {
         files
             .files

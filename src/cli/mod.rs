@@ -46,6 +46,12 @@ pub enum Command {
         /// watermarked 征求意见稿).
         #[arg(long = "final")]
         require_final: bool,
+        /// Also write the OFD edition (GB/T 33190-2016, the format of
+        /// e-government archives) beside each PDF, `OUT/<period>.ofd`, from
+        /// the same laid-out pages: text with its fonts embedded, lines and
+        /// shapes, the watermark of a draft.
+        #[arg(long)]
+        ofd: bool,
         /// Sign each final PDF (implies --final); see `bulletin sign`.
         #[arg(long)]
         sign: bool,
@@ -257,9 +263,9 @@ pub enum Command {
 /// Runs a command.
 pub fn run(command: Command) -> Result<(), Fail> {
     match command {
-        Command::Build { months, out, resources, report, require_final, sign, key, batch } => {
+        Command::Build { months, out, resources, report, require_final, ofd, sign, key, batch } => {
             let signing = sign.then_some(key);
-            build::run(months, &out, &resources, &report, require_final || sign, signing, &batch)
+            build::run(months, &out, &resources, &report, (require_final || sign, ofd), signing, &batch)
         }
         Command::Keygen { out } => keygen::run(&out),
         Command::Sign { months, out, key, resources } => sign::run(months, &out, key.as_deref(), &resources),

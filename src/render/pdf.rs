@@ -18,6 +18,8 @@ use crate::Error;
 pub struct Rendered {
     pub pdf: Vec<u8>,
     pub pages: usize,
+    /// The laid-out pages, for an edition in another format (OFD).
+    pub document: PagedDocument,
 }
 
 /// The compilation of an office's bulletin: `layouts/office.typ` with the
@@ -46,9 +48,15 @@ pub fn office_job<'a>(
         data,
         extra,
         today,
-        ident: format!("bulletin/{}/{}", document.district, period.key),
+        ident: ident(document),
         archival: !document.draft,
     })
+}
+
+/// A bulletin's document id, stable across builds of its period (the PDF's
+/// ident, the OFD's DocID).
+pub fn ident(document: &crate::render::document::Document) -> String {
+    format!("bulletin/{}/{}", document.district, document.period.key)
 }
 
 /// One Typst compilation: a layout, its data and what else it reads.
@@ -79,7 +87,7 @@ pub fn compile(job: Job, resources: &Resources) -> Result<Rendered, Error> {
     let options = PdfOptions { ident: Smart::Custom(ident), standards, ..PdfOptions::default() };
     let pdf =
         typst_pdf::pdf(&document, &options).map_err(|errors| Error::Layout { messages: describe(&world, &errors) })?;
-    Ok(Rendered { pdf, pages: document.pages().len() })
+    Ok(Rendered { pdf, pages: document.pages().len(), document })
 }
 
 /// Lays a job out into pages, without writing a PDF: for tests that look at
