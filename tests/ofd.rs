@@ -91,6 +91,16 @@ fn the_package_holds_its_parts_ids_and_fonts() {
     let pdf_pages = common::pdf_text(&out.path().join("2020-03.pdf")).matches('\u{c}').count();
     assert_eq!(pages.len(), pdf_pages, "a page for each of the PDF's");
 
+    // The outline: the headings, each going to a page of the package.
+    let page_list = &document[document.find("<ofd:Pages>").unwrap()..document.find("</ofd:Pages>").unwrap()];
+    let page_ids: BTreeSet<&str> = attributes(page_list, "ID").into_iter().collect();
+    assert_eq!(page_ids.len(), pages.len());
+    let titles = attributes(&document, "Title");
+    assert!(titles.contains(&"一、全市排名情况") && titles.contains(&"五、典型案例"), "{titles:?}");
+    assert!(titles.contains(&"（三）满意度低于97%的单位"), "sub-headings too: {titles:?}");
+    for page in attributes(&document, "PageID") {
+        assert!(page_ids.contains(page), "an outline entry goes to page {page}");
+    }
     // One ID space: pages, the colour space, fonts, layers, objects.
     let resources = text(&parts, "Doc_0/PublicRes.xml");
     let mut ids: Vec<u64> = attributes(&document, "ID").iter().map(|id| id.parse().unwrap()).collect();
@@ -126,6 +136,35 @@ fn the_package_holds_its_parts_ids_and_fonts() {
         // A subset: far smaller than the bundled faces (5–26 MB).
         assert!(bytes.len() < 1_500_000, "{file}: {} bytes", bytes.len());
     }
+
+    // Each embedded subset is a font a reader parses, and its character map
+    // (put back: subsetting drops it) gives each character of a page the
+    // glyph its CGTransform names.
+    let mut checked = 0;
+    for page in &pages {
+        let xml = text(&parts, &format!("Doc_0/{page}"));
+        for object in xml.split("<ofd:TextObject ").skip(1) {
+            let font = attributes(&format!(" {object}"), "Font")[0].to_owned();
+            let glyphs = &object[object.find("<ofd:Glyphs>").unwrap() + 12..object.find("</ofd:Glyphs>").unwrap()];
+            let glyphs: Vec<u16> = glyphs.split(' ').map(|g| g.parse().unwrap()).collect();
+            let codes = text_codes(object).concat();
+            if codes.chars().count() != glyphs.len() {
+                continue;
+            }
+            let bytes = &parts[&format!("Doc_0/Res/{}", fonts[font.as_str()])];
+            let face = ttf_parser::Face::parse(bytes, 0).expect("the subset parses");
+            for (c, glyph) in codes.chars().zip(&glyphs) {
+                let mapped = face.glyph_index(c).map(|g| g.0);
+                // A character drawn with two glyphs maps to the first.
+                if mapped != Some(*glyph) {
+                    assert!(mapped.is_some(), "`{c}` is in the character map of font {font}");
+                } else {
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 1000, "{checked} characters mapped to their glyphs");
 
     // The same month twice: the same bytes.
     let again = Scratch::new("ofd-structure-again");
@@ -318,4 +357,30 @@ fn a_drafts_watermark_comes_out_as_in_the_pdf() {
 
 fn text_of_page(ofd: &Path, page: usize) -> String {
     text(&parts(ofd), &format!("Doc_0/Pages/Page_{page}/Content.xml"))
+}
+
+/// A case long enough to run onto the next page: the OFD breaks where the
+/// PDF does (one layout, two editions), and every paragraph of it is in
+/// the OFD's text.
+#[test]
+fn a_long_case_breaks_as_in_the_pdf() {
+    let scratch = Scratch::new("ofd-long");
+    let month = scratch.path().join("2020-03");
+    common::copy_dir(&common::project().join("months/2020-03"), &month);
+    let case = month.join("cases/01-韦博教育.txt");
+    let added: Vec<String> =
+        (1..=14).map(|i| format!("补充说明第{i}条：相关部门继续跟进，按周向来电人反馈办理进展。")).collect();
+    let body = std::fs::read_to_string(&case).unwrap();
+    std::fs::write(&case, format!("{body}\n{}\n", added.join("\n\n"))).unwrap();
+    let out = Scratch::new("ofd-long-out");
+    let built = common::bulletin(&["build", month.to_str().unwrap(), "--out", out.str(), "--ofd"]);
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    let (ofd, pdf) = (out.path().join("2020-03.ofd"), out.path().join("2020-03.pdf"));
+    let report = renders_as_the_pdf(&ofd, &pdf, &out);
+    println!("{}", report.join("\n"));
+    // The case runs over a page: its first and last paragraphs on two pages.
+    let pages: Vec<String> = (0..report.len()).map(|p| squeeze(&text_codes(&text_of_page(&ofd, p)).concat())).collect();
+    let first = pages.iter().position(|p| p.contains(&added[0])).expect("the first added paragraph");
+    let last = pages.iter().position(|p| p.contains(&added[13])).expect("the last added paragraph");
+    assert!(last > first, "the case breaks across pages {} and {}", first + 1, last + 1);
 }

@@ -62,6 +62,11 @@ pub fn package(document: &PagedDocument, info: &Info) -> Result<Vec<u8>, Error> 
     for face in fonts.faces.values() {
         let data = subsetter::subset(face.font.data(), face.font.index(), &face.remapper)
             .map_err(|err| Error::Render { message: format!("the OFD edition could not subset a font: {err}") })?;
+        // The subset has no character map: a reader that maps the text
+        // through one (not through CGTransform) finds it again.
+        let data = with_cmap(&data, &face.unicode).ok_or_else(|| Error::Render {
+            message: "the OFD edition could not give a font subset its character map".into(),
+        })?;
         let extension = if data.starts_with(b"OTTO") { "otf" } else { "ttf" };
         let file = format!("font_{}.{extension}", face.id);
         let family = xml_text(&face.font.info().family);
@@ -71,6 +76,7 @@ pub fn package(document: &PagedDocument, info: &Info) -> Result<Vec<u8>, Error> 
         ));
         files.push((format!("Doc_0/Res/{file}"), data));
     }
+    let outlines = outlines(document, &pages.iter().map(|(id, ..)| *id).collect::<Vec<_>>());
     let color_space = ids.next();
     let max_id = ids.last;
     let (width, height) = pages.first().map_or((210.0, 297.0), |(_, _, size, _)| (mm(size.x), mm(size.y)));
@@ -101,7 +107,7 @@ pub fn package(document: &PagedDocument, info: &Info) -> Result<Vec<u8>, Error> 
         .map(|(i, (id, ..))| format!(r#"<ofd:Page ID="{id}" BaseLoc="Pages/Page_{i}/Content.xml"/>"#))
         .collect();
     let document_xml = format!(
-        r#"<?xml version="1.0" encoding="UTF-8"?><ofd:Document xmlns:ofd="{NS}"><ofd:CommonData><ofd:MaxUnitID>{max_id}</ofd:MaxUnitID><ofd:PageArea><ofd:PhysicalBox>0 0 {} {}</ofd:PhysicalBox></ofd:PageArea><ofd:PublicRes>PublicRes.xml</ofd:PublicRes></ofd:CommonData><ofd:Pages>{page_list}</ofd:Pages></ofd:Document>"#,
+        r#"<?xml version="1.0" encoding="UTF-8"?><ofd:Document xmlns:ofd="{NS}"><ofd:CommonData><ofd:MaxUnitID>{max_id}</ofd:MaxUnitID><ofd:PageArea><ofd:PhysicalBox>0 0 {} {}</ofd:PhysicalBox></ofd:PageArea><ofd:PublicRes>PublicRes.xml</ofd:PublicRes></ofd:CommonData><ofd:Pages>{page_list}</ofd:Pages>{outlines}</ofd:Document>"#,
         num(width),
         num(height)
     );
@@ -126,6 +132,133 @@ pub fn package(document: &PagedDocument, info: &Info) -> Result<Vec<u8>, Error> 
     zip(&parts)
 }
 
+/// `font` (an OpenType or TrueType file) with a `cmap` table mapping each
+/// character of `unicode` to its glyph (format 12, for the Unicode and the
+/// Windows platform), any old one replaced; the tables laid out afresh
+/// with their checksums and the head's checksum adjustment.
+fn with_cmap(font: &[u8], unicode: &BTreeMap<u32, u16>) -> Option<Vec<u8>> {
+    let u16_at = |at: usize| Some(u16::from_be_bytes(font.get(at..at + 2)?.try_into().ok()?));
+    let u32_at = |at: usize| Some(u32::from_be_bytes(font.get(at..at + 4)?.try_into().ok()?));
+    let version = u32_at(0)?;
+    let mut tables: BTreeMap<[u8; 4], Vec<u8>> = BTreeMap::new();
+    for i in 0..usize::from(u16_at(4)?) {
+        let record = 12 + 16 * i;
+        let tag: [u8; 4] = font.get(record..record + 4)?.try_into().ok()?;
+        let (offset, length) = (u32_at(record + 8)? as usize, u32_at(record + 12)? as usize);
+        tables.insert(tag, font.get(offset..offset.checked_add(length)?)?.to_vec());
+    }
+    // Runs of characters whose glyphs follow each other: (first, last, glyph of the first).
+    let mut groups: Vec<(u32, u32, u32)> = Vec::new();
+    for (&c, &glyph) in unicode {
+        match groups.last_mut() {
+            Some((first, last, start)) if *last + 1 == c && *start + (c - *first) == u32::from(glyph) => *last = c,
+            _ => groups.push((c, c, u32::from(glyph))),
+        }
+    }
+    let mut cmap = Vec::new();
+    cmap.extend(0u16.to_be_bytes()); // version
+    cmap.extend(2u16.to_be_bytes()); // encoding records, both at the one subtable
+    for (platform, encoding) in [(0u16, 4u16), (3, 10)] {
+        cmap.extend(platform.to_be_bytes());
+        cmap.extend(encoding.to_be_bytes());
+        cmap.extend(20u32.to_be_bytes());
+    }
+    cmap.extend(12u16.to_be_bytes()); // format
+    cmap.extend(0u16.to_be_bytes());
+    cmap.extend((16 + 12 * groups.len() as u32).to_be_bytes());
+    cmap.extend(0u32.to_be_bytes()); // language
+    cmap.extend((groups.len() as u32).to_be_bytes());
+    for (first, last, glyph) in groups {
+        cmap.extend(first.to_be_bytes());
+        cmap.extend(last.to_be_bytes());
+        cmap.extend(glyph.to_be_bytes());
+    }
+    tables.insert(*b"cmap", cmap);
+    // The head's checkSumAdjustment is set once the whole file is known.
+    if let Some(head) = tables.get_mut(b"head") {
+        head.get_mut(8..12)?.copy_from_slice(&[0; 4]);
+    }
+    let checksum = |bytes: &[u8]| -> u32 {
+        bytes.chunks(4).fold(0u32, |sum, chunk| {
+            let mut word = [0u8; 4];
+            word[..chunk.len()].copy_from_slice(chunk);
+            sum.wrapping_add(u32::from_be_bytes(word))
+        })
+    };
+    let n = tables.len() as u16;
+    let selector = 15 - n.leading_zeros() as u16; // floor(log2 n)
+    let range = 16u16 << selector;
+    let mut out = Vec::new();
+    out.extend(version.to_be_bytes());
+    out.extend(n.to_be_bytes());
+    out.extend(range.to_be_bytes());
+    out.extend(selector.to_be_bytes());
+    out.extend((n * 16 - range).to_be_bytes());
+    let start = 12 + 16 * tables.len();
+    let mut body: Vec<u8> = Vec::new();
+    let mut head_at = None;
+    for (tag, bytes) in &tables {
+        let offset = start + body.len();
+        out.extend(tag);
+        out.extend(checksum(bytes).to_be_bytes());
+        out.extend((offset as u32).to_be_bytes());
+        out.extend((bytes.len() as u32).to_be_bytes());
+        if tag == b"head" {
+            head_at = Some(offset);
+        }
+        body.extend(bytes);
+        body.resize(body.len().div_ceil(4) * 4, 0);
+    }
+    out.extend(body);
+    if let Some(at) = head_at {
+        let adjustment = 0xB1B0_AFBAu32.wrapping_sub(checksum(&out));
+        out.get_mut(at + 8..at + 12)?.copy_from_slice(&adjustment.to_be_bytes());
+    }
+    Some(out)
+}
+
+/// The outline (bookmarks) from the headings, nested by level, each going
+/// to its page and position; empty where there is no heading.
+fn outlines(document: &PagedDocument, page_ids: &[u64]) -> String {
+    use typst::foundations::{NativeElement, StyleChain};
+    use typst::introspection::Introspector;
+    use typst::model::HeadingElem;
+    let introspector = document.introspector();
+    let mut entries = Vec::new();
+    for elem in introspector.query(&HeadingElem::ELEM.select()) {
+        let Some(heading) = elem.to_packed::<HeadingElem>() else { continue };
+        let Some(position) = elem.location().and_then(|loc| introspector.position(loc)) else { continue };
+        let Some(page) = page_ids.get(position.page.get() - 1) else { continue };
+        let level = heading.resolve_level(StyleChain::default()).get();
+        let title = heading.body.plain_text().to_string();
+        entries.push((level, title, *page, position.point));
+    }
+    if entries.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("<ofd:Outlines>");
+    let mut open: Vec<usize> = Vec::new();
+    for (level, title, page, point) in entries {
+        while open.last().is_some_and(|&l| l >= level) {
+            open.pop();
+            out.push_str("</ofd:OutlineElem>");
+        }
+        let _ = write!(
+            out,
+            r#"<ofd:OutlineElem Title="{}"><ofd:Actions><ofd:Action Event="CLICK"><ofd:Goto><ofd:Dest Type="XYZ" PageID="{page}" Left="{}" Top="{}"/></ofd:Goto></ofd:Action></ofd:Actions>"#,
+            xml_text(&title),
+            num(mm(point.x)),
+            num(mm(point.y))
+        );
+        open.push(level);
+    }
+    for _ in open {
+        out.push_str("</ofd:OutlineElem>");
+    }
+    out.push_str("</ofd:Outlines>");
+    out
+}
+
 /// The parts as a zip file, each deflated and dated 1980-01-01 (the zip
 /// format's first day), so that the same pages give the same bytes.
 fn zip(parts: &[(String, Vec<u8>)]) -> Result<Vec<u8>, Error> {
@@ -133,6 +266,7 @@ fn zip(parts: &[(String, Vec<u8>)]) -> Result<Vec<u8>, Error> {
     let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(6))
         .last_modified_time(zip::DateTime::default());
     for (name, bytes) in parts {
         writer.start_file(name.as_str(), options).map_err(|err| failed(&err))?;
@@ -166,6 +300,9 @@ struct Face {
     id: u64,
     font: Font,
     remapper: subsetter::GlyphRemapper,
+    /// Each character the text shows with one glyph of its own, and that
+    /// glyph in the subset: the character map put back into the subset.
+    unicode: BTreeMap<u32, u16>,
 }
 
 #[derive(Default)]
@@ -181,6 +318,7 @@ impl Fonts {
             id: ids.next(),
             font: font.clone(),
             remapper: subsetter::GlyphRemapper::new(),
+            unicode: BTreeMap::new(),
         })
     }
 }
@@ -273,6 +411,12 @@ impl PageWriter<'_> {
         let one_to_one = text.glyphs.iter().all(|g| chars(g.range()).chars().count() == 1)
             && text.glyphs.windows(2).all(|w| w[0].range().end <= w[1].range().start);
         if one_to_one {
+            let face = self.fonts.face(font, self.ids);
+            for (glyph, id) in text.glyphs.iter().zip(&glyphs) {
+                if let Some(c) = chars(glyph.range()).chars().next() {
+                    face.unicode.entry(u32::from(c)).or_insert(*id);
+                }
+            }
             // One code for the run: its characters, their glyphs in order.
             let codes: String = text.glyphs.iter().map(|g| chars(g.range())).collect();
             let ids: Vec<String> = glyphs.iter().map(u16::to_string).collect();
