@@ -27,8 +27,9 @@ fn ofd(document: &PagedDocument) -> usize {
         author: "bench".into(),
         date: "2020-04-17".into(),
         keywords: Vec::new(),
+        seal_anchor: None,
     };
-    bulletin::publish::ofd::package(document, &info).expect("the OFD exports").len()
+    bulletin::publish::ofd::package(document, &info, None).expect("the OFD exports").len()
 }
 
 fn median(mut samples: Vec<f64>) -> f64 {

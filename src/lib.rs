@@ -308,6 +308,8 @@ pub struct BuildOptions {
     pub require_final: bool,
     /// Also write the OFD edition (GB/T 33190) beside the PDF.
     pub ofd: bool,
+    /// Seal the OFD edition with the office's signing system, this command.
+    pub seal_cmd: Option<&'static str>,
 }
 
 /// The PDF's file name: `2020-03.pdf`, or `2020-03.draft.pdf` for a draft.
@@ -422,6 +424,7 @@ fn ofd_info(issue: &Issue) -> Result<publish::ofd::Info, Error> {
         author: document.signoff.as_ref().map_or_else(|| issue.definition.office.name.clone(), |s| s.issuer.clone()),
         date,
         keywords: vec!["12345".to_owned(), document.district.clone(), document.period.key.clone()],
+        seal_anchor: document.signoff.as_ref().map(|s| s.date_text.clone()),
     })
 }
 
@@ -490,9 +493,18 @@ pub fn build(
     // that nobody sends it along with the new PDF.
     let signature = publish::signoff::signature_path(&pdf);
     let stale = signature.exists() && replaced != Replaced::Same;
+    // The OFD edition (sealed, when asked) is made before anything is
+    // written: a seal that fails leaves the old PDF and OFD as they were.
+    let ofd = match options.ofd {
+        true => {
+            let command = options.seal_cmd.map(publish::seal::command);
+            let signer = command.as_ref().map(|c| c as publish::seal::Signer);
+            Some(publish::ofd::package(&rendered.document, &ofd_info(&issue)?, signer)?)
+        }
+        false => None,
+    };
     crate::fs::write_atomically(&pdf, &rendered.pdf)?;
-    if options.ofd {
-        let package = publish::ofd::package(&rendered.document, &ofd_info(&issue)?)?;
+    if let Some(package) = ofd {
         crate::fs::write_atomically(&pdf.with_extension("ofd"), &package)?;
     }
     if stale {

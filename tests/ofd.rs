@@ -384,3 +384,77 @@ fn a_long_case_breaks_as_in_the_pdf() {
     let last = pages.iter().position(|p| p.contains(&added[13])).expect("the last added paragraph");
     assert!(last > first, "the case breaks across pages {} and {}", first + 1, last + 1);
 }
+
+/// A test seal, made by the test itself (a real one lives in the office's
+/// certified device): it "signs" with SHA-256 over a key and the data, and
+/// returns a seal file naming the box it was asked to stamp.
+const TEST_SEAL: &str = r#"
+import sys, json, base64, hashlib
+request = json.load(sys.stdin)
+data = base64.b64decode(request["data"])
+value = hashlib.sha256(b"test-seal-key" + data).digest()
+seal = ("TEST SEAL " + json.dumps([request["digest_method"], request["page"], request["boundary_mm"], request["date"]])).encode()
+json.dump({"seal": base64.b64encode(seal).decode(), "signed_value": base64.b64encode(value).decode()}, sys.stdout)
+"#;
+
+#[test]
+fn a_seal_from_the_signing_system_covers_every_part() {
+    use sha2::Digest;
+    let scratch = Scratch::new("ofd-seal");
+    let script = scratch.path().join("seal.py");
+    std::fs::write(&script, TEST_SEAL).unwrap();
+    let command = format!("python3 {}", script.display());
+    let out = Scratch::new("ofd-seal-out");
+    let month = common::project().join("months/2020-03");
+    let built =
+        common::bulletin(&["build", month.to_str().unwrap(), "--out", out.str(), "--ofd", "--seal-cmd", &command]);
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    let ofd = out.path().join("2020-03.ofd");
+    // Sealed, it still reads and renders as the PDF.
+    renders_as_the_pdf(&ofd, &out.path().join("2020-03.pdf"), &out);
+    let mut parts = parts(&ofd);
+    assert!(text(&parts, "OFD.xml").contains("<ofd:Signatures>Doc_0/Signs/Signatures.xml</ofd:Signatures>"));
+    assert!(text(&parts, "Doc_0/Signs/Signatures.xml")
+        .contains(r#"Type="Seal" BaseLoc="/Doc_0/Signs/Sign_0/Signature.xml""#));
+
+    // Every digest verifies, every part is referenced.
+    assert_eq!(bulletin::publish::seal::verify(&parts), Vec::<String>::new());
+    let signature = text(&parts, "Doc_0/Signs/Sign_0/Signature.xml");
+    assert!(signature.contains(r#"<ofd:References CheckMethod="1.2.156.10197.1.401">"#), "SM3");
+    // The signed value is the test seal's over Signature.xml as written.
+    let expected: Vec<u8> =
+        sha2::Sha256::new().chain_update(b"test-seal-key").chain_update(signature.as_bytes()).finalize().to_vec();
+    assert_eq!(parts["Doc_0/Signs/Sign_0/SignedValue.dat"], expected);
+    // The stamp is on the 落款's page, over its date.
+    let page_ref: String = attributes(&signature, "PageRef")[0].to_owned();
+    let document = text(&parts, "Doc_0/Document.xml");
+    let at = document.find(&format!(r#"ID="{page_ref}" BaseLoc=""#)).expect("the stamp's page is a page");
+    let page = &document[at..].split('"').nth(3).unwrap().to_owned();
+    let codes = squeeze(&text_codes(&text(&parts, &format!("Doc_0/{page}"))).concat());
+    assert!(codes.contains("芙蓉区“12345”市民服务热线办公室2020年4月17日"), "the stamp's page holds the 落款");
+    let seal = String::from_utf8(parts["Doc_0/Signs/Sign_0/Seal.esl"].clone()).unwrap();
+    assert!(seal.starts_with("TEST SEAL [\"SM3\","), "{seal}");
+
+    // One changed byte in a page fails verification, naming the page.
+    let name = format!("Doc_0/{page}");
+    let bytes = parts.get_mut(&name).unwrap();
+    let at = bytes.len() / 2;
+    bytes[at] ^= 1;
+    assert_eq!(bulletin::publish::seal::verify(&parts), vec![format!("{name}: its SM3 digest does not match")]);
+
+    // A signing system that fails stops the build: nothing is written.
+    let failed_out = Scratch::new("ofd-seal-failed");
+    let failed = common::bulletin(&[
+        "build",
+        month.to_str().unwrap(),
+        "--out",
+        failed_out.str(),
+        "--ofd",
+        "--seal-cmd",
+        "echo 'no device' >&2; exit 3",
+    ]);
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert!(!failed.status.success(), "{stderr}");
+    assert!(stderr.contains("the seal command") && stderr.contains("no device"), "{stderr}");
+    assert!(!failed_out.path().join("2020-03.ofd").exists() && !failed_out.path().join("2020-03.pdf").exists());
+}

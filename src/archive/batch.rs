@@ -132,6 +132,10 @@ pub fn inputs(month: &MonthFiles, resources: &str, options: BuildOptions) -> Inp
     // An OFD edition asked for is an output of its own: a month built
     // without one is built again to add it.
     let tool = if options.ofd { format!("{tool}ofd\0") } else { tool };
+    let tool = match options.seal_cmd {
+        Some(cmd) => format!("{tool}seal {cmd}\0"),
+        None => tool,
+    };
     let of = |files: &MonthFiles| -> Vec<Vec<u8>> {
         files
             .files

@@ -16,7 +16,7 @@ pub fn run(
     out: &Path,
     args: &ResourceArgs,
     report_args: &ReportArgs,
-    (require_final, ofd): (bool, bool),
+    (require_final, ofd, seal_cmd): (bool, bool, Option<&'static str>),
     signing: Option<Option<PathBuf>>,
     batch_args: &BatchArgs,
 ) -> Result<(), Fail> {
@@ -25,7 +25,7 @@ pub fn run(
         Some(_) => Err(Fail::operational("give either month folders or --all, not both")),
         None => month_dirs(months),
     }?;
-    let options = BuildOptions { check: CheckOptions { strict: report_args.strict }, require_final, ofd };
+    let options = BuildOptions { check: CheckOptions { strict: report_args.strict }, require_final, ofd, seal_cmd };
     // The key is opened once, before any work, so a wrong password fails fast.
     let key = match &signing {
         Some(flag) => Some(bulletin::publish::signoff::secret_key(flag.as_deref())?),

@@ -52,6 +52,15 @@ pub enum Command {
         /// shapes, the watermark of a draft.
         #[arg(long)]
         ofd: bool,
+        /// Seal the OFD edition (GB/T 38540) with the office's certified
+        /// signing system, run as `sh -c CMD` (implies --final): it reads a
+        /// JSON request on its standard input — `digest_method` (SM3),
+        /// `digest` (hex), `data` (Signature.xml, base64), `page`,
+        /// `page_id`, `boundary_mm` ([x, y, w, h] of the stamp over the
+        /// 落款), `date` — and writes `{"seal": base64 of Seal.esl,
+        /// "signed_value": base64 of SignedValue.dat}`.
+        #[arg(long, value_name = "CMD", requires = "ofd")]
+        seal_cmd: Option<String>,
         /// Sign each final PDF (implies --final); see `bulletin sign`.
         #[arg(long)]
         sign: bool,
@@ -263,9 +272,12 @@ pub enum Command {
 /// Runs a command.
 pub fn run(command: Command) -> Result<(), Fail> {
     match command {
-        Command::Build { months, out, resources, report, require_final, ofd, sign, key, batch } => {
+        Command::Build { months, out, resources, report, require_final, ofd, seal_cmd, sign, key, batch } => {
             let signing = sign.then_some(key);
-            build::run(months, &out, &resources, &report, (require_final || sign, ofd), signing, &batch)
+            let finals = require_final || sign || seal_cmd.is_some();
+            // One command for the whole run.
+            let seal_cmd: Option<&'static str> = seal_cmd.map(|c| &*Box::leak(c.into_boxed_str()));
+            build::run(months, &out, &resources, &report, (finals, ofd, seal_cmd), signing, &batch)
         }
         Command::Keygen { out } => keygen::run(&out),
         Command::Sign { months, out, key, resources } => sign::run(months, &out, key.as_deref(), &resources),

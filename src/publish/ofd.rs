@@ -24,6 +24,7 @@ use typst::text::{Font, TextItem};
 use typst::visualize::{Color, CurveItem, FillRule, FixedStroke, Geometry, LineCap, LineJoin, Paint, Shape};
 use typst_layout::PagedDocument;
 
+use super::xml::{num, xml_text};
 use crate::Error;
 
 /// The namespace every element is written in, always with its `ofd:` prefix.
@@ -39,20 +40,39 @@ pub struct Info {
     /// The sign-off date, `YYYY-MM-DD`.
     pub date: String,
     pub keywords: Vec<String>,
+    /// The 落款's date as printed (2020年4月17日): a seal is stamped over it.
+    pub seal_anchor: Option<String>,
 }
 
-/// The OFD package of `document`, as the bytes of its zip file.
-pub fn package(document: &PagedDocument, info: &Info) -> Result<Vec<u8>, Error> {
+/// The seal's size: a round official seal of 42 mm, the common size of an
+/// office's seal.
+const SEAL_MM: f64 = 42.0;
+
+/// The OFD package of `document`, as the bytes of its zip file; sealed
+/// by `seal` (the office's signing system) where given.
+pub fn package(document: &PagedDocument, info: &Info, seal: Option<super::seal::Signer>) -> Result<Vec<u8>, Error> {
     let mut ids = Ids::default();
     let mut fonts = Fonts::default();
     let mut pages = Vec::new();
-    for page in document.pages() {
+    // The 落款's date: its page and its run's box, in millimetres.
+    let mut anchor: Option<(usize, [f64; 3])> = None;
+    for (index, page) in document.pages().iter().enumerate() {
         let id = ids.next();
         let mut content = String::new();
         let layer = ids.next();
         let size = page.frame.size();
-        let mut writer = PageWriter { ids: &mut ids, fonts: &mut fonts, out: &mut content, page: size };
+        let mut writer = PageWriter {
+            ids: &mut ids,
+            fonts: &mut fonts,
+            out: &mut content,
+            page: size,
+            anchor: info.seal_anchor.as_deref(),
+            found: None,
+        };
         writer.frame(&page.frame, Transform::identity())?;
+        if let Some(found) = writer.found {
+            anchor = Some((index, found));
+        }
         pages.push((id, layer, size, content));
     }
     // The fonts: each face's subset, its glyphs renumbered as the text
@@ -98,8 +118,9 @@ pub fn package(document: &PagedDocument, info: &Info) -> Result<Vec<u8>, Error> 
         doc_info.push_str("</ofd:Keywords>");
     }
     doc_info.push_str("<ofd:Creator>bulletin</ofd:Creator>");
+    let signatures = if seal.is_some() { super::seal::signatures_entry() } else { String::new() };
     let ofd = format!(
-        r#"<?xml version="1.0" encoding="UTF-8"?><ofd:OFD xmlns:ofd="{NS}" Version="1.0" DocType="OFD"><ofd:DocBody><ofd:DocInfo>{doc_info}</ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>"#
+        r#"<?xml version="1.0" encoding="UTF-8"?><ofd:OFD xmlns:ofd="{NS}" Version="1.0" DocType="OFD"><ofd:DocBody><ofd:DocInfo>{doc_info}</ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot>{signatures}</ofd:DocBody></ofd:OFD>"#
     );
     let page_list: String = pages
         .iter()
@@ -129,6 +150,20 @@ pub fn package(document: &PagedDocument, info: &Info) -> Result<Vec<u8>, Error> 
         parts.push((format!("Doc_0/Pages/Page_{i}/Content.xml"), xml.into_bytes()));
     }
     parts.extend(files);
+    if let Some(sign) = seal {
+        // Centred on the date, which sits a little below the seal's centre
+        // (GB/T 9704-2012 §7.3.5.1: the seal presses on the issuer and date).
+        let Some((index, [x, baseline, width])) = anchor else {
+            return Err(Error::Render {
+                message: "the OFD edition is to be sealed, and the 落款's date is not on any page: a draft has none"
+                    .into(),
+            });
+        };
+        let (left, top) = (x + width / 2.0 - SEAL_MM / 2.0, baseline - SEAL_MM * 0.62);
+        let place =
+            super::seal::Place { page: index + 1, page_id: pages[index].0, boundary: [left, top, SEAL_MM, SEAL_MM] };
+        super::seal::seal(&mut parts, NS, place, &info.date, sign)?;
+    }
     zip(&parts)
 }
 
@@ -328,6 +363,10 @@ struct PageWriter<'a> {
     fonts: &'a mut Fonts,
     out: &'a mut String,
     page: Size,
+    /// The text to find (the 落款's date), and where it was found: its
+    /// baseline's start and its width, in millimetres.
+    anchor: Option<&'a str>,
+    found: Option<[f64; 3]>,
 }
 
 impl PageWriter<'_> {
@@ -394,6 +433,9 @@ impl PageWriter<'_> {
         let font_id = face.id;
         let glyphs: Vec<u16> = text.glyphs.iter().map(|g| face.remapper.remap(g.id)).collect();
         let (ox, oy) = self.placed("TextObject", ts);
+        if self.anchor.is_some_and(|a| text.text.as_str() == a) {
+            self.found = Some([ox, oy, mm(text.width())]);
+        }
         let _ = write!(self.out, r#" Font="{font_id}" Size="{}""#, num(mm(size)));
         if let Some(alpha) = alpha {
             let _ = write!(self.out, r#" Alpha="{alpha}""#);
@@ -575,52 +617,4 @@ fn unsupported(what: &str) -> Error {
 
 fn mm(length: Abs) -> f64 {
     length.to_mm()
-}
-
-/// A number as OFD writes it: at most four decimals, no trailing zeros,
-/// no `-0`.
-fn num(value: f64) -> String {
-    let rounded = (value * 10_000.0).round() / 10_000.0;
-    let text = format!("{rounded:.4}");
-    let text = text.trim_end_matches('0').trim_end_matches('.');
-    if text == "-0" {
-        "0".to_owned()
-    } else {
-        text.to_owned()
-    }
-}
-
-/// Text as XML character data or an attribute value.
-fn xml_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if (c as u32) < 0x20 && c != '\t' && c != '\n' && c != '\r' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_are_short_and_never_negative_zero() {
-        assert_eq!(num(1.0), "1");
-        assert_eq!(num(12.34567), "12.3457");
-        assert_eq!(num(-0.00001), "0");
-        assert_eq!(num(210.0), "210");
-    }
-
-    #[test]
-    fn text_is_escaped_for_xml() {
-        assert_eq!(xml_text("a<b & \"c\"\u{1}"), "a&lt;b &amp; &quot;c&quot;");
-    }
 }
