@@ -415,7 +415,7 @@ fn check_glyphs(
 
 /// What the OFD edition's DocInfo says: the PDF's ident, its title and
 /// issuer, the sign-off date, the keywords the PDF carries.
-fn ofd_info(issue: &Issue) -> Result<publish::ofd::Info, Error> {
+pub(crate) fn ofd_info(issue: &Issue) -> Result<publish::ofd::Info, Error> {
     let document = issue.document()?;
     let date = document.signoff.as_ref().map(|s| s.date.iso.clone()).unwrap_or_default();
     Ok(publish::ofd::Info {

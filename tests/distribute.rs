@@ -748,3 +748,34 @@ fn an_office_with_sections_gets_packets_and_sheets_from_its_definition() {
     );
     assert_eq!(err.matches("error:").count(), 1, "{err}");
 }
+
+/// With --ofd each packet carries the bulletin's OFD edition too, the one
+/// `build --final --ofd` makes, signed as the PDF is; the mail attaches it.
+#[test]
+fn with_ofd_each_packet_carries_the_ofd_edition_signed() {
+    let archive = Archive::new("distribute-ofd", |text| text);
+    let output = archive.distribute(&["--ofd"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let out = archive.root().join("out");
+    let built =
+        run(archive.root(), &["build", "months/2020-03", "--final", "--ofd", "--out", out.to_str().unwrap()], &[]);
+    assert!(built.status.success(), "{}", stderr(&built));
+    let ofd = fs::read(out.join("2020-03.ofd")).unwrap();
+    let public = archive.root().join("keys/bulletin.pub");
+    let unit = archive.dist().join("mapoling");
+    assert!(fs::read(unit.join("2020-03.ofd")).unwrap() == ofd, "the OFD is build --final --ofd's");
+    let verified = run(
+        archive.root(),
+        &["verify", unit.join("2020-03.ofd").to_str().unwrap(), "--pubkey", public.to_str().unwrap()],
+        &[],
+    );
+    assert!(verified.status.success(), "{}", stderr(&verified));
+    let manifest = manifest(&archive.dist());
+    let files = manifest["units"][0]["files"].to_string();
+    assert!(files.contains("2020-03.ofd"), "in the manifest: {files}");
+    let message = fs::read_to_string(
+        archive.dist().join("outbox").join(format!("{}.eml", manifest["units"][0]["id"].as_str().unwrap())),
+    )
+    .unwrap();
+    assert!(message.contains("2020-03.ofd"), "attached to the mail");
+}

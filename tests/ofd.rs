@@ -1,9 +1,12 @@
 //! The OFD edition (GB/T 33190-2016) of the bundled month, `build --ofd`:
 //! its package read back with the zip crate and checked part by part — the
 //! parts a reader looks for, one ID space with every ID at most MaxUnitID,
-//! every font a page names declared and embedded, a page for each of the
-//! PDF's — and its text, read from the TextCodes in drawing order, holding
-//! every line and table row of the reference, as the PDF's does.
+//! every font a page names declared and embedded with its character map, a
+//! page for each of the PDF's, the outline; its text, read back by an
+//! independent reader (ofd-core), holding every line and table row of the
+//! reference, as the PDF's does; its pages, rendered by that reader, as
+//! poppler renders the PDF's (a draft's watermark and a long case too); and
+//! its seal, from a test signing system, verifying part by part.
 
 mod common;
 
@@ -171,16 +174,35 @@ fn the_package_holds_its_parts_ids_and_fonts() {
     assert!(std::fs::read(&ofd).unwrap() == std::fs::read(build(&again)).unwrap(), "byte-reproducible");
 }
 
+/// Each page's text as the independent reader (ofd-core) reads it: its
+/// text objects' codes, in drawing order.
+fn read_back(ofd: &Path) -> Vec<String> {
+    let mut reader = ofd_core::OfdReader::open(ofd).expect("ofd-core opens the package");
+    let bodies = reader.ofd().doc_bodies.clone();
+    let doc = reader.load_document(&bodies[0]).expect("its document");
+    let pages: Vec<_> = doc.pages().to_vec();
+    pages
+        .iter()
+        .map(|page| {
+            let page = reader.load_page(&doc, page).expect("the page loads");
+            let mut text = String::new();
+            for layer in page.content.iter().flat_map(|c| &c.layers) {
+                for object in &layer.objects {
+                    if let ofd_core::PageBlock::Text(object) = object {
+                        text.extend(object.text_codes.iter().filter_map(|code| code.text.clone()));
+                    }
+                }
+            }
+            text
+        })
+        .collect()
+}
+
 #[test]
 fn its_text_holds_every_line_of_the_reference() {
     let out = Scratch::new("ofd-text");
     let ofd = build(&out);
-    let parts = parts(&ofd);
-    let document = text(&parts, "Doc_0/Document.xml");
-    let mut all = String::new();
-    for page in attributes(&document, "BaseLoc") {
-        all.extend(text_codes(&text(&parts, &format!("Doc_0/{page}"))));
-    }
+    let all: String = read_back(&ofd).concat();
     let all = squeeze(&all);
     // The reference's lines, each squeezed (a table row's cells joined), in
     // order — as the PDF's text holds them (tests/reference.rs).

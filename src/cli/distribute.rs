@@ -14,7 +14,7 @@ pub fn run(
     out: &Path,
     registry: &Path,
     key: Option<&Path>,
-    send: bool,
+    (send, (ofd, seal_cmd)): (bool, (bool, Option<&str>)),
     jobs: usize,
     args: &ResourceArgs,
     report_args: &ReportArgs,
@@ -51,7 +51,8 @@ pub fn run(
     let key = bulletin::publish::signoff::secret_key(key)?;
     let resources = bulletin::Resources::load(&args.layouts, &args.fonts)?;
     let check = CheckOptions { strict: report_args.strict };
-    let options = bulletin::publish::distribute::Options { out, registry: &registry, key: &key, jobs, check };
+    let options =
+        bulletin::publish::distribute::Options { out, registry: &registry, key: &key, jobs, check, ofd, seal_cmd };
     let distributed = bulletin::publish::distribute::distribute(month, options, &resources)
         .map_err(|failure| Fail::month(month, failure, format))?;
     print_diagnostics(&distributed.warnings, format);

@@ -248,6 +248,14 @@ pub enum Command {
         /// Worker threads for the unit sheets (default: the number of cores).
         #[arg(long, short = 'j')]
         jobs: Option<usize>,
+        /// Put the bulletin's OFD edition (GB/T 33190) in each packet too,
+        /// `<period>.ofd`, signed as the PDF is.
+        #[arg(long)]
+        ofd: bool,
+        /// Seal that OFD edition with the office's signing system (see
+        /// `bulletin build --help`, --seal-cmd).
+        #[arg(long, value_name = "CMD", requires = "ofd")]
+        seal_cmd: Option<String>,
         #[command(flatten)]
         resources: ResourceArgs,
         #[command(flatten)]
@@ -287,12 +295,13 @@ pub fn run(command: Command) -> Result<(), Fail> {
             });
             verify::run(&pdf, &pubkey, signature.as_deref())
         }
-        Command::Distribute { month, out, registry, key, send, jobs, resources, report } => {
+        Command::Distribute { month, out, registry, key, send, jobs, ofd, seal_cmd, resources, report } => {
             let registry = registry.unwrap_or_else(|| {
                 bulletin::archive::months::archive_root(&month).join(bulletin::publish::registry::REGISTRY_FILE)
             });
             let jobs = jobs.unwrap_or_else(common::default_jobs);
-            distribute::run(&month, &out, &registry, key.as_deref(), send, jobs, &resources, &report)
+            let ofd = (ofd, seal_cmd.as_deref());
+            distribute::run(&month, &out, &registry, key.as_deref(), (send, ofd), jobs, &resources, &report)
         }
         Command::Check { months, data_only, resources, report } => {
             check::run(months, (!data_only).then_some(&resources), &report)

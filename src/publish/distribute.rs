@@ -111,6 +111,10 @@ pub struct Options<'a> {
     pub jobs: usize,
     /// How strictly the month is checked (warnings as errors).
     pub check: CheckOptions,
+    /// Each packet also carries the bulletin's OFD edition, signed as the
+    /// PDF is (sealed by this command, when given).
+    pub ofd: bool,
+    pub seal_cmd: Option<&'a str>,
 }
 
 /// What the mail templates see.
@@ -180,14 +184,24 @@ pub fn distribute(month_dir: &Path, options: Options, resources: &Resources) -> 
     warnings.extend(problems);
     let mail_text = Sentences::from_layouts(&resources.world.layouts, pages.mail_templates)?;
 
-    // The bulletin itself, exactly as `build --final` makes it.
-    let bulletin = crate::render_issue(month_dir, &issue, resources)?.pdf;
+    // The bulletin itself, exactly as `build --final` makes it (and its
+    // OFD edition, as `build --final --ofd` does).
+    let rendered = crate::render_issue(month_dir, &issue, resources)?;
+    let ofd = match options.ofd {
+        true => {
+            let command = options.seal_cmd.map(super::seal::command);
+            let signer = command.as_ref().map(|c| c as super::seal::Signer);
+            Some(super::ofd::package(&rendered.document, &crate::ofd_info(&issue)?, signer)?)
+        }
+        false => None,
+    };
+    let bulletin = rendered.pdf;
 
     let final_dir = options.out.join(&pages.period);
     let lock = lock(options.out, &pages.period)?;
     let staging = Staging(options.out.join(format!(".{}.staging-{}", pages.period, std::process::id())));
     let target = Target { staging: &staging.0, previous: &final_dir };
-    let manifest = assemble(target, &bulletin, &options, resources, &pages, &mail_text)?;
+    let manifest = assemble(target, (&bulletin, ofd.as_deref()), &options, resources, &pages, &mail_text)?;
     swap_in(&staging.0, &final_dir)?;
     Ok(Distributed { dir: final_dir, manifest, warnings, _lock: lock })
 }
@@ -368,7 +382,7 @@ impl Target<'_> {
 
 fn assemble(
     target: Target,
-    bulletin: &[u8],
+    (bulletin, ofd): (&[u8], Option<&[u8]>),
     options: &Options,
     resources: &Resources,
     pages: &Pages,
@@ -393,12 +407,21 @@ fn assemble(
         let bulletin_signature =
             target.sign(&format!("{}/{bulletin_name}", unit.id), bulletin, options.key, &bulletin_what)?;
         let signature_name = |pdf: &str| format!("{pdf}.minisig");
-        let contents: [(String, &[u8]); 4] = [
+        let mut contents: Vec<(String, &[u8])> = vec![
             (bulletin_name.clone(), bulletin),
             (signature_name(&bulletin_name), bulletin_signature.as_bytes()),
             (sheet_name.clone(), &sheet_pdf),
             (signature_name(&sheet_name), sheet_signature.as_bytes()),
         ];
+        let ofd_name = format!("{period}.ofd");
+        let ofd_signature = match ofd {
+            Some(ofd) => Some(target.sign(&format!("{}/{ofd_name}", unit.id), ofd, options.key, &bulletin_what)?),
+            None => None,
+        };
+        if let (Some(ofd), Some(signature)) = (ofd, &ofd_signature) {
+            contents.insert(2, (ofd_name.clone(), ofd));
+            contents.insert(3, (signature_name(&ofd_name), signature.as_bytes()));
+        }
         let mut files = Vec::new();
         for (name, bytes) in &contents {
             let relative = format!("{}/{name}", unit.id);
