@@ -20,6 +20,8 @@ pub enum Error {
     Layout { messages: Vec<String> },
     /// PDF export or another rendering step failed.
     Render { message: String },
+    /// The office's signing system did not seal the OFD edition.
+    Seal { message: String },
     /// Making keys or signatures failed.
     Signing { message: String },
     /// A new month could not be scaffolded.
@@ -57,6 +59,7 @@ impl fmt::Display for Error {
                 Ok(())
             }
             Self::Render { message } => write!(f, "rendering failed: {message}"),
+            Self::Seal { message } => write!(f, "sealing failed: {message}"),
             Self::Signing { message } | Self::Scaffold { message } | Self::Mail { message } => write!(f, "{message}"),
             Self::Import { path, message } => write!(f, "`{}`: {message}", path.display()),
         }

@@ -80,6 +80,8 @@ pub struct Built {
     /// office definition`); empty when none was recorded (or `--force`
     /// rebuilt the same).
     pub because: Vec<&'static str>,
+    /// The OFD edition's SHA-256, where one was written beside the PDF.
+    pub ofd_sha256: Option<String>,
 }
 
 /// What a built PDF replaced: nothing, the same bytes, or another PDF (an
@@ -462,9 +464,11 @@ pub fn build(
             Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
             None => "its fields".to_owned(),
         };
-        let mut diagnostic = diag::Diagnostic::error(dir.join(month::validate::MONTH_FILE), message).with_hint(
-            format!("add `signoff:` with {fields}; without --final the month builds as a draft (征求意见稿)"),
-        );
+        let hint = match options.seal_cmd {
+            Some(_) => format!("a seal (--seal-cmd) goes only on a signed-off bulletin: add `signoff:` with {fields}"),
+            None => format!("add `signoff:` with {fields}; without --final the month builds as a draft (征求意见稿)"),
+        };
+        let mut diagnostic = diag::Diagnostic::error(dir.join(month::validate::MONTH_FILE), message).with_hint(hint);
         // At the record, when there is one.
         let text = issue.sources.iter().find(|(name, _)| name == month::validate::MONTH_FILE);
         let text = text.map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned()).unwrap_or_default();
@@ -504,8 +508,23 @@ pub fn build(
         false => None,
     };
     crate::fs::write_atomically(&pdf, &rendered.pdf)?;
+    let ofd_path = pdf.with_extension("ofd");
+    let ofd_sha256 = ofd.as_ref().map(|package| sha256_hex(package));
+    let old_ofd = std::fs::read(&ofd_path).ok();
+    let was_sealed = |bytes: &[u8]| bytes.windows(17).any(|w| w == b"Doc_0/Signs/Sign_");
+    match (&ofd, &old_ofd) {
+        (Some(package), Some(old)) if was_sealed(old) && !was_sealed(package) => warnings.push(
+            diag::Diagnostic::warning(&ofd_path, "replaced a sealed OFD edition with an unsealed one")
+                .with_hint("build with --seal-cmd to seal it again"),
+        ),
+        (None, Some(_)) if replaced != Replaced::Same => warnings.push(
+            diag::Diagnostic::warning(&ofd_path, "this OFD edition is from an earlier build: it is not the new PDF")
+                .with_hint("build with --ofd to write it again, or remove it"),
+        ),
+        _ => {}
+    }
     if let Some(package) = ofd {
-        crate::fs::write_atomically(&pdf.with_extension("ofd"), &package)?;
+        crate::fs::write_atomically(&ofd_path, &package)?;
     }
     if stale {
         std::fs::remove_file(&signature).map_err(|err| Error::io("remove the old signature", &signature, err))?;
@@ -540,5 +559,6 @@ pub fn build(
         warnings,
         replaced,
         because: Vec::new(),
+        ofd_sha256,
     })
 }

@@ -778,4 +778,5 @@ fn with_ofd_each_packet_carries_the_ofd_edition_signed() {
     )
     .unwrap();
     assert!(message.contains("2020-03.ofd"), "attached to the mail");
+    assert!(message.contains("Content-Type: application/ofd"), "as an OFD file");
 }

@@ -480,3 +480,54 @@ fn a_seal_from_the_signing_system_covers_every_part() {
     assert!(stderr.contains("the seal command") && stderr.contains("no device"), "{stderr}");
     assert!(!failed_out.path().join("2020-03.ofd").exists() && !failed_out.path().join("2020-03.pdf").exists());
 }
+
+/// The OFD edition in the rebuild's record: a build that asks for it is
+/// not up to date while it is missing; a build without it says that an
+/// earlier one beside the new PDF is stale. A signing system that answers
+/// an empty seal, or no JSON, is refused, showing what it printed.
+#[test]
+fn a_rebuild_keeps_the_ofd_edition_with_its_pdf() {
+    let scratch = Scratch::new("ofd-rebuild");
+    let month = scratch.path().join("2020-03");
+    common::copy_dir(&common::project().join("months/2020-03"), &month);
+    let out = Scratch::new("ofd-rebuild-out");
+    let build = |extra: &[&str]| {
+        let mut args = vec!["build", month.to_str().unwrap(), "--out", out.str()];
+        args.extend(extra);
+        common::bulletin(&args)
+    };
+    assert!(build(&["--ofd"]).status.success());
+    let ofd = out.path().join("2020-03.ofd");
+    std::fs::remove_file(&ofd).unwrap();
+    let again = build(&["--ofd"]);
+    assert!(
+        again.status.success() && ofd.is_file(),
+        "rebuilt to put the OFD back: {}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    let unchanged = build(&["--ofd"]);
+    assert!(
+        String::from_utf8_lossy(&unchanged.stderr).contains("up to date"),
+        "{}",
+        String::from_utf8_lossy(&unchanged.stderr)
+    );
+
+    // A changed month built without --ofd: the OFD beside it is stale.
+    let path = month.join("month.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("date: 2020-04-17", "date: 2020-04-18")).unwrap();
+    let without = build(&[]);
+    let stderr = String::from_utf8_lossy(&without.stderr);
+    assert!(without.status.success(), "{stderr}");
+    assert!(stderr.contains("this OFD edition is from an earlier build"), "{stderr}");
+
+    for (answer, said) in [
+        (r#"echo '{"seal": "", "signed_value": ""}'"#, "answered an empty `seal`"),
+        ("echo connecting to the device; echo '{}'", "it printed: \"connecting to the device"),
+    ] {
+        let refused = build(&["--ofd", "--seal-cmd", answer]);
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert!(!refused.status.success(), "{stderr}");
+        assert!(stderr.contains("sealing failed") && stderr.contains(said), "{said}: {stderr}");
+    }
+}

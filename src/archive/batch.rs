@@ -204,6 +204,8 @@ struct Record {
     inputs: Option<String>,
     pdf: Option<String>,
     sha256: Option<String>,
+    /// The OFD edition's digest, where the build wrote one.
+    ofd_sha256: Option<String>,
     /// Each part of the inputs (`tool`, `resources`, `month`, `definition`).
     parts: BTreeMap<String, String>,
 }
@@ -218,6 +220,7 @@ impl Record {
                 "inputs" => record.inputs = Some(value.to_owned()),
                 "pdf" => record.pdf = Some(value.to_owned()),
                 "sha256" => record.sha256 = Some(value.to_owned()),
+                "ofd-sha256" => record.ofd_sha256 = Some(value.to_owned()),
                 "part" => {
                     if let Some((part, hash)) = value.split_once(' ') {
                         record.parts.insert(part.to_owned(), hash.to_owned());
@@ -232,18 +235,26 @@ impl Record {
     /// Whether `out` holds an up-to-date PDF for inputs of `hash`: the
     /// recorded hash matches and the PDF it names is there, with the digest
     /// recorded. Returns the PDF and its digest.
-    fn up_to_date(&self, out: &Path, hash: &str) -> Option<(PathBuf, String)> {
+    /// With `ofd`, the OFD edition beside it must be there too, as recorded.
+    fn up_to_date(&self, out: &Path, hash: &str, ofd: bool) -> Option<(PathBuf, String)> {
         let pdf = out.join(self.pdf.as_ref()?);
         let bytes = std::fs::read(&pdf).ok()?;
         let digest = self.sha256.as_ref()?;
+        if ofd {
+            let edition = std::fs::read(pdf.with_extension("ofd")).ok()?;
+            if Some(crate::sha256_hex(&edition)) != self.ofd_sha256 {
+                return None;
+            }
+        }
         (self.inputs.as_deref()? == hash && crate::sha256_hex(&bytes) == *digest).then(|| (pdf, digest.clone()))
     }
 }
 
 fn write_record(out: &Path, period: &str, inputs: &Inputs, hash: &str, built: &Built) -> Result<(), Error> {
     let name = built.pdf.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let ofd = built.ofd_sha256.as_ref().map(|d| format!("ofd-sha256 {d}\n")).unwrap_or_default();
     let text = format!(
-        "inputs {hash}\npdf {name}\nsha256 {}\npart tool {}\npart resources {}\npart month {}\npart definition {}\n",
+        "inputs {hash}\npdf {name}\nsha256 {}\n{ofd}part tool {}\npart resources {}\npart month {}\npart definition {}\n",
         built.sha256, inputs.tool, inputs.resources, inputs.month, inputs.definition
     );
     crate::fs::write_atomically(&record_path(out, period), text.as_bytes())
@@ -325,7 +336,7 @@ fn build_one(dir: &Path, batch: Batch, fingerprint: Option<&str>, resources: &Mu
     let period = files.name.clone();
     let record = Record::read(batch.out, &period);
     if let (false, Some(hash)) = (batch.force, &hash) {
-        if let Some((pdf, sha256)) = record.up_to_date(batch.out, hash) {
+        if let Some((pdf, sha256)) = record.up_to_date(batch.out, hash, batch.options.ofd) {
             return Outcome::UpToDate(pdf, sha256);
         }
     }

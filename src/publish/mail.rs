@@ -111,7 +111,13 @@ pub fn message(letter: &Letter) -> Result<Vec<u8>, Error> {
     let boundary = format!("=_bulletin_{}", crate::archive::batch::hex(&digest.finalize()[..12]));
     let mut parts = MultiPart::mixed().boundary(boundary).singlepart(SinglePart::plain(letter.body.to_owned()));
     for attached in &letter.attachments {
-        let kind = if attached.name.ends_with(".pdf") { "application/pdf" } else { "text/plain; charset=utf-8" };
+        let kind = if attached.name.ends_with(".pdf") {
+            "application/pdf"
+        } else if attached.name.ends_with(".ofd") {
+            "application/ofd"
+        } else {
+            "text/plain; charset=utf-8"
+        };
         let content_type = ContentType::parse(kind).map_err(|err| mail_error(err.to_string()))?;
         parts = parts.singlepart(Attachment::new(attached.name.clone()).body(attached.bytes.to_vec(), content_type));
     }

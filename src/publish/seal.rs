@@ -136,11 +136,16 @@ pub fn seal(
     Ok(())
 }
 
+/// How long the signing system may take (a device waiting for its PIN,
+/// say) before the build gives up on it.
+pub const TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
+
 /// The signing system as a command (`sh -c CMD`): the request as JSON on
-/// its standard input, the answer as JSON on its standard output.
+/// its standard input, the answer as JSON on its standard output (its
+/// standard error is shown only when it fails).
 pub fn command(cmd: &str) -> impl Fn(&Request) -> Result<Sealed, Error> + '_ {
     move |request| {
-        let failed = |why: String| Error::Render { message: format!("the seal command `{cmd}` {why}") };
+        let failed = |why: String| Error::Seal { message: format!("the seal command `{cmd}` {why}") };
         let input = serde_json::to_vec(request).map_err(|err| failed(err.to_string()))?;
         let mut child = std::process::Command::new("sh")
             .arg("-c")
@@ -151,19 +156,69 @@ pub fn command(cmd: &str) -> impl Fn(&Request) -> Result<Sealed, Error> + '_ {
             .spawn()
             .map_err(|err| failed(format!("did not start: {err}")))?;
         if let Some(mut stdin) = child.stdin.take() {
-            stdin.write_all(&input).map_err(|err| failed(format!("did not take the request: {err}")))?;
+            // A command that answers without reading it all closes the pipe:
+            // its answer still counts.
+            match stdin.write_all(&input) {
+                Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => {
+                    return Err(failed(format!("did not take the request: {err}")));
+                }
+                _ => {}
+            }
         }
-        let output = child.wait_with_output().map_err(|err| failed(format!("did not finish: {err}")))?;
+        // Its answer is read as it comes (a pipe holds little), while the
+        // clock runs.
+        let (mut stdout, mut stderr) = (child.stdout.take(), child.stderr.take());
+        let out = std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(pipe) = stdout.as_mut() {
+                let _ = std::io::Read::read_to_end(pipe, &mut bytes);
+            }
+            bytes
+        });
+        let err = std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(pipe) = stderr.as_mut() {
+                let _ = std::io::Read::read_to_end(pipe, &mut bytes);
+            }
+            bytes
+        });
+        let started = std::time::Instant::now();
+        let status = loop {
+            match child.try_wait().map_err(|err| failed(format!("did not finish: {err}")))? {
+                Some(status) => break status,
+                None if started.elapsed() > TIMEOUT => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    return Err(failed(format!("gave no answer in {} s and was stopped", TIMEOUT.as_secs())));
+                }
+                None => std::thread::sleep(std::time::Duration::from_millis(20)),
+            }
+        };
+        let output = std::process::Output {
+            status,
+            stdout: out.join().unwrap_or_default(),
+            stderr: err.join().unwrap_or_default(),
+        };
         if !output.status.success() {
             let stderr = String::from_utf8_lossy(&output.stderr);
             return Err(failed(format!("failed ({}): {}", output.status, stderr.trim())));
         }
-        let answer: Answer = serde_json::from_slice(&output.stdout)
-            .map_err(|err| failed(format!("answered no JSON object with `seal` and `signed_value` (base64): {err}")))?;
+        let answer: Answer = serde_json::from_slice(&output.stdout).map_err(|err| {
+            let printed: String = String::from_utf8_lossy(&output.stdout).chars().take(200).collect();
+            failed(format!(
+                "answered no JSON object with `seal` and `signed_value` (base64) on its standard output ({err}); \
+                 it printed: {:?} (messages for people go to standard error)",
+                printed.trim()
+            ))
+        })?;
         let decode = |what: &str, text: &str| {
-            base64::engine::general_purpose::STANDARD
+            let bytes = base64::engine::general_purpose::STANDARD
                 .decode(text.trim())
-                .map_err(|err| failed(format!("answered a `{what}` that is no base64: {err}")))
+                .map_err(|err| failed(format!("answered a `{what}` that is not base64 ({err})")))?;
+            if bytes.is_empty() {
+                return Err(failed(format!("answered an empty `{what}`: nothing was sealed")));
+            }
+            Ok(bytes)
         };
         Ok(Sealed { seal: decode("seal", &answer.seal)?, signed_value: decode("signed_value", &answer.signed_value)? })
     }

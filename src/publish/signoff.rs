@@ -196,12 +196,12 @@ impl fmt::Display for Rejection {
         match self {
             Self::MissingSignature(path) => write!(f, "no signature: `{}` does not exist", path.display()),
             Self::MalformedSignature(why) => write!(f, "the signature file is not a minisign signature ({why})"),
-            Self::OtherKey => write!(f, "the PDF was signed with another key than the public key given"),
+            Self::OtherKey => write!(f, "the file was signed with another key than the public key given"),
             Self::Modified => {
-                write!(f, "the PDF was changed after it was signed: its bytes do not match the signature")
+                write!(f, "the file was changed after it was signed: its bytes do not match the signature")
             }
             Self::CommentMismatch => {
-                write!(f, "the signature's trusted comment names another SHA-256 than the PDF's")
+                write!(f, "the signature's trusted comment names another SHA-256 than the file's")
             }
         }
     }
