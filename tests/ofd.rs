@@ -132,6 +132,9 @@ fn the_package_holds_its_parts_ids_and_fonts() {
         })
         .collect();
     assert!(fonts.len() >= 3, "the faces of title, headings and body: {fonts:?}");
+    // Two faces of one family, each by its own name; the bold one says so.
+    assert!(resources.contains(r#"FontName="FandolSong-Bold" FamilyName="FandolSong" Bold="true""#), "{resources}");
+    assert!(resources.contains(r#"FontName="FandolSong-Regular" FamilyName="FandolSong">"#), "{resources}");
     for id in &named_fonts {
         let file = fonts.get(id.as_str()).unwrap_or_else(|| panic!("font {id} declared"));
         let bytes = parts.get(&format!("Doc_0/Res/{file}")).unwrap_or_else(|| panic!("{file} embedded"));

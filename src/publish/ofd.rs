@@ -79,7 +79,11 @@ pub fn package(document: &PagedDocument, info: &Info, seal: Option<super::seal::
     // objects already name them.
     let mut font_entries = Vec::new();
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    for face in fonts.faces.values() {
+    // In the order the text first used them (their IDs), never by where
+    // their data happens to lie in memory.
+    let mut faces: Vec<&Face> = fonts.faces.values().collect();
+    faces.sort_by_key(|face| face.id);
+    for face in faces {
         let data = subsetter::subset(face.font.data(), face.font.index(), &face.remapper)
             .map_err(|err| Error::Render { message: format!("the OFD edition could not subset a font: {err}") })?;
         // The subset has no character map: a reader that maps the text
@@ -89,9 +93,13 @@ pub fn package(document: &PagedDocument, info: &Info, seal: Option<super::seal::
         })?;
         let extension = if data.starts_with(b"OTTO") { "otf" } else { "ttf" };
         let file = format!("font_{}.{extension}", face.id);
-        let family = xml_text(&face.font.info().family);
+        // Two faces of a family (宋体 and its bold) by their own names.
+        let info = face.font.info();
+        let family = xml_text(&info.family);
+        let name = xml_text(&face.font.post_script_name().unwrap_or_else(|| info.family.clone()));
+        let bold = if info.variant.weight.to_number() >= 600 { r#" Bold="true""# } else { "" };
         font_entries.push(format!(
-            r#"<ofd:Font ID="{}" FontName="{family}" FamilyName="{family}"><ofd:FontFile>{file}</ofd:FontFile></ofd:Font>"#,
+            r#"<ofd:Font ID="{}" FontName="{name}" FamilyName="{family}"{bold}><ofd:FontFile>{file}</ofd:FontFile></ofd:Font>"#,
             face.id
         ));
         files.push((format!("Doc_0/Res/{file}"), data));
