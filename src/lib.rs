@@ -330,7 +330,7 @@ pub fn pdf_name(period: &str, draft: bool) -> String {
 /// `fonts` (once for every month). Returns the project and its main file.
 pub fn emit_typst(dir: &Path, into: &Path, resources: &Resources, fonts: &Path) -> Result<(PathBuf, String), Failure> {
     let (issue, _) = check_issue(dir, CheckOptions::default())?;
-    let job = prepare(dir, &issue, resources)?;
+    let (job, _) = prepare(dir, &issue, resources)?;
     let project = into.join(issue.period_key());
     for (path, bytes) in resources.world.layouts.files() {
         crate::fs::write_atomically(&project.join(path.trim_start_matches('/')), bytes)?;
@@ -358,7 +358,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// Whether `pdf` holds exactly what the month builds now (builds are
 /// reproducible, so a byte comparison says it).
 pub fn is_current(dir: &Path, issue: &Issue, pdf: &Path, resources: &Resources) -> Result<bool, Failure> {
-    let rendered = render_issue(dir, issue, resources)?;
+    let (rendered, _) = render_issue(dir, issue, resources)?;
     let on_disk = std::fs::read(pdf).map_err(|err| Error::io("read", pdf, err))?;
     Ok(on_disk == rendered.pdf)
 }
@@ -375,12 +375,16 @@ pub fn check_printable(dir: &Path, issue: &Issue, resources: &Resources) -> Resu
 /// its office's definition, before they are written as PDF.
 pub fn lay_out(dir: &Path, resources: &Resources) -> Result<typst_layout::PagedDocument, Failure> {
     let (issue, _) = check_issue(dir, CheckOptions::default())?;
-    let job = prepare(dir, &issue, resources)?;
+    let (job, _) = prepare(dir, &issue, resources)?;
     Ok(render::pdf::document(job, &resources.world)?)
 }
 
 /// The month's compilation job, its characters checked against the fonts.
-fn prepare<'a>(dir: &Path, month: &Issue, resources: &Resources) -> Result<render::pdf::Job<'a>, Failure> {
+fn prepare<'a>(
+    dir: &Path,
+    month: &Issue,
+    resources: &Resources,
+) -> Result<(render::pdf::Job<'a>, render::document::Document), Failure> {
     if month.definition.sections.is_empty() {
         let diagnostic = Diagnostic::error(&month.definition.path, "the definition declares no sections: the bulletin would print nothing")
             .with_hint("add `sections:` with the bulletin's parts (README.md, \"Another office's bulletin\"), or pin the month to the definition it was issued under");
@@ -390,13 +394,30 @@ fn prepare<'a>(dir: &Path, month: &Issue, resources: &Resources) -> Result<rende
     let mut data = serde_json::to_value(&document).map_err(|err| Error::Render { message: err.to_string() })?;
     render::glyphs::drop_invisible(&mut data);
     check_glyphs(dir, &month.sources, &data, resources)?;
-    Ok(render::pdf::office_job(&document, &data, &month.sources)?)
+    Ok((render::pdf::office_job(&document, &data, &month.sources)?, document))
 }
 
-/// The month's bulletin as PDF bytes.
-pub fn render_issue(dir: &Path, issue: &Issue, resources: &Resources) -> Result<render::pdf::Rendered, Failure> {
-    let job = prepare(dir, issue, resources)?;
-    Ok(render::pdf::compile(job, &resources.world)?)
+/// The month's bulletin as PDF bytes (with its pages), and the document
+/// it was laid out from.
+pub fn render_issue(
+    dir: &Path,
+    issue: &Issue,
+    resources: &Resources,
+) -> Result<(render::pdf::Rendered, render::document::Document), Failure> {
+    let (job, document) = prepare(dir, issue, resources)?;
+    Ok((render::pdf::compile(job, &resources.world)?, document))
+}
+
+/// The OFD edition of a rendered bulletin, sealed by `seal_cmd` where given.
+pub(crate) fn ofd_edition(
+    rendered: &render::pdf::Rendered,
+    document: &render::document::Document,
+    issue: &Issue,
+    seal_cmd: Option<&str>,
+) -> Result<Vec<u8>, Error> {
+    let command = seal_cmd.map(publish::seal::command);
+    let signer = command.as_ref().map(|c| c as publish::seal::Signer);
+    publish::ofd::package(&rendered.document, &ofd_info(document, issue), signer)
 }
 
 /// A missing glyph is an error where its character was typed in `dir`.
@@ -417,17 +438,16 @@ fn check_glyphs(
 
 /// What the OFD edition's DocInfo says: the PDF's ident, its title and
 /// issuer, the sign-off date, the keywords the PDF carries.
-pub(crate) fn ofd_info(issue: &Issue) -> Result<publish::ofd::Info, Error> {
-    let document = issue.document()?;
+fn ofd_info(document: &render::document::Document, issue: &Issue) -> publish::ofd::Info {
     let date = document.signoff.as_ref().map(|s| s.date.iso.clone()).unwrap_or_default();
-    Ok(publish::ofd::Info {
-        ident: render::pdf::ident(&document),
+    publish::ofd::Info {
+        ident: render::pdf::ident(document),
         title: document.title.lines().map(str::trim).collect(),
         author: document.signoff.as_ref().map_or_else(|| issue.definition.office.name.clone(), |s| s.issuer.clone()),
         date,
         keywords: vec!["12345".to_owned(), document.district.clone(), document.period.key.clone()],
         seal_anchor: document.signoff.as_ref().map(|s| s.date_text.clone()),
-    })
+    }
 }
 
 /// Builds the month in `dir` into `out/<period>.pdf` (final, with a
@@ -478,7 +498,7 @@ pub fn build(
         return Err(Failure::Data(vec![diagnostic]));
     }
     let resources = resources()?;
-    let rendered = match render_issue(dir, &issue, &resources) {
+    let (rendered, document) = match render_issue(dir, &issue, &resources) {
         Ok(rendered) => rendered,
         Err(Failure::Data(mut diagnostics)) => {
             diagnostics.extend(warnings);
@@ -500,24 +520,21 @@ pub fn build(
     // The OFD edition (sealed, when asked) is made before anything is
     // written: a seal that fails leaves the old PDF and OFD as they were.
     let ofd = match options.ofd {
-        true => {
-            let command = options.seal_cmd.map(publish::seal::command);
-            let signer = command.as_ref().map(|c| c as publish::seal::Signer);
-            Some(publish::ofd::package(&rendered.document, &ofd_info(&issue)?, signer)?)
-        }
+        true => Some(ofd_edition(&rendered, &document, &issue, options.seal_cmd)?),
         false => None,
     };
     crate::fs::write_atomically(&pdf, &rendered.pdf)?;
     let ofd_path = pdf.with_extension("ofd");
     let ofd_sha256 = ofd.as_ref().map(|package| sha256_hex(package));
-    let old_ofd = std::fs::read(&ofd_path).ok();
-    let was_sealed = |bytes: &[u8]| bytes.windows(17).any(|w| w == b"Doc_0/Signs/Sign_");
-    match (&ofd, &old_ofd) {
-        (Some(package), Some(old)) if was_sealed(old) && !was_sealed(package) => warnings.push(
+    let sealed = |package: &[u8]| publish::seal::is_sealed(package);
+    let unsealing = ofd.as_deref().is_some_and(|package| !sealed(package))
+        && std::fs::read(&ofd_path).is_ok_and(|old| sealed(&old));
+    match &ofd {
+        Some(_) if unsealing => warnings.push(
             diag::Diagnostic::warning(&ofd_path, "replaced a sealed OFD edition with an unsealed one")
                 .with_hint("build with --seal-cmd to seal it again"),
         ),
-        (None, Some(_)) if replaced != Replaced::Same => warnings.push(
+        None if ofd_path.exists() && replaced != Replaced::Same => warnings.push(
             diag::Diagnostic::warning(&ofd_path, "this OFD edition is from an earlier build: it is not the new PDF")
                 .with_hint("build with --ofd to write it again, or remove it"),
         ),

@@ -87,8 +87,8 @@ struct Checker<'a> {
     selection_scopes: BTreeMap<String, ScopeKey>,
     /// The units' derived figures that are ranks (a sheet's `tied.rank`).
     ranks: BTreeSet<String>,
-    /// The figures as checked, by scope, for what the sections read of
-    /// them (a chart's scale).
+    /// The figures as checked, by scope, while the sections are checked
+    /// (a chart reads its scale from them); empty before and after.
     built: BTreeMap<ScopeKey, Scope>,
     /// The definition compares with the archive (`compare:`): members
     /// offer `yoy` and `mom` to the templates.
@@ -173,7 +173,8 @@ impl Checker<'_> {
                 (name.clone(), if self.names.contains_key(&list) { list } else { ScopeKey::Unit })
             })
             .collect();
-        self.built = scopes.clone();
+        // Lent to the sections' checks (a chart's scale), then taken back.
+        self.built = scopes;
         let sections = self.sections(&ctx, &raw.sections, &raw.selections, &mut Vec::new(), 0);
         let compare = raw.compare.as_ref().map(|c| match &c.rule {
             Some(text) => {
@@ -218,6 +219,7 @@ impl Checker<'_> {
             };
             periods.insert(kind.clone(), def);
         }
+        let scopes = std::mem::take(&mut self.built);
         if let Some(units) = scopes.get(&ScopeKey::Unit) {
             self.ranks = units
                 .derived

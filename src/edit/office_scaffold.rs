@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use serde_yaml::Value as Yaml;
 
-use crate::definition::{Definition, Measure, ScopeKey, SignoffField};
+use crate::definition::{Definition, Measure, ScopeKey, Section, SignoffField};
 use crate::edit::scaffold::{case_to_fill, latest_month, parse, rules_block, scaffold_error, yaml_str, TO_FILL};
 use crate::month::office::{case_folders, text_files};
 use crate::month::office_schema::{MONTH_FILE, UNITS_FILE};
@@ -121,23 +121,28 @@ pub fn new_month(months: &Path, key: &str, definition: &Definition) -> Result<Pa
         out.push((UNITS_FILE.into(), text));
     }
 
-    // The texts and the cases the sections print.
-    for (name, optional) in text_files(&definition.sections) {
-        if !optional {
-            out.push((name, format!("{TO_FILL}本部分的文字。段落之间空一行。\n")));
-        }
-    }
-    for (folder, optional) in case_folders(&definition.sections) {
-        if !optional {
-            out.push(case_to_fill(&folder));
-        }
-    }
+    write_folder(&target, out, &definition.sections)?;
+    Ok(target)
+}
 
-    std::fs::create_dir_all(&target).map_err(|err| Error::io("create", &target, err))?;
-    for (name, text) in &out {
+/// Writes a new folder: `files`, then each text and case `sections` print
+/// (unless optional), waiting with 【待填写】.
+fn write_folder(target: &Path, mut files: Vec<(String, String)>, sections: &[Section]) -> Result<(), Error> {
+    for (name, optional) in text_files(sections) {
+        if !optional {
+            files.push((name, format!("{TO_FILL}本部分的文字。段落之间空一行。\n")));
+        }
+    }
+    for (folder, optional) in case_folders(sections) {
+        if !optional {
+            files.push(case_to_fill(&folder));
+        }
+    }
+    std::fs::create_dir_all(target).map_err(|err| Error::io("create", target, err))?;
+    for (name, text) in &files {
         crate::fs::write_atomically(&target.join(name), text.as_bytes())?;
     }
-    Ok(target)
+    Ok(())
 }
 
 /// month.yaml's `signoff:`: the issuer carried over from the latest month,
@@ -196,24 +201,9 @@ pub fn new_period(months: &Path, span: Span, definition: &Definition) -> Result<
     // A year alone would read as a number.
     let _ = writeln!(text, "period: {}", yaml_str(&key));
     signoff_block(&mut text, definition, &month["signoff"]);
-    let mut out = vec![(MONTH_FILE.to_owned(), text)];
-    let sections = definition.sections_for(span.kind());
-    for (name, optional) in text_files(sections) {
-        if !optional {
-            out.push((name, format!("{TO_FILL}本部分的文字。段落之间空一行。\n")));
-        }
-    }
-    for (folder, optional) in case_folders(sections) {
-        if !optional {
-            out.push(case_to_fill(&folder));
-        }
-    }
+    write_folder(&target, vec![(MONTH_FILE.to_owned(), text)], definition.sections_for(span.kind()))?;
     let missing =
         span.months().into_iter().map(|p| Span::Month(p).to_string()).filter(|m| !months.join(m).is_dir()).collect();
-    std::fs::create_dir_all(&target).map_err(|err| Error::io("create", &target, err))?;
-    for (name, text) in &out {
-        crate::fs::write_atomically(&target.join(name), text.as_bytes())?;
-    }
     Ok((target, missing))
 }
 

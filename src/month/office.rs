@@ -572,22 +572,18 @@ fn typed_base(
     base_input.office = output.office.clone();
     let at = [key("bases"), key(which)];
     let what = if which == "previous" { "环比" } else { "同比" };
-    let used = v.warning(
-        file,
-        &at,
-        None,
+    // Said later, by the reader of the archive: only it knows which holds.
+    let said = |message: String, hint: String| {
+        Diagnostic::warning(&file.path, message).at_field(&file.text, &at, None).with_hint(hint)
+    };
+    let used = said(
         format!("the {what} base ({}) is typed here, not derived from the archive", span.label()),
+        format!("once the archive holds {span}, remove `bases.{which}`: its figures are then derived"),
     );
-    used.hint = Some(format!("once the archive holds {span}, remove `bases.{which}`: its figures are then derived"));
-    let used = v.diagnostics.pop().expect("just added");
-    let ignored = v.warning(
-        file,
-        &at,
-        None,
+    let ignored = said(
         format!("the archive holds {span}: its figures are the {what} base, and `bases.{which}` is left aside"),
+        format!("remove `bases.{which}`"),
     );
-    ignored.hint = Some(format!("remove `bases.{which}`"));
-    let ignored = v.diagnostics.pop().expect("just added");
     Some(TypedBase { base: Arc::new(Base { span, input: base_input, output }), used, ignored })
 }
 

@@ -186,13 +186,9 @@ pub fn distribute(month_dir: &Path, options: Options, resources: &Resources) -> 
 
     // The bulletin itself, exactly as `build --final` makes it (and its
     // OFD edition, as `build --final --ofd` does).
-    let rendered = crate::render_issue(month_dir, &issue, resources)?;
+    let (rendered, document) = crate::render_issue(month_dir, &issue, resources)?;
     let ofd = match options.ofd {
-        true => {
-            let command = options.seal_cmd.map(super::seal::command);
-            let signer = command.as_ref().map(|c| c as super::seal::Signer);
-            Some(super::ofd::package(&rendered.document, &crate::ofd_info(&issue)?, signer)?)
-        }
+        true => Some(crate::ofd_edition(&rendered, &document, &issue, options.seal_cmd)?),
         false => None,
     };
     let bulletin = rendered.pdf;

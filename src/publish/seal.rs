@@ -88,6 +88,12 @@ fn base64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
+/// Whether an OFD package (its zip file's bytes) holds a signature: the
+/// zip's directory names its parts in the clear.
+pub fn is_sealed(package: &[u8]) -> bool {
+    package.windows(SIGNATURE.len()).any(|w| w == SIGNATURE.as_bytes())
+}
+
 /// The line the package's OFD.xml gives its DocBody when it is sealed.
 pub fn signatures_entry() -> String {
     format!("<ofd:Signatures>{SIGNS}/Signatures.xml</ofd:Signatures>")

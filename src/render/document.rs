@@ -25,6 +25,10 @@ use crate::Error;
 /// The layout an office with sections is compiled with.
 pub const LAYOUT: &str = crate::render::world::MAIN_LAYOUT;
 
+/// The comparisons a member offers where the definition compares: 同比
+/// (`yoy`, the same period a year before) and 环比 (`mom`, the one before).
+const COMPARISONS: [&str; 2] = ["yoy", "mom"];
+
 /// The title when the definition gives none.
 const DEFAULT_TITLE: &str = "{{ info.district }}12345热线{{ period.year }}年{{ period.month }}月运行情况通报";
 
@@ -741,13 +745,15 @@ impl OfficeMonth {
     /// definition compares, its `yoy` (同比) and `mom` (环比) changes.
     fn template_member(&self, scope: &ScopeKey, member: usize) -> Context {
         let fields = self.member(scope, member);
-        let Some(rule) = &self.definition.compare else { return template_value(fields) };
-        let rule = self.definition.rule(rule, &self.input.rules);
-        let bases = [
-            ("yoy", self.bases.year_before.as_deref(), "上年同期无数据"),
-            ("mom", self.bases.previous.as_deref(), "上期无数据"),
-        ];
-        let extra = bases.map(|(key, base, missing)| (key, self.changes(scope, member, base, &rule, missing)));
+        if self.definition.compare.is_none() {
+            return template_value(fields);
+        }
+        let record = self.output.record(scope, member);
+        let extra = COMPARISONS.map(|which| {
+            let changes =
+                record.keys().filter_map(|name| Some((name.clone(), self.change(scope, member, which, name)?)));
+            (which, compare::changes(changes.collect()))
+        });
         template_value_with(fields, extra)
     }
 
@@ -755,39 +761,28 @@ impl OfficeMonth {
     /// without a unit (减少5，减幅6.44%; a grade's 上升); none for a cell of
     /// a figure.
     fn change_cell(&self, scope: &ScopeKey, member: usize, value: &str) -> Option<String> {
-        let (which, name) = value.split_once('.')?;
-        let (base, missing) = match which {
+        let (which, name) = value.split_once('.').filter(|(which, _)| COMPARISONS.contains(which))?;
+        let (_, missing) = self.comparison(which);
+        Some(self.change(scope, member, which, name).map_or_else(|| missing.to_owned(), |c| c.words("")))
+    }
+
+    /// The base of a comparison (`yoy`, `mom`) where the archive gave one,
+    /// and what is said where it gave none.
+    fn comparison(&self, which: &str) -> (Option<&office::Base>, &'static str) {
+        match which {
             "yoy" => (self.bases.year_before.as_deref(), "上年同期无数据"),
-            "mom" => (self.bases.previous.as_deref(), "上期无数据"),
-            _ => return None,
-        };
+            _ => (self.bases.previous.as_deref(), "上期无数据"),
+        }
+    }
+
+    /// Figure `name` of a member against the same member of the base of
+    /// comparison `which` (the office; a unit by id; a list item by name);
+    /// none where the definition does not compare or the member has no
+    /// such figure.
+    fn change(&self, scope: &ScopeKey, member: usize, which: &str, name: &str) -> Option<compare::Change> {
         let rule = self.definition.rule(self.definition.compare.as_ref()?, &self.input.rules);
-        let changes = self.change_map(scope, member, base, &rule, missing);
-        Some(changes.get(name).map_or_else(|| missing.to_owned(), |c| c.words("")))
-    }
-
-    fn changes(
-        &self,
-        scope: &ScopeKey,
-        member: usize,
-        base: Option<&office::Base>,
-        rule: &crate::number::FigureRule,
-        missing: &'static str,
-    ) -> Context {
-        compare::changes(self.change_map(scope, member, base, rule, missing))
-    }
-
-    /// Each numeric figure of a member against the same member of `base`
-    /// (the office; a unit by id; a list item by name).
-    fn change_map(
-        &self,
-        scope: &ScopeKey,
-        member: usize,
-        base: Option<&office::Base>,
-        rule: &crate::number::FigureRule,
-        missing: &'static str,
-    ) -> BTreeMap<String, compare::Change> {
-        let record = self.output.record(scope, member);
+        let now = *self.output.record(scope, member).get(name)?;
+        let (base, missing) = self.comparison(which);
         let theirs: Option<&engine::Record> = base.and_then(|b| match scope {
             ScopeKey::Office => Some(&b.output.office),
             ScopeKey::Unit => {
@@ -797,32 +792,25 @@ impl OfficeMonth {
             }
             ScopeKey::List(list) if self.definition.unnamed.contains(list) => None,
             ScopeKey::List(list) => {
-                let name = &self.input.lists[list][member].name;
-                let at = b.input.lists.get(list)?.iter().position(|item| &item.name == name)?;
+                let item = &self.input.lists[list][member].name;
+                let at = b.input.lists.get(list)?.iter().position(|i| &i.name == item)?;
                 b.output.lists.get(list)?.get(at)
             }
         });
         let s = self.definition.scope(scope);
-        record
-            .iter()
-            .map(|(name, now)| {
-                let show = |value: Ratio| {
-                    let shown: engine::Record = [(name.clone(), Some(value))].into();
-                    self.output.shown(&self.definition, &self.input, scope, &shown, name)
-                };
-                let base_part = name.split('.').next().unwrap_or(name);
-                let points = s.derived.get(name).is_some_and(|d| matches!(d.formula, Formula::Percent(_)))
-                    || s.measures.get(base_part).is_some_and(|m| m.kind == MeasureKind::Percent);
-                let before = theirs.map(|r| r.get(name).copied().flatten());
-                let grade = s.derived.get(name).is_some_and(|d| matches!(d.formula, Formula::Grade { .. }));
-                let change = if grade {
-                    compare::Change::of_grade(*now, before, &show, missing)
-                } else {
-                    compare::Change::new(*now, before, &show, rule, points, missing)
-                };
-                (name.clone(), change)
-            })
-            .collect()
+        let show = |value: Ratio| {
+            let shown: engine::Record = [(name.to_owned(), Some(value))].into();
+            self.output.shown(&self.definition, &self.input, scope, &shown, name)
+        };
+        let before = theirs.map(|r| r.get(name).copied().flatten());
+        let formula = s.derived.get(name).map(|d| &d.formula);
+        if matches!(formula, Some(Formula::Grade { .. })) {
+            return Some(compare::Change::of_grade(now, before, &show, missing));
+        }
+        let base_part = name.split('.').next().unwrap_or(name);
+        let points = matches!(formula, Some(Formula::Percent(_)))
+            || s.measures.get(base_part).is_some_and(|m| m.kind == MeasureKind::Percent);
+        Some(compare::Change::new(now, before, &show, &rule, points, missing))
     }
 
     /// The templates' context as named parts, for a caller that adds its own
