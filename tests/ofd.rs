@@ -177,12 +177,19 @@ fn the_package_holds_its_parts_ids_and_fonts() {
     assert!(std::fs::read(&ofd).unwrap() == std::fs::read(build(&again)).unwrap(), "byte-reproducible");
 }
 
-/// Each page's text as the independent reader (ofd-core) reads it: its
-/// text objects' codes, in drawing order.
-fn read_back(ofd: &Path) -> Vec<String> {
+/// The package opened by the independent reader (ofd-core), and its one
+/// document loaded.
+fn open(ofd: &Path) -> (ofd_core::OfdReader<std::fs::File>, ofd_core::LoadedDocument) {
     let mut reader = ofd_core::OfdReader::open(ofd).expect("ofd-core opens the package");
     let bodies = reader.ofd().doc_bodies.clone();
     let doc = reader.load_document(&bodies[0]).expect("its document");
+    (reader, doc)
+}
+
+/// Each page's text as the independent reader (ofd-core) reads it: its
+/// text objects' codes, in drawing order.
+fn read_back(ofd: &Path) -> Vec<String> {
+    let (mut reader, doc) = open(ofd);
     let pages: Vec<_> = doc.pages().to_vec();
     pages
         .iter()
@@ -280,9 +287,7 @@ fn poppler_page(pdf: &Path, page: usize, dpi: u32, scratch: &Scratch) -> (usize,
 /// face, differs in far more. Returns a line a page.
 fn renders_as_the_pdf(ofd: &Path, pdf: &Path, scratch: &Scratch) -> Vec<String> {
     const DPI: u32 = 150;
-    let mut reader = ofd_core::OfdReader::open(ofd).expect("ofd-core opens the package");
-    let bodies = reader.ofd().doc_bodies.clone();
-    let doc = reader.load_document(&bodies[0]).expect("its document");
+    let (mut reader, doc) = open(ofd);
     let pages = doc.pages().len();
     assert_eq!(pages, common::pdf_text(pdf).matches('\u{c}').count(), "as many pages as the PDF");
     let mut report = Vec::new();
@@ -353,9 +358,7 @@ fn a_drafts_watermark_comes_out_as_in_the_pdf() {
     let final_out = Scratch::new("ofd-draft-final");
     let final_ofd = build(&final_out);
     let grey_ofd = |ofd: &Path| -> Vec<i32> {
-        let mut reader = ofd_core::OfdReader::open(ofd).unwrap();
-        let bodies = reader.ofd().doc_bodies.clone();
-        let doc = reader.load_document(&bodies[0]).unwrap();
+        let (mut reader, doc) = open(ofd);
         let image = reader.render_page_to_image(&doc, 0, &ofd_core::RenderOptions::with_dpi(150.0)).unwrap();
         image
             .pixels()

@@ -166,9 +166,7 @@ fn a_quarter_sums_its_months_and_derives_afresh() {
 #[test]
 fn a_half_year_and_a_year_sum_their_months() {
     let scratch = Scratch::new("periods-year");
-    let base = bulletin::month::validate::MonthFiles::read(&common::project().join("months/2020-03")).unwrap();
-    let months = scratch.path().join("months");
-    bulletin::archive::generate::write(&months, &bulletin::archive::generate::generate(&base, 12)).unwrap();
+    let months = common::generated_months(&scratch, 12);
     for (key, date) in [("2015-H1", "2015-07-10"), ("2015", "2016-01-20")] {
         let new = common::bulletin(&["new", key, "--months", months.to_str().unwrap()]);
         assert!(new.status.success(), "{}", String::from_utf8_lossy(&new.stderr));
@@ -280,14 +278,9 @@ fn a_quarter_is_rebuilt_when_one_of_its_months_changes() {
 #[test]
 fn comparisons_read_the_months_before_from_the_archive() {
     let scratch = Scratch::new("periods-compare");
-    let base = bulletin::month::validate::MonthFiles::read(&common::project().join("months/2020-03")).unwrap();
-    let months = scratch.path().join("months");
-    bulletin::archive::generate::write(&months, &bulletin::archive::generate::generate(&base, 13)).unwrap();
-    let definition = std::fs::read_to_string(common::project().join("bulletin.yaml")).unwrap();
+    let months = common::generated_months(&scratch, 13);
     let section = "  - heading: 同比环比\n    prose: >-\n      本月办结工单{{ office.completed }}件，同比{{ office.yoy.completed | change(\"件\") }}，环比{{ office.mom.completed | change(\"件\") }}。{% for d in lists.city %}{{ d.name }}同比{{ d.yoy.tickets | change(\"件\") }}，满意度同比{{ d.yoy.satisfaction | change }}；{% endfor %}\n";
-    let at = definition.find("\nperiods:").unwrap();
-    let definition =
-        format!("{}\n{section}\ncompare: {{ rule: half_up 2 trim }}\n{}", &definition[..at], &definition[at..]);
+    let definition = common::furong_with_part(section, "compare: { rule: half_up 2 trim }");
     fs::write(scratch.path().join("bulletin.yaml"), definition).unwrap();
     // 雨花区 had no tickets a year before 2016-01.
     let city = months.join("2015-01/city.yaml");
@@ -522,19 +515,15 @@ fn a_quarter_draws_its_months_and_its_rows_as_charts() {
 #[test]
 fn grades_come_from_bands_and_move_between_months() {
     let scratch = Scratch::new("periods-grades");
-    let base = bulletin::month::validate::MonthFiles::read(&common::project().join("months/2020-03")).unwrap();
-    let months = scratch.path().join("months");
-    bulletin::archive::generate::write(&months, &bulletin::archive::generate::generate(&base, 2)).unwrap();
-    let definition = std::fs::read_to_string(common::project().join("bulletin.yaml")).unwrap();
+    let months = common::generated_months(&scratch, 2);
+    let section = "  - heading: 各街道等级\n    prose: \"{% for u in selections.streets_by_score %}{{ u.name }}{{ u.grade }}级{{ u.mom.grade | change }}；{% endfor %}\"\n    table:\n      rows: 街道\n      columns:\n        - { value: short }\n        - { value: grade }\n        - { value: mom.grade, label: 升降 }\n";
+    let definition = common::furong_with_part(section, "compare: {}");
     let gap = definition.find("    gap: {").unwrap();
     let definition = format!(
         "{}    grade: {{ label: 等级, grade: score, bands: [A 70, B 65, C] }}\n{}",
         &definition[..gap],
         &definition[gap..]
     );
-    let section = "  - heading: 各街道等级\n    prose: \"{% for u in selections.streets_by_score %}{{ u.name }}{{ u.grade }}级{{ u.mom.grade | change }}；{% endfor %}\"\n    table:\n      rows: 街道\n      columns:\n        - { value: short }\n        - { value: grade }\n        - { value: mom.grade, label: 升降 }\n";
-    let at = definition.find("\nperiods:").unwrap();
-    let definition = format!("{}\n{section}\ncompare: {{}}\n{}", &definition[..at], &definition[at..]);
     fs::write(scratch.path().join("bulletin.yaml"), definition).unwrap();
 
     // Each street's grade in a month, from its score as written.
@@ -597,13 +586,9 @@ fn grades_come_from_bands_and_move_between_months() {
 #[test]
 fn a_typed_base_stands_in_for_a_month_the_archive_lacks() {
     let scratch = Scratch::new("periods-typed-base");
-    let base = bulletin::month::validate::MonthFiles::read(&common::project().join("months/2020-03")).unwrap();
-    let months = scratch.path().join("months");
-    bulletin::archive::generate::write(&months, &bulletin::archive::generate::generate(&base, 2)).unwrap();
-    let definition = std::fs::read_to_string(common::project().join("bulletin.yaml")).unwrap();
+    let months = common::generated_months(&scratch, 2);
     let section = "  - heading: 同比环比\n    prose: >-\n      本月办结工单{{ office.completed }}件，同比{{ office.yoy.completed | change(\"件\") }}，环比{{ office.mom.completed | change(\"件\") }}。{% for d in lists.city %}{% if d.name == office.district %}月工单同比{{ d.yoy.tickets | change(\"件\") }}。{% endif %}{% endfor %}\n";
-    let at = definition.find("\nperiods:").unwrap();
-    let definition = format!("{}\n{section}\ncompare: {{}}\n{}", &definition[..at], &definition[at..]);
+    let definition = common::furong_with_part(section, "compare: {}");
     fs::write(scratch.path().join("bulletin.yaml"), definition).unwrap();
     let completed = |month: &str| -> i64 {
         let text = fs::read_to_string(months.join(month).join("tickets.yaml")).unwrap();
@@ -664,9 +649,7 @@ fn a_typed_base_stands_in_for_a_month_the_archive_lacks() {
 #[test]
 fn new_starts_a_quarter_from_the_archive() {
     let scratch = Scratch::new("periods-new");
-    let base = bulletin::month::validate::MonthFiles::read(&common::project().join("months/2020-03")).unwrap();
-    let months = scratch.path().join("months");
-    bulletin::archive::generate::write(&months, &bulletin::archive::generate::generate(&base, 2)).unwrap();
+    let months = common::generated_months(&scratch, 2);
     let new = common::bulletin(&["new", "2015-Q1", "--months", months.to_str().unwrap()]);
     let stderr = String::from_utf8_lossy(&new.stderr);
     assert!(new.status.success(), "{stderr}");
@@ -683,7 +666,7 @@ fn new_starts_a_quarter_from_the_archive() {
     assert!(!check.status.success());
     assert!(stderr.contains("2015-03"), "the missing month named: {stderr}");
 
-    bulletin::archive::generate::write(&months, &bulletin::archive::generate::generate(&base, 3)).unwrap();
+    common::generated_months(&scratch, 3);
     fs::write(quarter.join("month.yaml"), month_yaml.replace("date: ~", "date: 2015-04-10 #")).unwrap();
     let case = fs::read_dir(quarter.join("cases")).unwrap().next().unwrap().unwrap().path();
     fs::write(&case, "一季度供水保障的联动处置\n\n各部门联动处置停水诉求。\n").unwrap();

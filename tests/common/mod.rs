@@ -130,11 +130,27 @@ pub const WELL_PERFORMING: [&str; 14] = [
     "东湖街道",
 ];
 
-/// Three generated months (2015-01..03) and the quarter's folder beside them.
-pub fn quarter_archive(scratch: &Scratch) -> PathBuf {
+/// `n` months generated from the bundled one (2015-01 on) under
+/// `scratch/months`, written over any there; the folder.
+pub fn generated_months(scratch: &Scratch, n: usize) -> PathBuf {
     let base = bulletin::month::validate::MonthFiles::read(&project().join("months/2020-03")).unwrap();
     let months = scratch.path().join("months");
-    bulletin::archive::generate::write(&months, &bulletin::archive::generate::generate(&base, 3)).unwrap();
+    bulletin::archive::generate::write(&months, &bulletin::archive::generate::generate(&base, n)).unwrap();
+    months
+}
+
+/// Furong's definition with `part` (a section, indented as one) last among
+/// its monthly sections and `top` (keys of the definition's top level, e.g.
+/// `compare: {}`) after them.
+pub fn furong_with_part(part: &str, top: &str) -> String {
+    let furong = bulletin::definition::FURONG;
+    let at = furong.find("\nperiods:").unwrap();
+    format!("{}\n{part}\n{top}\n{}", &furong[..at], &furong[at..])
+}
+
+/// Three generated months (2015-01..03) and the quarter's folder beside them.
+pub fn quarter_archive(scratch: &Scratch) -> PathBuf {
+    let months = generated_months(scratch, 3);
     let quarter = months.join("2015-Q1");
     std::fs::create_dir_all(quarter.join("cases")).unwrap();
     std::fs::write(
